@@ -1,0 +1,364 @@
+"""Compile a model into matrices: technosphere A, biosphere B, characterization C, demand f.
+
+Units end here. Every entry becomes ``factor * formula(params) * multiplier`` on plain floats:
+the factor converts the amount's unit to its row's reference unit, formulas are evaluated on
+parameters in root (SI) units, and an uncertain number becomes an *implicit parameter* (named
+after its place, e.g. ``~gpu_die.biosphere[2]``) so that Monte Carlo draws it once per
+iteration like any other parameter.
+
+>>> compiled = compile_model(model)            # doctest: +SKIP
+>>> A = compiled.technosphere.matrix(compiled.parameters.evaluate())   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+import pint
+import scipy.sparse as sp
+
+from .errors import AmbiguousProviderError, MissingProviderError, ModelError
+from .formula import Formula, evaluate_numeric, evaluate_units
+from .io import parameter_order, parameter_quantities
+from .model import Amount, Exchange, Model
+from .units import conversion_factor, format_unit, root_factor, root_unit, ureg
+
+
+def resolve_provider(model: Model, exchange: Exchange) -> str:
+    """The process that supplies a technosphere exchange's product."""
+    if exchange.provider is not None:
+        process = model.processes.get(exchange.provider)
+        if process is None:
+            raise MissingProviderError(f"{exchange.where}: provider {exchange.provider!r} is not a process")
+        if process.reference_product != exchange.target:
+            raise ModelError(f"{exchange.where}: provider {exchange.provider!r} makes "
+                             f"{process.reference_product!r}, not {exchange.target!r}")
+        return exchange.provider
+    providers = model.providers(exchange.target)
+    if not providers:
+        import difflib
+
+        close = difflib.get_close_matches(exchange.target, list(model.products), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise MissingProviderError(f"{exchange.where}: no process makes product {exchange.target!r}{hint}")
+    if len(providers) > 1:
+        raise AmbiguousProviderError(f"{exchange.where}: several processes make {exchange.target!r} "
+                                     f"({', '.join(providers)}); choose one with 'provider = \"...\"'")
+    return providers[0]
+
+
+@dataclass(frozen=True)
+class ParameterTable:
+    """Parameters in dependency order, with defaults in root units.
+
+    ``free`` parameters (numbers and choices) are what Monte Carlo samples; ``formulas`` are
+    computed from them. Choice parameters hold the index of their option.
+    """
+
+    order: tuple[str, ...]
+    defaults: Mapping[str, float]  # root units; choice -> option index
+    formulas: Mapping[str, Formula]
+    choices: Mapping[str, tuple[str, ...]]
+    units: Mapping[str, pint.Unit]  # declared (display) units
+    root_factors: Mapping[str, float]  # declared unit -> root unit
+    uncertainty: Mapping[str, Mapping[str, Any] | None]
+    sources: Mapping[str, str | None]
+    implicit: frozenset[str]  # parameters made from uncertain exchanges and factors
+    labels: Mapping[str, str]  # where each parameter was defined
+
+    @property
+    def free(self) -> tuple[str, ...]:
+        return tuple(n for n in self.order if n not in self.formulas)
+
+    @property
+    def uncertain(self) -> tuple[str, ...]:
+        """Free parameters that have a distribution (what Monte Carlo varies)."""
+        return tuple(n for n in self.free if self.uncertainty.get(n) and
+                     self.uncertainty[n].get("distribution") != "fixed")
+
+    def evaluate(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """All parameters in root units, from free values (defaults where not given).
+
+        Values may be floats or arrays of samples (all of one length); formulas are evaluated
+        on them vectorized.
+        """
+        values = dict(values or {})
+        unknown = set(values) - set(self.order)
+        if unknown:
+            raise ModelError(f"unknown parameter(s): {', '.join(sorted(unknown))}")
+        out: dict[str, Any] = {}
+        for name in self.order:
+            formula = self.formulas.get(name)
+            if formula is None:
+                out[name] = values.get(name, self.defaults[name])
+            else:
+                out[name] = evaluate_numeric(formula, out, self.choices, self.labels[name])
+        return out
+
+    def display_value(self, name: str, value: Any) -> Any:
+        """A root-unit value back in the parameter's declared unit (choices as option names)."""
+        if name in self.choices:
+            return self.choices[name][int(value)]
+        return value / self.root_factors[name]
+
+
+@dataclass(frozen=True)
+class MatrixEntries:
+    """Sparse entries whose values are ``constant * formula(params) * params[multiplier]``."""
+
+    shape: tuple[int, int]
+    rows: np.ndarray
+    cols: np.ndarray
+    constant: np.ndarray
+    formulas: tuple[tuple[int, Formula, str], ...] = ()
+    multipliers: tuple[tuple[int, str], ...] = ()
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def nnz(self) -> int:
+        return len(self.rows)
+
+    @property
+    def is_static(self) -> bool:
+        return not self.formulas and not self.multipliers
+
+    def values(self, params: Mapping[str, Any]) -> np.ndarray:
+        """Entry values: shape (nnz,) for scalar parameters, (nnz, n) for arrays of n samples."""
+        size = _sample_size(params)
+        if size is None:
+            values = self.constant.copy()
+        else:
+            values = np.repeat(self.constant[:, None], size, axis=1)
+        for index, formula, where in self.formulas:
+            values[index] = values[index] * evaluate_numeric(formula, params, self.choices, where)
+        for index, name in self.multipliers:
+            values[index] = values[index] * params[name]
+        return values
+
+    def matrix(self, params: Mapping[str, Any]) -> sp.csc_matrix:
+        return sp.csc_matrix((self.values(params), (self.rows, self.cols)), shape=self.shape)
+
+
+def _sample_size(params: Mapping[str, Any]) -> int | None:
+    for value in params.values():
+        if np.ndim(value) == 1:
+            return len(value)
+    return None
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """A model as matrices. Row/column labels say what each index is."""
+
+    model: Model
+    processes: tuple[str, ...]  # columns of A and B; rows of A (their reference products)
+    stages: tuple[str, ...]  # lifecycle stage of each process
+    flows: tuple[str, ...]  # rows of B, columns of C
+    categories: tuple[str, ...]  # rows of C
+    methods: tuple[str, ...]  # the method of each category
+    category_units: tuple[str, ...]
+    flow_units: tuple[str, ...]
+    product_units: tuple[str, ...]  # reference unit of each process's product
+    parameters: ParameterTable
+    technosphere: MatrixEntries
+    biosphere: MatrixEntries
+    characterization: MatrixEntries
+    demand: MatrixEntries  # shape (n_processes, 1)
+
+    def demand_vector(self, params: Mapping[str, Any]) -> np.ndarray:
+        values = self.demand.values(params)
+        if values.ndim == 1:
+            return np.bincount(self.demand.rows, weights=values, minlength=len(self.processes)).astype(float)
+        out = np.zeros((len(self.processes), values.shape[1]))
+        np.add.at(out, self.demand.rows, values)
+        return out
+
+
+def compile_model(model: Model) -> CompiledModel:
+    """Build the matrices of *model*; units are checked and converted here, once."""
+    quantities, choice_state = parameter_quantities(model)
+    order = parameter_order(model.parameters)
+    defaults: dict[str, float] = {}
+    formulas: dict[str, Formula] = {}
+    units: dict[str, pint.Unit] = {}
+    factors: dict[str, float] = {}
+    uncertainty: dict[str, Any] = {}
+    sources: dict[str, str | None] = {}
+    labels: dict[str, str] = {}
+    choices = {name: options for name, (options, _current) in choice_state.items()}
+    for name in order:
+        parameter = model.parameters[name]
+        labels[name] = parameter.defined_in
+        sources[name] = parameter.source
+        uncertainty[name] = parameter.uncertainty
+        if parameter.is_choice:
+            defaults[name] = float(parameter.options.index(parameter.value))
+            units[name] = ureg.dimensionless
+            factors[name] = 1.0
+        elif parameter.formula is not None:
+            formulas[name] = parameter.formula
+            units[name] = quantities[name].units
+            factors[name] = root_factor(units[name])
+        else:
+            units[name] = parameter.unit
+            factors[name] = root_factor(parameter.unit)
+            defaults[name] = parameter.value * factors[name]
+    builder = _EntryBuilder(quantities, choice_state, defaults, units, factors, uncertainty, sources, labels)
+
+    processes = tuple(model.processes)
+    index = {pid: i for i, pid in enumerate(processes)}
+    flows = tuple(sorted({e.target for p in model.processes.values() for e in p.biosphere}))
+    flow_index = {fid: i for i, fid in enumerate(flows)}
+    for process in model.processes.values():
+        if process.extra.get("coproducts"):
+            raise ModelError(f"{process.defined_in}: process has co-products; declare an allocation "
+                             "(see docs/allocation.md) or model them by substitution")
+
+    tech = builder.matrix((len(processes), len(processes)))
+    bio = builder.matrix((len(flows), len(processes)))
+    for process in model.processes.values():
+        column = index[process.id]
+        unit = process.production.unit
+        tech.add(column, column, process.production, unit, f"{process.defined_in}.amount",
+                 f"~{process.id}.amount")
+        for i, exchange in enumerate(process.technosphere):
+            provider = resolve_provider(model, exchange)
+            target_unit = model.processes[provider].production.unit
+            tech.add(index[provider], column, exchange.amount, target_unit, exchange.where,
+                     f"~{process.id}.technosphere[{i}]", sign=-1.0, per=process.production)
+        for i, exchange in enumerate(process.biosphere):
+            flow = model.flows[exchange.target]
+            bio.add(flow_index[exchange.target], column, exchange.amount, flow.unit, exchange.where,
+                    f"~{process.id}.biosphere[{i}]", per=process.production)
+
+    categories, method_ids, category_units = [], [], []
+    for method_id in model.selected_methods:
+        method = model.methods[method_id]
+        categories.append(method.category)
+        method_ids.append(method_id)
+        category_units.append(format_unit(method.unit))
+    char = builder.matrix((len(categories), len(flows)))
+    for row, method_id in enumerate(method_ids):
+        method = model.methods[method_id]
+        for factor in method.factors:
+            if factor.flow in flow_index:
+                target = method.unit / model.flows[factor.flow].unit
+                char.add(row, flow_index[factor.flow], factor.amount, target, factor.where,
+                         f"~{method_id}.{factor.flow}")
+
+    demand = builder.matrix((len(processes), 1))
+    for key, amount in model.demand.items():
+        provider = key if key in model.processes and key not in model.products else None
+        if provider is None:
+            providers = model.providers(key)
+            if len(providers) != 1:
+                raise AmbiguousProviderError(
+                    f"{model.study.path}: demand.{key}: {len(providers)} processes make {key!r} "
+                    f"({', '.join(providers)}); name the process instead") if providers else \
+                    MissingProviderError(f"{model.study.path}: demand.{key}: no process makes {key!r}")
+            provider = providers[0]
+        demand.add(index[provider], 0, amount, model.processes[provider].production.unit,
+                   f"{model.study.path}: demand.{key}", f"~demand.{key}")
+
+    table = ParameterTable(
+        order=tuple(order) + tuple(builder.implicit_order), defaults=defaults, formulas=formulas,
+        choices=choices, units=units, root_factors=factors, uncertainty=uncertainty, sources=sources,
+        implicit=frozenset(builder.implicit_order), labels=labels,
+    )
+    return CompiledModel(
+        model=model, processes=processes, stages=tuple(model.processes[p].stage for p in processes),
+        flows=flows, categories=tuple(categories), methods=tuple(method_ids),
+        category_units=tuple(category_units), flow_units=tuple(format_unit(model.flows[f].unit) for f in flows),
+        product_units=tuple(format_unit(model.processes[p].production.unit) for p in processes),
+        parameters=table, technosphere=tech.build(choices), biosphere=bio.build(choices),
+        characterization=char.build(choices), demand=demand.build(choices),
+    )
+
+
+def is_intensity(result: pint.Unit, declared: pint.Unit, production: Amount | None) -> bool:
+    """Does a formula giving *result* state an amount per unit of the reference product?
+
+    ``grid_intensity`` in kg CO2-eq/kWh on an exchange declared in kg CO2-eq of a process that
+    makes kWh is an intensity: it is multiplied by the production amount.
+    """
+    if production is None or production.value is None:
+        return False
+    return result.dimensionality == (declared / production.unit).dimensionality \
+        and result.dimensionality != declared.dimensionality
+
+
+class _EntryBuilder:
+    """Turns amounts into matrix entries, creating implicit parameters for uncertain numbers."""
+
+    def __init__(self, quantities, choice_state, defaults, units, factors, uncertainty, sources, labels):
+        self.quantities, self.choice_state = quantities, choice_state
+        self.defaults, self.units, self.factors = defaults, units, factors
+        self.uncertainty, self.sources, self.labels = uncertainty, sources, labels
+        self.implicit_order: list[str] = []
+
+    def matrix(self, shape: tuple[int, int]) -> "_Entries":
+        return _Entries(self, shape)
+
+    def implicit(self, name: str, value: float, unit: pint.Unit, spec, source, where) -> str:
+        if name in self.defaults:
+            raise ModelError(f"{where}: implicit parameter {name!r} defined twice")
+        self.implicit_order.append(name)
+        self.units[name] = unit
+        self.factors[name] = root_factor(unit)
+        self.defaults[name] = value * self.factors[name]
+        self.uncertainty[name] = spec
+        self.sources[name] = source
+        self.labels[name] = where
+        return name
+
+
+class _Entries:
+    def __init__(self, builder: _EntryBuilder, shape: tuple[int, int]):
+        self.builder, self.shape = builder, shape
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.constant: list[float] = []
+        self.formulas: list[tuple[int, Formula, str]] = []
+        self.multipliers: list[tuple[int, str]] = []
+
+    def add(self, row: int, col: int, amount: Amount, target_unit: pint.Unit, where: str,
+            implicit_name: str, sign: float = 1.0, per: Amount | None = None) -> None:
+        """Add one entry; *per* is the process's production, for formulas that give an
+        intensity (amount per unit of reference product, e.g. kg CO2-eq/kWh)."""
+        entry = len(self.rows)
+        self.rows.append(row)
+        self.cols.append(col)
+        uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
+        if amount.formula is None:
+            factor = conversion_factor(amount.unit, target_unit, where)
+            if uncertain:
+                name = self.builder.implicit(implicit_name, amount.value, amount.unit, amount.uncertainty,
+                                             amount.source, where)
+                # the parameter holds the amount in root units; convert root -> target
+                self.constant.append(sign * conversion_factor(root_unit(amount.unit), target_unit, where))
+                self.multipliers.append((entry, name))
+            else:
+                self.constant.append(sign * amount.value * factor)
+            return
+        result = evaluate_units(amount.formula, self.builder.quantities, self.builder.choice_state, where)
+        if result.dimensionless and not amount.unit.dimensionless:
+            factor = conversion_factor(amount.unit, target_unit, where)  # a plain number in the declared unit
+        elif per is not None and is_intensity(result.units, amount.unit, per):
+            factor = conversion_factor(root_unit(result.units), target_unit / per.unit, where) * per.value
+        else:
+            factor = conversion_factor(root_unit(result.units), target_unit, where)
+        self.constant.append(sign * factor)
+        self.formulas.append((entry, amount.formula, where))
+        if uncertain:
+            name = self.builder.implicit(implicit_name, 1.0, ureg.dimensionless, amount.uncertainty,
+                                         amount.source, where)
+            self.multipliers.append((entry, name))
+
+    def build(self, choices) -> MatrixEntries:
+        return MatrixEntries(
+            shape=self.shape, rows=np.asarray(self.rows, dtype=np.int64), cols=np.asarray(self.cols, dtype=np.int64),
+            constant=np.asarray(self.constant, dtype=float), formulas=tuple(self.formulas),
+            multipliers=tuple(self.multipliers), choices=dict(choices),
+        )

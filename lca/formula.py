@@ -1,0 +1,341 @@
+"""Safe formulas over parameters.
+
+A formula is parsed once into a Python AST and checked against a whitelist: arithmetic,
+comparisons, boolean operators, conditional expressions and a few functions. It is never
+passed to ``eval``. The same tree is then evaluated two ways:
+
+* with pint quantities, once at load time, to check dimensions and learn the result's unit;
+* with plain numpy arrays in root (SI) units, vectorized over Monte Carlo samples.
+
+>>> f = parse_formula("n_gpus * power * hours * pue")
+>>> sorted(f.names)
+['hours', 'n_gpus', 'power', 'pue']
+>>> import numpy as np
+>>> evaluate_numeric(f, {"n_gpus": 8.0, "power": np.array([300.0, 400.0]), "hours": 2.0, "pue": 1.1})
+array([5280., 7040.])
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import pint
+
+from .errors import FormulaError
+from .units import ureg
+
+MAX_LENGTH = 2000
+
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+    ast.Mod: operator.mod,
+}
+_COMPARE = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+FUNCTIONS = ("min", "max", "abs", "exp", "log", "log10", "sqrt", "where")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed, whitelisted formula; ``names`` are the parameters it reads."""
+
+    text: str
+    tree: ast.Expression
+    names: frozenset[str]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_formula(text: str, where: str = "formula") -> Formula:
+    """Parse *text*, rejecting anything outside the whitelist with a :class:`FormulaError`."""
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError(f"{where}: a formula must be a non-empty string")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"{where}: formula is longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise FormulaError(f"{where}: cannot parse formula {text!r}: {exc.msg}") from None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        _check_node(node, text, where, names)
+    return Formula(text=text.strip(), tree=tree, names=frozenset(names))
+
+
+def _check_node(node: ast.AST, text: str, where: str, names: set[str]) -> None:
+    allowed = (
+        ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
+        ast.Call, ast.Name, ast.Constant, ast.Load, ast.And, ast.Or, ast.Not, ast.USub, ast.UAdd,
+        *_BINARY, *_COMPARE,
+    )
+    if not isinstance(node, allowed):
+        raise FormulaError(f"{where}: {type(node).__name__} is not allowed in formula {text!r}")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            called = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            raise FormulaError(
+                f"{where}: call to {called!r} is not allowed in formula {text!r} "
+                f"(allowed: {', '.join(FUNCTIONS)})"
+            )
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise FormulaError(f"{where}: keyword or starred arguments are not allowed in {text!r}")
+        expected = {"abs": 1, "exp": 1, "log": 1, "log10": 1, "sqrt": 1, "where": 3}.get(node.func.id)
+        if expected is not None and len(node.args) != expected:
+            raise FormulaError(f"{where}: {node.func.id}() takes {expected} argument(s) in {text!r}")
+        if node.func.id in ("min", "max") and len(node.args) < 2:
+            raise FormulaError(f"{where}: {node.func.id}() needs at least two arguments in {text!r}")
+    elif isinstance(node, ast.Name):
+        if node.id not in FUNCTIONS:
+            names.add(node.id)
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
+            raise FormulaError(f"{where}: constant {node.value!r} is not allowed in {text!r}")
+
+
+class _Choice:
+    """Stands for a choice parameter during the unit check: it may only be compared to options."""
+
+    def __init__(self, name: str, options: tuple[str, ...], current: str):
+        self.name, self.options, self.current = name, options, current
+
+
+def evaluate_units(
+    formula: Formula,
+    quantities: Mapping[str, pint.Quantity],
+    choices: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
+    where: str = "formula",
+) -> pint.Quantity:
+    """Evaluate with pint quantities; returns a quantity whose units are the result's.
+
+    Both branches of every conditional are evaluated so that a dimension error hiding in the
+    branch not taken at the default values is still found.
+    """
+    choices = choices or {}
+    env: dict[str, Any] = {}
+    for name in formula.names:
+        if name in choices:
+            options, current = choices[name]
+            env[name] = _Choice(name, options, current)
+        elif name in quantities:
+            env[name] = quantities[name]
+        else:
+            raise FormulaError(f"{where}: unknown name {name!r} in formula {formula.text!r}")
+    try:
+        result = _Evaluator(env, _UNITS, formula.text, where).visit(formula.tree.body)
+    except FormulaError:
+        raise
+    except pint.errors.DimensionalityError as exc:
+        raise FormulaError(f"{where}: dimension error in formula {formula.text!r}: {exc}") from None
+    except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
+        raise FormulaError(f"{where}: cannot evaluate formula {formula.text!r}: {exc}") from None
+    if isinstance(result, _Choice) or isinstance(result, str):
+        raise FormulaError(f"{where}: formula {formula.text!r} gives a choice, not a number")
+    if not isinstance(result, pint.Quantity):
+        result = ureg.Quantity(float(result), ureg.dimensionless)
+    return result
+
+
+def evaluate_numeric(
+    formula: Formula,
+    values: Mapping[str, Any],
+    choices: Mapping[str, tuple[str, ...]] | None = None,
+    where: str = "formula",
+) -> np.ndarray:
+    """Evaluate on floats or numpy arrays (root units); choice parameters hold option indices."""
+    env = {name: values[name] for name in formula.names}
+    backend = _NUMERIC if choices is None else dict(_NUMERIC, choices=choices)
+    with np.errstate(all="ignore"):
+        result = _Evaluator(env, backend, formula.text, where).visit(formula.tree.body)
+    return np.asarray(result, dtype=float)
+
+
+def _uniform_dims(args: list[Any], name: str, where: str, text: str) -> None:
+    # A bare zero has every dimension: "max(x, 0)" and "x > 0" are fine for any x.
+    dims = {
+        getattr(a, "dimensionality", ureg.dimensionless.dimensionality)
+        for a in args
+        if isinstance(a, pint.Quantity) or a != 0
+    }
+    if len(dims) > 1:
+        raise FormulaError(f"{where}: {name}() arguments have different dimensions in {text!r}")
+
+
+def _dimensionless(x: Any, name: str, where: str, text: str) -> float:
+    if isinstance(x, pint.Quantity):
+        if not x.dimensionless:
+            raise FormulaError(f"{where}: {name}() needs a dimensionless argument in {text!r}, got {x.units}")
+        return float(x.to(ureg.dimensionless).magnitude)
+    return float(x)
+
+
+def _units_min_max(pick: Callable) -> Callable:
+    def fn(args, where, text):
+        _uniform_dims(args, pick.__name__, where, text)
+        return pick(args)
+    return fn
+
+
+def _units_unary(fn: Callable, name: str) -> Callable:
+    def wrapped(args, where, text):
+        return fn(_dimensionless(args[0], name, where, text))
+    return wrapped
+
+
+def _units_where(args, where, text):
+    cond, a, b = args
+    _uniform_dims([a, b], "where", where, text)
+    return a if bool(cond) else b
+
+
+def _units_if(cond, a, b, where, text):
+    _uniform_dims([a, b], "a conditional expression: its branches", where, text)
+    return a if bool(cond) else b
+
+
+_UNITS: dict[str, Any] = {
+    "functions": {
+        "min": _units_min_max(min),
+        "max": _units_min_max(max),
+        "abs": lambda args, where, text: abs(args[0]),
+        "exp": _units_unary(math.exp, "exp"),
+        "log": _units_unary(math.log, "log"),
+        "log10": _units_unary(math.log10, "log10"),
+        "sqrt": lambda args, where, text: args[0] ** 0.5,
+        "where": _units_where,
+    },
+    "if": _units_if,
+    "and": lambda a, b: bool(a) and bool(b),
+    "or": lambda a, b: bool(a) or bool(b),
+    "not": lambda a: not bool(a),
+}
+
+
+def _reduce(fn):
+    def wrapped(args, where, text):
+        out = args[0]
+        for arg in args[1:]:
+            out = fn(out, arg)
+        return out
+    return wrapped
+
+
+_NUMERIC: dict[str, Any] = {
+    "functions": {
+        "min": _reduce(np.minimum),
+        "max": _reduce(np.maximum),
+        "abs": lambda args, where, text: np.abs(args[0]),
+        "exp": lambda args, where, text: np.exp(args[0]),
+        "log": lambda args, where, text: np.log(args[0]),
+        "log10": lambda args, where, text: np.log10(args[0]),
+        "sqrt": lambda args, where, text: np.sqrt(args[0]),
+        "where": lambda args, where, text: np.where(args[0], args[1], args[2]),
+    },
+    "if": lambda cond, a, b, where, text: np.where(cond, a, b),
+    "and": np.logical_and,
+    "or": np.logical_or,
+    "not": np.logical_not,
+}
+
+
+class _Evaluator:
+    def __init__(self, env: dict[str, Any], backend: dict[str, Any], text: str, where: str):
+        self.env, self.backend, self.text, self.where = env, backend, text, where
+
+    def fail(self, message: str) -> FormulaError:
+        return FormulaError(f"{self.where}: {message} in formula {self.text!r}")
+
+    def visit(self, node: ast.AST) -> Any:
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                raise self.fail(f"the string {node.value!r} may only be compared to a choice parameter")
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            value = self.env[node.id]
+            if isinstance(value, _Choice) or node.id in self.backend.get("choices", ()):
+                raise self.fail(f"choice parameter {node.id!r} may only be compared to one of its options")
+            return value
+        if isinstance(node, ast.BinOp):
+            return _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right))
+        if isinstance(node, ast.UnaryOp):
+            operand = self.visit(node.operand)
+            if isinstance(node.op, ast.USub):
+                return -operand
+            if isinstance(node.op, ast.UAdd):
+                return +operand
+            return self.backend["not"](operand)
+        if isinstance(node, ast.BoolOp):
+            combine = self.backend["and" if isinstance(node.op, ast.And) else "or"]
+            result = self.visit(node.values[0])
+            for value in node.values[1:]:
+                result = combine(result, self.visit(value))
+            return result
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.IfExp):
+            return self.backend["if"](
+                self.visit(node.test), self.visit(node.body), self.visit(node.orelse), self.where, self.text
+            )
+        if isinstance(node, ast.Call):
+            args = [self.visit(a) for a in node.args]
+            return self.backend["functions"][node.func.id](args, self.where, self.text)
+        raise self.fail(f"{type(node).__name__} is not allowed")  # pragma: no cover (whitelisted)
+
+    def operand(self, node: ast.AST, other: ast.AST) -> Any:
+        """An operand of a comparison; a string literal becomes its option's index."""
+        if isinstance(node, ast.Name) and self.is_choice(node.id):
+            if not (isinstance(other, ast.Constant) and isinstance(other.value, str)):
+                raise self.fail(f"choice parameter {node.id!r} may only be compared to one of its options")
+            return self.env[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if not (isinstance(other, ast.Name) and self.is_choice(other.id)):
+                raise self.fail(f"the string {node.value!r} may only be compared to a choice parameter")
+            options = self.options(other.id)
+            if node.value not in options:
+                raise self.fail(f"{node.value!r} is not an option of {other.id!r} (options: {', '.join(options)})")
+            if isinstance(self.env[other.id], _Choice):
+                return node.value
+            return float(options.index(node.value))
+        return self.visit(node)
+
+    def is_choice(self, name: str) -> bool:
+        return isinstance(self.env.get(name), _Choice) or name in self.backend.get("choices", ())
+
+    def options(self, name: str) -> tuple[str, ...]:
+        value = self.env[name]
+        return value.options if isinstance(value, _Choice) else tuple(self.backend["choices"][name])
+
+    def compare(self, node: ast.Compare) -> Any:
+        result = None
+        left_node = node.left
+        for op, right_node in zip(node.ops, node.comparators):
+            left = self.operand(left_node, right_node)
+            right = self.operand(right_node, left_node)
+            if isinstance(left, _Choice) or isinstance(right, _Choice):
+                if not isinstance(op, (ast.Eq, ast.NotEq)):
+                    raise self.fail("choices may only be compared with == or !=")
+                chosen = left.current if isinstance(left, _Choice) else right.current
+                literal = right if isinstance(left, _Choice) else left
+                value = (chosen == literal) == isinstance(op, ast.Eq)
+            else:
+                if isinstance(left, pint.Quantity) or isinstance(right, pint.Quantity):
+                    _uniform_dims([left, right], "comparison: its operands", self.where, self.text)
+                value = _COMPARE[type(op)](left, right)
+            result = value if result is None else self.backend["and"](result, value)
+            left_node = right_node
+        return result

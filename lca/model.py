@@ -1,0 +1,202 @@
+"""The model: flows, products, parameters, processes, impact methods and the study's demand.
+
+Everything here is an immutable record produced by :mod:`lca.io` (files) and consumed by
+:mod:`lca.compile` (matrices). Units are pint units; amounts are numbers or formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import networkx as nx
+import pint
+
+from .formula import Formula
+
+STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
+
+CATEGORIES: Mapping[str, str] = MappingProxyType(
+    {
+        "climate_change": "kg CO2-eq",
+        "water_consumption": "m3",
+        "water_scarcity": "m3 world-eq",
+        "human_toxicity_cancer": "CTUh",
+        "human_toxicity_non_cancer": "CTUh",
+        "abiotic_depletion_elements": "kg Sb-eq",
+        "abiotic_depletion_fossil": "MJ",
+    }
+)
+
+
+def frozen(mapping: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number or a formula, in ``unit``, with its source and uncertainty (raw spec)."""
+
+    value: float | None
+    formula: Formula | None
+    unit: pint.Unit
+    unit_text: str
+    source: str | None = None
+    uncertainty: Mapping[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.formula.text if self.formula is not None else repr(self.value)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An elementary flow: an exchange with nature (emission or resource)."""
+
+    id: str
+    name: str
+    compartment: str
+    unit: pint.Unit
+    unit_text: str
+    defined_in: str
+    cas: str | None = None
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product flow between processes; its unit is the reference unit of its providers."""
+
+    id: str
+    name: str
+    unit: pint.Unit
+    unit_text: str
+    defined_in: str
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named input: a number with unit, a formula over other parameters, or a choice."""
+
+    name: str
+    value: float | str | None
+    unit: pint.Unit
+    unit_text: str
+    defined_in: str
+    formula: Formula | None = None
+    options: tuple[str, ...] | None = None
+    source: str | None = None
+    uncertainty: Mapping[str, Any] | None = None
+    description: str | None = None
+
+    @property
+    def is_choice(self) -> bool:
+        return self.options is not None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One input (technosphere) or one exchange with nature (biosphere) of a process."""
+
+    kind: str  # "technosphere" | "biosphere"
+    target: str  # product id or elementary flow id
+    amount: Amount
+    where: str  # "file: processes.X.technosphere[2]" for messages
+    provider: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Process:
+    id: str
+    name: str
+    reference_product: str
+    production: Amount
+    stage: str
+    defined_in: str
+    technosphere: tuple[Exchange, ...] = ()
+    biosphere: tuple[Exchange, ...] = ()
+    location: str | None = None
+    source: str | None = None
+    comment: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=frozen)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A characterization factor: category unit per unit of one elementary flow."""
+
+    flow: str
+    amount: Amount
+    where: str
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    category: str
+    name: str
+    unit: pint.Unit
+    unit_text: str
+    defined_in: str
+    factors: tuple[Factor, ...]
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Study:
+    """Goal and scope of a study (ISO 14044 4.2): free text the reports quote."""
+
+    name: str
+    functional_unit: str
+    path: str
+    info: Mapping[str, Any] = field(default_factory=frozen)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A loaded, validated model: what a study file and its includes describe."""
+
+    study: Study
+    flows: Mapping[str, Flow]
+    products: Mapping[str, Product]
+    parameters: Mapping[str, Parameter]
+    processes: Mapping[str, Process]
+    methods: Mapping[str, Method]
+    selected_methods: tuple[str, ...]
+    demand: Mapping[str, Amount]
+    files: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+
+    def with_parameters(self, overrides: Mapping[str, Any], where: str = "override") -> "Model":
+        """A copy with parameter values replaced (see :func:`lca.io.apply_overrides`)."""
+        from .io import apply_overrides
+
+        return apply_overrides(self, overrides, where)
+
+    def with_methods(self, method_ids: tuple[str, ...] | list[str]) -> "Model":
+        """A copy using other methods; each replaces the selected one of its category."""
+        from .io import select_methods
+
+        return replace(self, selected_methods=select_methods(self, list(method_ids)))
+
+    def providers(self, product: str) -> tuple[str, ...]:
+        return tuple(p.id for p in self.processes.values() if p.reference_product == product)
+
+
+def technosphere_graph(model: Model) -> nx.DiGraph:
+    """The supply chain as a directed graph: an edge provider -> consumer per input.
+
+    >>> g = technosphere_graph(model)          # doctest: +SKIP
+    >>> nx.ancestors(g, "training_run")         # doctest: +SKIP
+    """
+    from .compile import resolve_provider
+
+    graph = nx.DiGraph()
+    for process in model.processes.values():
+        graph.add_node(process.id, stage=process.stage, name=process.name)
+    for process in model.processes.values():
+        for exchange in process.technosphere:
+            provider = resolve_provider(model, exchange)
+            graph.add_edge(provider, process.id, product=exchange.target)
+    return graph

@@ -1,0 +1,73 @@
+"""Solve the technosphere for a demand: A s = f, factorized once and reused.
+
+>>> system = factorize(compiled)            # doctest: +SKIP
+>>> s1 = system.solve(f1); s2 = system.solve(f2)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .compile import CompiledModel
+from .errors import SingularSystemError
+
+
+@dataclass(frozen=True)
+class Factorized:
+    """A factorized technosphere matrix; :meth:`solve` takes one or many demand vectors."""
+
+    matrix: sp.csc_matrix
+    lu: Any
+    labels: tuple[str, ...]
+
+    def solve(self, demand: np.ndarray) -> np.ndarray:
+        supply = self.lu.solve(np.asarray(demand, dtype=float))
+        if not np.all(np.isfinite(supply)):
+            raise SingularSystemError("the technosphere matrix is singular for this demand "
+                                      "(a loop that produces nothing net, or a zero production amount)")
+        return supply
+
+
+def factorize(compiled: CompiledModel, params: Mapping[str, Any] | None = None) -> Factorized:
+    """LU-factorize the technosphere matrix at *params* (root units; defaults if None)."""
+    params = compiled.parameters.evaluate() if params is None else params
+    matrix = compiled.technosphere.matrix(params).tocsc()
+    return factorize_matrix(matrix, compiled.processes)
+
+
+def factorize_matrix(matrix: sp.spmatrix, labels: tuple[str, ...] = ()) -> Factorized:
+    matrix = sp.csc_matrix(matrix)
+    if matrix.shape[0] == 0:
+        raise SingularSystemError("the model has no processes")
+    if not np.all(np.isfinite(matrix.data)):
+        bad = _bad_columns(matrix, labels)
+        raise SingularSystemError(f"the technosphere matrix has non-finite entries (processes: {bad})")
+    diagonal = matrix.diagonal()
+    zero = [labels[i] if labels else str(i) for i in np.flatnonzero(diagonal == 0)]
+    if zero:
+        raise SingularSystemError(f"the technosphere matrix is singular: net production of "
+                                  f"{', '.join(zero[:10])} is zero")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", sp.SparseEfficiencyWarning)
+            lu = spla.splu(matrix)
+    except RuntimeError as exc:
+        raise SingularSystemError(f"the technosphere matrix is singular ({exc}): a loop whose processes "
+                                  "consume all they make, or a product no process makes net") from None
+    # splu accepts some numerically singular matrices; a tiny pivot makes inf/NaN supplies.
+    pivots = np.abs(lu.U.diagonal())
+    if pivots.size and pivots.min() <= np.finfo(float).eps * pivots.max() * matrix.shape[0]:
+        raise SingularSystemError("the technosphere matrix is (numerically) singular: a loop whose "
+                                  "processes consume as much as they make")
+    return Factorized(matrix, lu, tuple(labels))
+
+
+def _bad_columns(matrix: sp.csc_matrix, labels: tuple[str, ...]) -> str:
+    bad = sorted({int(c) for c in matrix.tocoo().col[~np.isfinite(matrix.tocoo().data)]})
+    return ", ".join((labels[c] if labels else str(c)) for c in bad[:10])
