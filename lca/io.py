@@ -177,7 +177,8 @@ class _Loader:
                 raise _fail(FileFormatError, f"{where}: include", f"file {include!r} not found (looked at {target})")
             self.load_file(target)
         self.files.append(path)
-        self._read_definitions(data, where, parameters=not is_root)
+        # A study's own [parameters] are overrides, applied after everything is loaded.
+        self._read_definitions(data, where, parameters=not (is_root and "study" in data))
         return data
 
     def _read_definitions(self, data: dict, where: str, parameters: bool) -> None:
