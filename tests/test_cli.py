@@ -1,0 +1,73 @@
+"""The command line: formats, listing, validation, overrides."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lca.cli import main, parse_set
+from conftest import ROOT
+
+GPT3 = str(ROOT / "scenarios" / "patterson2021_gpt3.toml")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_table_shows_value_unit_and_stages(capsys):
+    code, out, _ = run(capsys, "run", GPT3)
+    assert code == 0
+    assert "climate_change" in out and "kg CO2-eq" in out and "553,142.3" in out and "use" in out
+
+
+def test_csv_totals_match_json(capsys):
+    _, out, _ = run(capsys, "run", GPT3, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    total = [r for r in rows if r["scope"] == "total" and r["category"] == "climate_change"][0]
+    _, js, _ = run(capsys, "run", GPT3, "--format", "json")
+    assert float(total["value"]) == json.loads(js)["impacts"]["climate_change"]["value"]
+
+
+def test_set_overrides_with_units(capsys):
+    _, base, _ = run(capsys, "run", GPT3, "--format", "json")
+    _, changed, _ = run(capsys, "run", GPT3, "--format", "json", "--set", "pue=1.2", "--set", "chip_power=0.3 kW")
+    base_value = json.loads(base)["impacts"]["climate_change"]["value"]
+    changed_value = json.loads(changed)["impacts"]["climate_change"]["value"]
+    assert changed_value == pytest.approx(base_value * (1.2 / 1.1) * (300 / 330), rel=1e-12)
+
+
+def test_json_is_byte_identical_between_runs():
+    command = [sys.executable, "-m", "lca.cli", "run", GPT3, "--format", "json"]
+    first = subprocess.run(command, capture_output=True, check=True).stdout
+    second = subprocess.run(command, capture_output=True, check=True).stdout
+    assert first == second and first.startswith(b"{")
+
+
+@pytest.mark.parametrize("what, expected", [
+    ("processes", "training_run"), ("methods", "ipcc_ar5_gwp100"), ("parameters", "grid_intensity"),
+])
+def test_list(capsys, what, expected):
+    code, out, _ = run(capsys, "list", what, GPT3)
+    assert code == 0 and expected in out
+
+
+def test_validate_reports_each_file(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[processes.x]\nunit = "kg"\nstage = "use"\n[[processes.x.biosphere]]\nflow = "nope"\n'
+                   'amount = 1\nunit = "kg"\n')
+    code, out, err = run(capsys, "validate", GPT3, str(bad))
+    assert code == 2
+    assert "ok: " in out and "patterson2021_gpt3.toml" in out
+    assert "bad.toml: processes.x.biosphere[0] (nope): unknown elementary flow 'nope'" in err
+
+
+def test_parse_set():
+    assert parse_set(["a=1", "b = 300 W", "c=TW"]) == {"a": 1.0, "b": "300 W", "c": "TW"}
