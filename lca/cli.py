@@ -201,6 +201,40 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sources(args: argparse.Namespace) -> int:
+    from .compile import compile_model
+    from .sources import number_sources
+
+    compiled = compile_model(load_from_args(args))
+    category = args.category or ("climate_change" if "climate_change" in compiled.categories
+                                 else (compiled.categories[0] if compiled.categories else None))
+    if category is not None and category not in compiled.categories:
+        raise LCAError(f"--category {category!r}: the study has {', '.join(compiled.categories)}")
+    rows = number_sources(compiled)
+    if not args.all:
+        rows = tuple(r for r in rows if any(v != 0 for v in r.elasticity.values()))
+    if category is not None:
+        # rounded so that finite-difference noise does not reorder equal influences
+        rows = tuple(sorted(rows, key=lambda r: (-round(abs(r.elasticity.get(category, 0.0)), 6), r.kind, r.name)))
+    if args.format == "json":
+        sys.stdout.write(dumps_json([
+            {"kind": r.kind, "name": r.name, "value": r.value, "unit": r.unit, "source": r.source,
+             "uncertainty": r.uncertainty, "elasticity": dict(r.elasticity)} for r in rows]))
+    else:
+        headers = ["kind", "name", "value", "unit", f"elasticity ({category})", "uncertainty", "source"]
+        table = [[r.kind, _shorten(r.name, 60), r.value if isinstance(r.value, str) else float(r.value), r.unit,
+                  float(r.elasticity.get(category, 0.0)), r.uncertainty, _shorten(r.source or "MISSING", 70)]
+                 for r in rows]
+        print(render_table(headers, table))
+        missing = sum(1 for r in rows if not r.source)
+        print(f"\n{len(rows)} numbers; {missing} without a source; elasticity = d ln(score) / d ln(number)")
+    return 0
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lca", description="Life-cycle assessment of AI systems.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -225,6 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_study_arguments(listing)
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(handler=_list)
+
+    sources = sub.add_parser("sources", help="every number a study's result depends on, with its source, "
+                                            "unit and uncertainty, most influential first")
+    add_study_arguments(sources)
+    sources.add_argument("--category", metavar="ID", help="sort by the elasticity of this category "
+                                                          "(default climate_change)")
+    sources.add_argument("--all", action="store_true", help="include numbers with no influence")
+    sources.add_argument("--format", choices=("table", "json"), default="table")
+    sources.set_defaults(handler=_sources)
 
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(sub)

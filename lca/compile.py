@@ -115,6 +115,8 @@ class MatrixEntries:
     formulas: tuple[tuple[int, Formula, str], ...] = ()
     multipliers: tuple[tuple[int, str], ...] = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    labels: tuple[str, ...] = ()  # where each entry comes from (file: item), for reports
+    amounts: tuple[Amount, ...] = ()  # the amount behind each entry: its source and uncertainty
 
     @property
     def nnz(self) -> int:
@@ -322,6 +324,8 @@ class _Entries:
         self.constant: list[float] = []
         self.formulas: list[tuple[int, Formula, str]] = []
         self.multipliers: list[tuple[int, str]] = []
+        self.labels: list[str] = []
+        self.amounts: list[Amount] = []
 
     def add(self, row: int, col: int, amount: Amount, target_unit: pint.Unit, where: str,
             implicit_name: str, sign: float = 1.0, per: Amount | None = None) -> None:
@@ -330,6 +334,8 @@ class _Entries:
         entry = len(self.rows)
         self.rows.append(row)
         self.cols.append(col)
+        self.labels.append(where)
+        self.amounts.append(amount)
         uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
         if amount.formula is None:
             factor = conversion_factor(amount.unit, target_unit, where)
@@ -360,5 +366,6 @@ class _Entries:
         return MatrixEntries(
             shape=self.shape, rows=np.asarray(self.rows, dtype=np.int64), cols=np.asarray(self.cols, dtype=np.int64),
             constant=np.asarray(self.constant, dtype=float), formulas=tuple(self.formulas),
-            multipliers=tuple(self.multipliers), choices=dict(choices),
+            multipliers=tuple(self.multipliers), choices=dict(choices), labels=tuple(self.labels),
+            amounts=tuple(self.amounts),
         )

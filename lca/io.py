@@ -91,6 +91,14 @@ def _string(table: dict, key: str, where: str, required: bool = False) -> str | 
     return value
 
 
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def read_toml(path: Path) -> dict:
     """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
     try:
@@ -159,7 +167,7 @@ class _Loader:
             return {}
         self._seen.add(path)
         data = read_toml(path)
-        where = str(path)
+        where = display_path(path)
         unknown = sorted(set(data) - _TOP_KEYS)
         if unknown:
             raise _fail(FileFormatError, where, f"unknown top-level key(s) {', '.join(map(repr, unknown))} "
@@ -397,7 +405,7 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     path = Path(path)
     loader = _Loader()
     data = loader.load_file(path, is_root=True)
-    where = str(path.resolve())
+    where = display_path(path)
     if "study" not in data:
         raise FileFormatError(f"{where}: a scenario needs a [study] table (is this an inventory file? "
                               "use 'lca validate' for those)")
@@ -407,7 +415,7 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     study = Study(
         name=_string(study_table, "name", f"{where}: study", required=True),
         functional_unit=_string(study_table, "functional_unit", f"{where}: study", required=True),
-        path=where,
+        path=str(path.resolve()),
         info=frozen({k: v for k, v in study_table.items() if k not in ("name", "functional_unit")}),
     )
     model = _finish(loader, study, data, where)
@@ -532,8 +540,13 @@ def _override(parameter: Parameter, value: Any, where: str) -> Parameter:
                            uncertainty=None)
         unit_text = value.get("unit")
         value = value.get("value")
-        if unit_text is not None and not isinstance(value, str):
-            value = f"{value} {unit_text}"
+        if unit_text is not None and not parameter.is_choice:
+            # The study states the value (and its uncertainty) in its own unit: adopt that unit.
+            unit = parse_unit(unit_text, f"{where}.unit")
+            if unit.dimensionality != parameter.unit.dimensionality:
+                raise UnitError(f"{where}.unit: {parameter.name!r} is in {format_unit(parameter.unit)} "
+                                f"({parameter.defined_in}); {unit_text!r} has another dimension")
+            parameter = replace(parameter, unit=unit, unit_text=unit_text)
     if parameter.is_choice:
         if value not in parameter.options:
             raise ParameterError(f"{where}: {value!r} is not an option of {parameter.name!r} "

@@ -1,0 +1,152 @@
+"""Where every number comes from, and how much the result depends on it.
+
+For each number a result depends on (parameter values, exchange amounts, production
+amounts, characterization factors) :func:`number_sources` gives its value, unit, source,
+uncertainty and its *elasticity* per impact category: the relative change of the score per
+relative change of the number (d ln h / d ln x). Matrix entries get exact elasticities from
+one adjoint solve (A^T lambda = (C B)^T); named parameters get central finite differences.
+
+>>> rows = number_sources(load_study("scenarios/patterson2021_gpt3.toml"))   # doctest: +SKIP
+>>> rows[0].name, rows[0].elasticity["climate_change"]                        # doctest: +SKIP
+('n_chips', 1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+
+from .calculate import compute
+from .compile import CompiledModel, MatrixEntries, compile_model
+from .model import Amount, Model
+from .solve import factorize
+from .units import format_unit
+
+# Relative step of the central differences for parameters: small enough that formulas are
+# locally linear, large enough that float round-off (1e-16 relative) stays far below it.
+RELATIVE_STEP = 1e-4
+
+
+@dataclass(frozen=True)
+class NumberSource:
+    kind: str  # parameter | production | technosphere | biosphere | characterization
+    name: str  # parameter name, or the place in the files
+    value: float | str
+    unit: str
+    source: str | None
+    uncertainty: str
+    elasticity: Mapping[str, float]  # per category
+
+
+def describe_uncertainty(spec: Mapping[str, Any] | None) -> str:
+    """A short human reading of an uncertainty spec: ``lognormal gsd=1.1``."""
+    if not spec:
+        return "none"
+    if "pedigree" in spec:
+        scores = ",".join(str(s) for s in spec["pedigree"])
+        return f"pedigree ({scores})"
+    parts = [str(spec.get("distribution", "?"))]
+    parts += [f"{k}={spec[k]}" for k in ("gsd", "sigma", "sd", "min", "mode", "max") if k in spec]
+    if "weights" in spec:
+        parts.append("weights=" + ",".join(f"{w:g}" for w in spec["weights"]))
+    if "values" in spec:
+        parts.append("values=" + ",".join(f"{w:g}" for w in spec["values"]))
+    return " ".join(parts)
+
+
+def number_sources(model: Model | CompiledModel) -> tuple[NumberSource, ...]:
+    """Every number behind the results with its elasticities, largest influence first."""
+    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+    params = compiled.parameters.evaluate()
+    base = compute(compiled, params)
+    scores = base.scores
+    rows = _entry_rows(compiled, params, base) + _parameter_rows(compiled, params, scores)
+    categories = compiled.categories
+
+    def influence(row: NumberSource) -> tuple[float, str, str]:
+        largest = max((abs(row.elasticity.get(c, 0.0)) for c in categories), default=0.0)
+        return (-round(largest, 6), row.kind, row.name)  # rounded: finite-difference noise
+
+    return tuple(sorted(rows, key=influence))
+
+
+def _elasticity(contribution: np.ndarray, scores: np.ndarray, categories: tuple[str, ...]) -> Mapping[str, float]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(scores != 0, contribution / np.where(scores != 0, scores, 1.0), 0.0)
+    return MappingProxyType({c: float(v) for c, v in zip(categories, ratio)})
+
+
+def _entry_rows(compiled: CompiledModel, params: Mapping[str, Any], base) -> list[NumberSource]:
+    system = factorize(compiled, params)
+    biosphere = compiled.biosphere.matrix(params)
+    characterization = compiled.characterization.matrix(params)
+    cb = (characterization @ biosphere).toarray()  # (categories, processes)
+    # adjoint: lambda_c = A^-T (C B)_c ; dh_c/dA_ij = -lambda_c[i] * s[j]
+    adjoint = system.lu.solve(np.ascontiguousarray(cb.T), trans="T") if cb.size else np.zeros((len(compiled.processes), 0))
+    supply, inventory = base.supply, base.inventory
+    dense_c = characterization.toarray()
+    rows: list[NumberSource] = []
+
+    tech = compiled.technosphere
+    values = tech.values(params)
+    for k in range(tech.nnz):
+        contribution = -adjoint[tech.rows[k], :] * values[k] * supply[tech.cols[k]]
+        kind = "production" if tech.rows[k] == tech.cols[k] and tech.labels[k].endswith(".amount") else "technosphere"
+        rows.append(_entry(tech, k, kind, contribution, base.scores, compiled.categories))
+    bio = compiled.biosphere
+    values = bio.values(params)
+    for k in range(bio.nnz):
+        contribution = dense_c[:, bio.rows[k]] * values[k] * supply[bio.cols[k]]
+        rows.append(_entry(bio, k, "biosphere", contribution, base.scores, compiled.categories))
+    char = compiled.characterization
+    values = char.values(params)
+    for k in range(char.nnz):
+        contribution = np.zeros(len(compiled.categories))
+        contribution[char.rows[k]] = values[k] * inventory[char.cols[k]]
+        rows.append(_entry(char, k, "characterization", contribution, base.scores, compiled.categories))
+    return [row for row in rows if row is not None]
+
+
+def _entry(entries: MatrixEntries, k: int, kind: str, contribution: np.ndarray, scores: np.ndarray,
+           categories: tuple[str, ...]) -> NumberSource | None:
+    amount: Amount = entries.amounts[k]
+    if amount.formula is not None:
+        return None  # its numbers are parameters, listed on their own
+    return NumberSource(
+        kind=kind, name=entries.labels[k], value=amount.value, unit=amount.unit_text or "dimensionless",
+        source=amount.source, uncertainty=describe_uncertainty(amount.uncertainty),
+        elasticity=_elasticity(contribution, scores, categories),
+    )
+
+
+def _parameter_rows(compiled: CompiledModel, params: Mapping[str, Any], scores: np.ndarray) -> list[NumberSource]:
+    table = compiled.parameters
+    model = compiled.model
+    rows = []
+    for name in table.free:
+        if name in table.implicit:
+            continue  # an uncertain exchange or factor: listed as its entry
+        parameter = model.parameters[name]
+        if name in table.choices:
+            elasticity = MappingProxyType({c: 0.0 for c in compiled.categories})
+            value: Any = parameter.value
+            unit = "option of " + ", ".join(parameter.options)
+        else:
+            x0 = table.defaults[name]
+            contribution = np.zeros(len(compiled.categories))
+            if x0 != 0:
+                step = abs(x0) * RELATIVE_STEP
+                up = compute(compiled, table.evaluate({name: x0 + step})).scores
+                down = compute(compiled, table.evaluate({name: x0 - step})).scores
+                contribution = (up - down) / (2 * RELATIVE_STEP)
+            elasticity = _elasticity(contribution, scores, compiled.categories)
+            value = parameter.value
+            unit = format_unit(parameter.unit)
+        rows.append(NumberSource(
+            kind="parameter", name=name, value=value, unit=unit, source=parameter.source,
+            uncertainty=describe_uncertainty(parameter.uncertainty), elasticity=elasticity,
+        ))
+    return rows
