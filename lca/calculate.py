@@ -16,8 +16,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from .compile import CompiledModel, compile_model
-from .model import Model
-from .solve import Factorized, factorize
+from .model import INHERIT, UNASSIGNED, Model
+from .solve import Factorized, factorize, factorize_matrix
 from .units import format_unit
 
 
@@ -110,10 +110,51 @@ def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = N
     return label(compiled, numbers, params)
 
 
+def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numbers: Scores,
+                        ) -> tuple[tuple[str, ...], np.ndarray]:
+    """Scores split by lifecycle stage: (stage names, array (categories, stages)).
+
+    A process tagged with a stage counts its own emissions there. An ``inherit`` process
+    (background: electricity, materials) counts towards the stages of the processes that
+    demand it: with T the tagged and U the inherit processes, the U-inputs demanded by the
+    stage-k processes, d_k = -A_UT[:, k] s_k, need x_k = A_UU^-1 d_k of the U processes, whose
+    impacts join stage k. The stages sum to the total: sum_k x_k + A_UU^-1 f_U = s_U.
+    """
+    stages_of = np.array(compiled.stages, dtype=object)
+    inherit = stages_of == INHERIT
+    tagged = sorted({s for s in compiled.stages if s != INHERIT}, key=_stage_key)
+    if not inherit.any():
+        index = np.array([tagged.index(s) for s in compiled.stages], dtype=np.int64)
+        matrix = np.stack([np.bincount(index, weights=row, minlength=len(tagged)) for row in numbers.by_process]) \
+            if len(numbers.by_process) else np.zeros((0, len(tagged)))
+        return tuple(tagged), matrix
+    supply = numbers.supply
+    technosphere = compiled.technosphere.matrix(params).tocsr()
+    u = np.flatnonzero(inherit)
+    a_uu = technosphere[u][:, u]
+    a_u_all = technosphere[u]
+    demands = []
+    for stage in tagged:
+        members = np.flatnonzero(stages_of == stage)
+        demands.append(-(a_u_all[:, members] @ supply[members]))
+    direct = compiled.demand_vector(params)[u]
+    names = list(tagged)
+    if np.any(direct != 0):
+        demands.append(direct)
+        names.append(UNASSIGNED)
+    inherited = factorize_matrix(a_uu, tuple(compiled.processes[i] for i in u)).solve(np.column_stack(demands))
+    inherited = inherited.reshape(len(u), len(names))
+    per_unit = (compiled.characterization.matrix(params) @ compiled.biosphere.matrix(params)[:, u]).toarray()
+    matrix = np.zeros((len(compiled.categories), len(names)))
+    for k, stage in enumerate(names):
+        members = np.flatnonzero(stages_of == stage)
+        matrix[:, k] = numbers.by_process[:, members].sum(axis=1) + per_unit @ inherited[:, k]
+    return tuple(names), matrix
+
+
 def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -> LCAResult:
     """Attach names and units to the numeric core's arrays."""
-    stages = sorted(set(compiled.stages), key=_stage_key)
-    stage_index = np.array([stages.index(s) for s in compiled.stages], dtype=np.int64)
+    stages, by_stage = stage_contributions(compiled, params, numbers)
     flow_contrib = None
     if compiled.flows:
         characterization = compiled.characterization.matrix(params).toarray()
@@ -121,7 +162,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
     impacts = {}
     for row, category in enumerate(compiled.categories):
         per_process = numbers.by_process[row]
-        per_stage = np.bincount(stage_index, weights=per_process, minlength=len(stages))
+        per_stage = by_stage[row]
         impacts[category] = CategoryResult(
             category=category,
             method=compiled.methods[row],

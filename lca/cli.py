@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 from .errors import LCAError
 
 # Modules that add sub-commands: each has ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("lca.allocation.cli", "lca.uncertainty.cli", "lca.report.cli")
 
 EXIT_USER_ERROR = 2
 

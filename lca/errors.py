@@ -50,3 +50,11 @@ class SingularSystemError(LCAError):
 
 class MethodError(LCAError):
     """An impact method or characterization factor is inconsistent."""
+
+
+class ReportError(LCAError):
+    """A report cannot be written: optional dependency missing, or the output folder is unsafe."""
+
+
+class AllocationError(LCAError):
+    """An allocation cannot be made: a key missing for a target, keys summing to zero, ..."""

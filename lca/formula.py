@@ -47,7 +47,7 @@ _COMPARE = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
-FUNCTIONS = ("min", "max", "abs", "exp", "log", "log10", "sqrt", "where")
+FUNCTIONS = ("min", "max", "abs", "exp", "log", "log10", "sqrt", "where", "sin", "cos")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _check_node(node: ast.AST, text: str, where: str, names: set[str]) -> None:
             )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise FormulaError(f"{where}: keyword or starred arguments are not allowed in {text!r}")
-        expected = {"abs": 1, "exp": 1, "log": 1, "log10": 1, "sqrt": 1, "where": 3}.get(node.func.id)
+        expected = {"abs": 1, "exp": 1, "log": 1, "log10": 1, "sqrt": 1, "where": 3, "sin": 1, "cos": 1}.get(node.func.id)
         if expected is not None and len(node.args) != expected:
             raise FormulaError(f"{where}: {node.func.id}() takes {expected} argument(s) in {text!r}")
         if node.func.id in ("min", "max") and len(node.args) < 2:
@@ -218,6 +218,8 @@ _UNITS: dict[str, Any] = {
         "log10": _units_unary(math.log10, "log10"),
         "sqrt": lambda args, where, text: args[0] ** 0.5,
         "where": _units_where,
+        "sin": _units_unary(math.sin, "sin"),
+        "cos": _units_unary(math.cos, "cos"),
     },
     "if": _units_if,
     "and": lambda a, b: bool(a) and bool(b),
@@ -245,6 +247,8 @@ _NUMERIC: dict[str, Any] = {
         "log10": lambda args, where, text: np.log10(args[0]),
         "sqrt": lambda args, where, text: np.sqrt(args[0]),
         "where": lambda args, where, text: np.where(args[0], args[1], args[2]),
+        "sin": lambda args, where, text: np.sin(args[0]),
+        "cos": lambda args, where, text: np.cos(args[0]),
     },
     "if": lambda cond, a, b, where, text: np.where(cond, a, b),
     "and": np.logical_and,

@@ -31,6 +31,7 @@ from .errors import (
 from .formula import Formula, evaluate_units, parse_formula
 from .model import (
     CATEGORIES,
+    INHERIT,
     Amount,
     Exchange,
     Factor,
@@ -48,7 +49,7 @@ from .units import Quantity, format_unit, parse_unit, ureg
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
-             "study", "demand", "methods"}
+             "study", "demand", "methods", "allocation", "lineage", "infrastructure"}
 _FLOW_KEYS = {"name", "compartment", "unit", "cas", "comment", "source", "location"}
 _PRODUCT_KEYS = {"name", "unit", "comment", "source"}
 _PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
@@ -283,7 +284,8 @@ class _Loader:
 
     def process(self, key: str, table: dict, where: str) -> Process:
         source = _string(table, "source", where)
-        stage = _string(table, "stage", where) or "unspecified"
+        # Without a stage, a (background) process inherits the stage of what demands it.
+        stage = _string(table, "stage", where) or INHERIT
         reference = table.get("reference_product", key)
         _check_id(reference, f"{where}.reference_product")
         production_table = {"amount": table.get("amount", 1.0), "uncertainty": table.get("uncertainty"),
@@ -380,7 +382,7 @@ def _is_relative(spec: Mapping[str, Any]) -> bool:
 def _choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Mapping[str, Any] | None:
     if spec is None:
         return None
-    if not isinstance(spec, dict) or spec.get("distribution") not in ("discrete", "fixed"):
+    if not isinstance(spec, Mapping) or spec.get("distribution") not in ("discrete", "fixed"):
         raise _fail(FileFormatError, f"{where}.uncertainty",
                     "a choice parameter takes only { distribution = \"discrete\", weights = [...] }")
     weights = spec.get("weights")
@@ -484,6 +486,11 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     )
     model = replace(model, selected_methods=select_methods(model, selected or list(_default_methods(methods)),
                                                            where, replace_same_category=False))
+    if any(p.extra.get("coproducts") or isinstance(p.extra.get("allocation"), dict) for p in processes.values()):
+        from .allocation import recycling, multioutput  # docs/allocation.md
+
+        model = multioutput.split_multioutput(recycling.apply_end_of_life(model),
+                                              (data.get("allocation") or {}).get("multioutput"))
     check_parameters(model)
     return validate_model(model)
 
@@ -697,10 +704,12 @@ def validate_model(model: Model) -> Model:
         for key in model.demand:
             for provider in _demand_providers(model, key):
                 reachable |= {provider} | nx.ancestors(graph, provider)
-        unreachable = sorted(set(model.processes) - reachable)
+        # Library processes a study does not use are normal; the study's own are worth a word.
+        own = [p.id for p in model.processes.values() if p.defined_in.startswith(display_path(Path(model.study.path)))]
+        unreachable = sorted(set(own) - reachable)
         if unreachable:
             shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
-            warnings.append(f"{len(unreachable)} process(es) not reachable from the demand: {shown}")
+            warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: {shown}")
     return replace(model, warnings=tuple(warnings))
 
 

@@ -16,6 +16,11 @@ import pint
 from .formula import Formula
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
+# A process whose stage is "inherit" (or not given) counts towards the stage of the processes
+# that demand it: grid electricity is "manufacturing" in a fab and "use" in a datacenter.
+INHERIT = "inherit"
+# Impacts of inherited processes demanded directly by the functional unit.
+UNASSIGNED = "unassigned"
 
 CATEGORIES: Mapping[str, str] = MappingProxyType(
     {

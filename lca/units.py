@@ -140,6 +140,7 @@ def _dims(unit: pint.Unit) -> str:
 _EQUIVALENTS = {"CO2_eq": "CO2-eq", "Sb_eq": "Sb-eq", "world_eq": "world-eq"}
 
 
+@lru_cache(maxsize=4096)
 def format_unit(unit: pint.Unit) -> str:
     """A unit as LCA practitioners write it: ``kg CO2-eq``, ``m3 world-eq``, ``kg CO2-eq/kWh``."""
     if unit == ureg.dimensionless:

@@ -146,7 +146,8 @@ def test_electricity_regions():
                      "electricity_glo", "electricity_se3", "electricity_fr", "electricity_is"]:
         assert required in procs, required
     for pid, p in procs.items():
-        assert p["unit"] == "kWh" and p["stage"] == "use" and p["location"]
+        # no stage: grid electricity inherits the stage of the process that uses it
+        assert p["unit"] == "kWh" and "stage" not in p and p["location"]
         ghg = [e for e in p["biosphere"] if e["flow"] == "ghg_precharacterized_air"]
         assert len(ghg) == 1 and 0 < ghg[0]["amount"] < 1.5, pid
         assert any(e["flow"].startswith("water_consumed_") for e in p["biosphere"]), pid

@@ -309,3 +309,27 @@ source = "test"
     model = lca.load_study(study(text))
     assert any("orphan" in w and "not reachable" in w for w in model.warnings)
     assert math.isfinite(calculate(model).impacts["climate_change"].value)
+
+
+def test_background_processes_inherit_the_stage_that_demands_them(study):
+    # heat has no stage: the steel mill's heat is extraction, the board's credit manufacturing
+    text = CHAIN.replace('[processes.heat]\nunit = "kWh"\nstage = "use"', '[processes.heat]\nunit = "kWh"')
+    result = calculate(lca.load_study(study(text)))
+    climate = result.impacts["climate_change"]
+    heat_per_kwh = 0.25
+    steel = 11.0
+    extraction = steel * 1.8 + steel * 20 / 3.6 * heat_per_kwh
+    manufacturing = 5 + 2 * 0.010 * 29.8 - 2 * 2 / 3.6 * heat_per_kwh
+    assert climate.by_stage == {"extraction": pytest.approx(extraction, rel=1e-12),
+                                "manufacturing": pytest.approx(manufacturing, rel=1e-12)}
+    assert sum(climate.by_stage.values()) == pytest.approx(climate.value, rel=1e-12)
+    assert climate.by_process["heat"] == pytest.approx((steel * 20 - 4) / 3.6 * heat_per_kwh)
+
+
+def test_inherited_stage_through_a_loop_and_direct_demand(study):
+    # the loop's two processes inherit; demanding one directly is 'unassigned'
+    text = LOOP.replace('stage = "manufacturing"\n', "").replace('stage = "use"\n', "")
+    result = calculate(loop_study := lca.load_study(study(text.replace("DEMAND", "1.0").replace("UNIT", "kg"))))
+    climate = result.impacts["climate_change"]
+    assert climate.by_stage == {"unassigned": pytest.approx(climate.value, rel=1e-12)}
+    assert loop_study.processes["a"].stage == "inherit"

@@ -687,7 +687,8 @@ def write_electricity():
                      'unit = "kWh"', '',
                      f"[processes.{pid}]",
                      f"name = {q('Electricity, ' + reg['name'] + ', grid mix')}",
-                     f"reference_product = {q(pid)}", "amount = 1", 'unit = "kWh"', 'stage = "use"',
+                     f"reference_product = {q(pid)}", "amount = 1", 'unit = "kWh"',
+                     "# no stage: grid electricity inherits the stage of what uses it (fab, datacenter, ...)",
                      f"location = {q(reg['location'])}",
                      f"source = {q('GHG: ' + ghg_src.split(' [')[0] + '; water: WRI/Li et al. 2023; ADP: ADEME Base IMPACTS 2011 via Boavizta')}",
                      f"comment = {q('GHG scope: ' + scope + ('. ' + flagged if flagged else ''))}", ""]

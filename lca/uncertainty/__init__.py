@@ -1,0 +1,28 @@
+"""Uncertainty and sensitivity analysis (ISO 14044 4.4.5): Monte Carlo propagation of
+distributions on parameters, exchanges and characterization factors; comparative assertions
+with paired draws; one-at-a-time, Spearman and Sobol sensitivity.
+
+>>> from lca import load_study
+>>> from lca.uncertainty import monte_carlo, sobol
+>>> model = load_study("scenarios/patterson2021_gpt3.toml")          # doctest: +SKIP
+>>> monte_carlo(model, 100_000, seed=1).summary("climate_change")      # doctest: +SKIP
+>>> sobol(model, 4096).to_dict()["climate_change"]                     # doctest: +SKIP
+
+See docs/uncertainty.md.
+"""
+
+from .compare import ComparativeAssertion, Comparison, compare
+from .distributions import Distribution, check_spec, make_distribution, parameter_distributions
+from .montecarlo import MonteCarloResult, Propagator, evaluate, evaluate_chunked, monte_carlo, prepare
+from .pedigree import pedigree_sigma
+from .sampling import SAMPLERS, Design, make_design
+from .sensitivity import SensitivityResult, one_at_a_time, sensitivity, sobol, spearman
+from .statistics import PERCENTILES, Convergence, Summary, convergence, summarize
+
+__all__ = [
+    "ComparativeAssertion", "Comparison", "Convergence", "Design", "Distribution", "MonteCarloResult",
+    "PERCENTILES", "Propagator", "SAMPLERS", "SensitivityResult", "Summary", "check_spec", "compare",
+    "convergence", "evaluate", "evaluate_chunked", "make_design", "make_distribution", "monte_carlo",
+    "one_at_a_time", "parameter_distributions", "pedigree_sigma", "prepare", "sensitivity", "sobol",
+    "spearman", "summarize",
+]

@@ -1,0 +1,166 @@
+"""Command line for uncertainty: ``lca run --samples N``, ``lca compare``, ``lca sensitivity``.
+
+JSON output depends only on the inputs and the seed (no timings), so it is byte-identical from
+run to run. A progress bar goes to stderr when it is a terminal (``--quiet`` silences it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..cli import dumps_json, parse_set, render_table
+from ..errors import LCAError
+from .compare import compare
+from .montecarlo import Progress, monte_carlo, prepare
+from .sampling import SAMPLERS
+from .sensitivity import METHODS, sensitivity
+from .statistics import PERCENTILES
+
+DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
+
+
+def progress_bar(label: str, quiet: bool, stream: Any = None) -> Progress | None:
+    """A one-line bar on stderr, redrawn in place; None when quiet or stderr is not a terminal."""
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
+        return None
+    shown = [-1]
+
+    def update(done: int, total: int) -> None:
+        percent = 100 * done // max(total, 1)
+        if percent == shown[0]:
+            return
+        shown[0] = percent
+        filled = percent * 30 // 100
+        stream.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {done:,}/{total:,}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return update
+
+
+def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
+    """Add ``"uncertainty"`` (summary and stage contributions) to each category of *data*."""
+    result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
+                         progress=progress_bar("monte carlo", args.quiet))
+    for category in result.categories:
+        if category not in data["impacts"]:
+            continue
+        record = result.summary(category).to_dict()
+        record["seed"], record["sampler"] = args.seed, args.sampler
+        record["by_stage"] = {stage: _brief(summary.to_dict())
+                              for stage, summary in result.stage_summaries(category).items()}
+        data["impacts"][category]["uncertainty"] = record
+    return data
+
+
+def _brief(record: dict) -> dict:
+    return {key: record[key] for key in ("mean", "std", "median", "percentiles")}
+
+
+def _load(path: str, sets: list[str], methods: list[str]):
+    from ..io import load_study
+
+    return load_study(path, overrides=parse_set(sets), methods=methods or None)
+
+
+def _samples(args: argparse.Namespace, kind: str) -> int:
+    samples = DEFAULT_SAMPLES[kind] if args.samples is None else args.samples
+    if samples < 1:
+        raise LCAError(f"--samples must be at least 1, got {samples}")
+    return samples
+
+
+def _compare(args: argparse.Namespace) -> int:
+    models = [_load(args.a, args.set + args.set_a, args.method), _load(args.b, args.set + args.set_b, args.method)]
+    comparison = compare(models, _samples(args, "compare"), args.seed, args.sampler, labels=("A", "B"),
+                         progress=progress_bar("compare", args.quiet))
+    data = {category: assertion.to_dict() for category, assertion in comparison.assertions().items()}
+    if args.format == "json":
+        sys.stdout.write(dumps_json(data))
+        return 0
+    rows = []
+    for category, record in data.items():
+        diff = record["difference"]["percentiles"]
+        rows.append([category, record["unit"], record["a"]["mean"], record["b"]["mean"], diff["2.5"],
+                     diff["97.5"], record["p_a_lower"]])
+    print(f"A: {models[0].study.name}\nB: {models[1].study.name}\n"
+          f"{comparison.results[0].n:,} paired samples, seed {args.seed}, {args.sampler}\n")
+    print(render_table(["category", "unit", "mean A", "mean B", "A-B 2.5%", "A-B 97.5%", "P(A<B)"], rows))
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    model = _load(args.scenario, args.set, args.impact_method)
+    categories = [args.category] if args.category else None
+    parameters = args.parameter or None
+    if args.method == "oat":
+        result = sensitivity(model, "oat", parameters=parameters, categories=categories)
+    else:
+        result = sensitivity(prepare(model), args.method, samples=_samples(args, args.method), seed=args.seed, parameters=parameters,
+                             categories=categories, progress=progress_bar(args.method, args.quiet),
+                             **({"sampler": args.sampler} if args.method == "spearman" else {}))
+    data = result.to_dict()
+    if args.format == "json":
+        sys.stdout.write(dumps_json(data))
+        return 0
+    columns = {"oat": ("low", "high", "swing", "low_value", "high_value"), "spearman": ("rho",),
+               "sobol": ("first_order", "total")}[args.method]
+    blocks = []
+    for category, unit in zip(result.categories, result.units):
+        rows = [[name] + [_cell(record.get(key)) for key in columns] for name, record in data[category].items()]
+        blocks.append(f"{category} ({unit}), {args.method}, {result.samples:,} model evaluations\n"
+                      + render_table(["parameter", *columns], rows))
+    print("\n\n".join(blocks))
+    return 0
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return "-"
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def _common(parser: argparse.ArgumentParser, sampler: bool = True) -> None:
+    parser.add_argument("--samples", type=int, default=None, metavar="N")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    if sampler:
+        parser.add_argument("--sampler", choices=SAMPLERS, default="random")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``compare`` and ``sensitivity`` to the ``lca`` command."""
+    comparison = subparsers.add_parser(
+        "compare", help="compare two studies (or variants) under uncertainty, with paired draws",
+        description="Monte Carlo of A and B with common random numbers: percentiles of A - B and A / B, "
+                    "and P(A < B) per category. " + ", ".join(f"{p:g}" for p in PERCENTILES) + " percentiles.")
+    comparison.add_argument("a", help="scenario A (TOML)")
+    comparison.add_argument("b", help="scenario B (TOML; may be A again, with --set-b)")
+    comparison.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override in both")
+    comparison.add_argument("--set-a", action="append", default=[], metavar="NAME=VALUE", help="override in A")
+    comparison.add_argument("--set-b", action="append", default=[], metavar="NAME=VALUE", help="override in B")
+    comparison.add_argument("--method", action="append", default=[], metavar="ID",
+                            help="impact method for its category, in both (repeatable)")
+    _common(comparison)
+    comparison.set_defaults(handler=_compare)
+
+    analysis = subparsers.add_parser(
+        "sensitivity", help="which parameters drive the impacts: oat (tornado), spearman, sobol",
+        description="--samples: Monte Carlo samples for spearman (default 10000); base samples for sobol "
+                    "(rounded up to a power of 2, default 4096; the model runs n (d + 2) times).")
+    analysis.add_argument("scenario", help="scenario (study) TOML file")
+    analysis.add_argument("--method", choices=METHODS, default="spearman", help="sensitivity method")
+    analysis.add_argument("--category", metavar="ID", help="only this impact category")
+    analysis.add_argument("--parameter", action="append", metavar="NAME", default=[],
+                          help="only these uncertain parameters (repeatable; default: all)")
+    analysis.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
+    analysis.add_argument("--impact-method", action="append", default=[], metavar="ID",
+                          help="impact method for its category (repeatable)")
+    _common(analysis)
+    analysis.set_defaults(handler=_sensitivity)
+

@@ -1,0 +1,119 @@
+"""One incomplete LU factorization, applied to a whole block of samples at once.
+
+``scipy.sparse.linalg.spilu`` factorizes a loop of the technosphere once, at its central
+values (Pr A Pc ~ L U). Applying it is two triangular solves, and a triangular system is
+acyclic: its rows fall into levels whose dependencies are all in earlier levels
+(:func:`lca.uncertainty.structure.supply_order`). With the rows renumbered level by level,
+each level is one sparse product over all samples on contiguous slices, several times
+faster per right-hand side than SuperLU's own multi-column solve. A factor with very many
+levels (a long chain inside the loop) keeps SuperLU's solve.
+
+>>> import scipy.sparse as sp
+>>> matrix = sp.csc_matrix(np.array([[1.0, -0.5], [-0.25, 1.0]]))
+>>> lu = incomplete_lu(matrix, drop_tol=0.0)
+>>> np.round(lu.solve(np.array([[1.0], [0.0]])), 6).tolist()
+[[1.142857], [0.285714]]
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .structure import supply_order
+
+MAX_LEVELS = 256  # beyond this many levels per factor, SuperLU's solve is faster
+
+
+@dataclass(frozen=True)
+class _Sweep:
+    """A triangular solve with rows numbered level by level: rows lo:hi depend on rows :lo."""
+
+    order: np.ndarray  # row of the factor at each level-ordered position
+    levels: tuple[tuple[int, int, sp.csr_matrix | None, np.ndarray], ...]  # lo, hi, part, 1/diagonal
+
+    def apply(self, rhs: np.ndarray) -> np.ndarray:
+        """Solve for level-ordered *rhs*; the solution is level-ordered too."""
+        solution = np.empty_like(rhs)
+        for lo, hi, part, inverse_diagonal in self.levels:
+            level = rhs[lo:hi] if part is None else rhs[lo:hi] - part @ solution[:lo]
+            np.multiply(level, inverse_diagonal, out=solution[lo:hi])
+        return solution
+
+
+@dataclass(frozen=True)
+class IncompleteLU:
+    """M ~ A, with M^-1 applied to (n, N) blocks by :meth:`solve`."""
+
+    superlu: Any  # scipy SuperLU from spilu
+    sweeps: tuple[_Sweep, _Sweep] | None  # lower, upper; None: too many levels, use superlu.solve
+    gathers: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # into L order, L -> U order, U -> answer
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        """M^-1 rhs for every column of *rhs* (n, N)."""
+        if self.sweeps is None or self.gathers is None:
+            return self.superlu.solve(rhs)
+        lower, upper = self.sweeps
+        into_lower, lower_to_upper, out_of_upper = self.gathers
+        return upper.apply(lower.apply(rhs[into_lower])[lower_to_upper])[out_of_upper]
+
+    @property
+    def nnz(self) -> int:
+        return int(self.superlu.L.nnz + self.superlu.U.nnz)
+
+
+def incomplete_lu(matrix: sp.spmatrix, drop_tol: float = 1e-4,
+                  max_levels: int = MAX_LEVELS) -> IncompleteLU | None:
+    """Incomplete LU of *matrix*, or None if it is singular (no useful preconditioner)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            superlu = spla.spilu(sp.csc_matrix(matrix), drop_tol=drop_tol)
+    except RuntimeError:
+        return None
+    diagonal = superlu.U.diagonal()
+    if not np.all(np.isfinite(diagonal)) or np.any(diagonal == 0):
+        return None
+    lower = _sweep(superlu.L, max_levels)
+    upper = _sweep(superlu.U, max_levels) if lower is not None else None
+    if lower is None or upper is None:
+        return IncompleteLU(superlu, None, None)
+    # x = Pc U^-1 L^-1 Pr b, with (Pr b)[perm_r[k]] = b[k] and (Pc z)[k] = z[perm_c[k]]
+    n = len(diagonal)
+    inverse_perm_r = np.empty(n, dtype=np.int64)
+    inverse_perm_r[superlu.perm_r] = np.arange(n)
+    gathers = (inverse_perm_r[lower.order], _inverse(lower.order)[upper.order],
+               _inverse(upper.order)[superlu.perm_c])
+    return IncompleteLU(superlu, (lower, upper), gathers)
+
+
+def _inverse(order: np.ndarray) -> np.ndarray:
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return inverse
+
+
+def _sweep(factor: sp.spmatrix, max_levels: int) -> _Sweep | None:
+    factor = sp.coo_matrix(factor)
+    n = factor.shape[0]
+    generations = supply_order(factor.row, factor.col, n, range(n)).generations
+    if len(generations) > max_levels:
+        return None
+    order = np.concatenate([np.concatenate(generation) for generation in generations])
+    csr = sp.csr_matrix(factor)
+    diagonal = csr.diagonal()
+    off_diagonal = sp.csr_matrix(csr - sp.diags(diagonal))
+    off_diagonal.eliminate_zeros()
+    renumbered = sp.csr_matrix(off_diagonal[order][:, order])  # rows and columns in level order
+    levels, lo = [], 0
+    for generation in generations:
+        hi = lo + sum(len(component) for component in generation)
+        part = renumbered[lo:hi, :lo]
+        levels.append((lo, hi, part if part.nnz else None, (1.0 / diagonal[order[lo:hi]])[:, None]))
+        lo = hi
+    return _Sweep(order, tuple(levels))
