@@ -12,7 +12,7 @@ iteration like any other parameter.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -20,7 +20,7 @@ import pint
 import scipy.sparse as sp
 
 from .errors import AmbiguousProviderError, MissingProviderError, ModelError
-from .formula import Formula, evaluate_numeric, evaluate_units
+from .formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from .io import parameter_order, parameter_quantities
 from .model import Amount, Exchange, Model
 from .units import conversion_factor, format_unit, root_factor, root_unit, ureg
@@ -369,3 +369,127 @@ class _Entries:
             multipliers=tuple(self.multipliers), choices=dict(choices), labels=tuple(self.labels),
             amounts=tuple(self.amounts),
         )
+
+
+def _varying(table: ParameterTable, sampled) -> set[str]:
+    """The sampled parameters and every formula parameter that reads one of them."""
+    varying = set(sampled)
+    for name in table.order:
+        formula = table.formulas.get(name)
+        if formula is not None and formula.names & varying:
+            varying.add(name)
+    return varying
+
+
+@dataclass(frozen=True)
+class LiveStructure:
+    """Which entries can be non-zero when the varying parameters take any values."""
+
+    reached: np.ndarray  # processes the demand can reach (bool per process)
+    technosphere: np.ndarray  # live entries (bool per entry)
+    biosphere: np.ndarray
+    characterization: np.ndarray
+
+
+def live_structure(compiled: CompiledModel, varying: set[str]) -> LiveStructure:
+    """Reachability from the demand over inputs that may be non-zero.
+
+    An input that is zero whatever the varying parameters do (a grid selector
+    ``1 if grid_region == "tw" else 0`` with a fixed region) does not connect its provider, so
+    a study that includes a library of 100 grids reaches the one it uses.
+    """
+    table = compiled.parameters
+    params = table.evaluate()
+
+    def live(entries: MatrixEntries) -> np.ndarray:
+        keep = entries.values(params) != 0
+        for index, formula, _where in entries.formulas:
+            if not keep[index] and formula.names & varying:
+                keep[index] = may_be_nonzero(formula, params, varying, table.choices)
+        for index, name in entries.multipliers:
+            keep[index] |= name in varying
+        return keep
+
+    tech, bio, char = compiled.technosphere, compiled.biosphere, compiled.characterization
+    tech_live = live(tech)
+    graph = sp.csr_matrix((np.ones(int(tech_live.sum())), (tech.cols[tech_live], tech.rows[tech_live])),
+                          shape=tech.shape)
+    reached = np.zeros(tech.shape[0], dtype=bool)
+    reached[compiled.demand.rows] = True
+    frontier = reached.copy()
+    while frontier.any():  # breadth-first, consumer -> provider
+        upstream = graph[frontier].sum(axis=0).A1 > 0
+        frontier = upstream & ~reached
+        reached |= upstream
+    bio_live = live(bio) & reached[bio.cols]
+    emitted = np.zeros(len(compiled.flows), dtype=bool)
+    emitted[bio.rows[bio_live]] = True
+    return LiveStructure(reached, tech_live & reached[tech.cols], bio_live, live(char) & emitted[char.cols])
+
+
+def influential_parameters(compiled: CompiledModel) -> frozenset[str]:
+    """Parameters that can change a result: those read by a live entry (see
+    :func:`live_structure`), directly or through formula parameters. Monte Carlo samples only
+    these; skipping the others changes no number, since each parameter has its own stream."""
+    table = compiled.parameters
+    live = live_structure(compiled, _varying(table, table.uncertain))
+    used: set[str] = set()
+    for entries, keep in ((compiled.technosphere, live.technosphere), (compiled.biosphere, live.biosphere),
+                          (compiled.characterization, live.characterization),
+                          (compiled.demand, np.ones(compiled.demand.nnz, dtype=bool))):
+        for index, formula, _where in entries.formulas:
+            if keep[index]:
+                used.update(formula.names)
+        for index, name in entries.multipliers:
+            if keep[index]:
+                used.add(name)
+    for name in reversed(table.order):  # a used formula parameter reads its own parameters
+        if name in used and name in table.formulas:
+            used.update(table.formulas[name].names)
+    return frozenset(used)
+
+
+def specialize(compiled: CompiledModel, sampled: tuple[str, ...] | frozenset[str]) -> CompiledModel:
+    """The same model reduced for sampling *sampled*: entries that are zero whatever they do
+    are dropped (a process the demand cannot reach keeps only its production), and formulas
+    that do not read them are evaluated once here instead of once per Monte Carlo chunk.
+    Scores at any values of *sampled* are those of *compiled*; the supply of the dropped
+    processes is zero."""
+    table = compiled.parameters
+    varying = _varying(table, sampled)
+    live = live_structure(compiled, varying)
+    params = table.evaluate()
+    defaults = dict(table.defaults)
+    formulas = {}
+    for name in table.order:
+        if name in table.formulas:
+            if name in varying:
+                formulas[name] = table.formulas[name]
+            else:
+                defaults[name] = float(params[name])  # now a fixed number, like a free parameter
+    tech = compiled.technosphere
+    diagonal = tech.rows == tech.cols  # kept even when unreached: the matrix stays regular
+
+    def fold(entries: MatrixEntries, keep: np.ndarray) -> MatrixEntries:
+        constant = entries.constant.copy()
+        for index, formula, where in entries.formulas:
+            if not formula.names & varying:
+                constant[index] *= evaluate_numeric(formula, params, entries.choices, where)
+        for index, name in entries.multipliers:
+            if name not in varying:
+                constant[index] *= params[name]
+        new_index = np.cumsum(keep) - 1
+        return replace(
+            entries, rows=entries.rows[keep], cols=entries.cols[keep], constant=constant[keep],
+            formulas=tuple((int(new_index[i]), f, w) for i, f, w in entries.formulas if keep[i] and f.names & varying),
+            multipliers=tuple((int(new_index[i]), n) for i, n in entries.multipliers if keep[i] and n in varying),
+            labels=tuple(label for label, k in zip(entries.labels, keep) if k) if entries.labels else (),
+            amounts=tuple(amount for amount, k in zip(entries.amounts, keep) if k) if entries.amounts else (),
+        )
+
+    return replace(
+        compiled, parameters=replace(table, defaults=defaults, formulas=formulas),
+        technosphere=fold(tech, live.technosphere | diagonal), biosphere=fold(compiled.biosphere, live.biosphere),
+        characterization=fold(compiled.characterization, live.characterization),
+        demand=fold(compiled.demand, np.ones(compiled.demand.nnz, dtype=bool)),
+    )

@@ -343,3 +343,51 @@ class _Evaluator:
             result = value if result is None else self.backend["and"](result, value)
             left_node = right_node
         return result
+
+
+def may_be_nonzero(formula: Formula, values: Mapping[str, Any], varying: set[str] | frozenset[str],
+                   choices: Mapping[str, tuple[str, ...]] | None = None) -> bool:
+    """Can *formula* be non-zero when the *varying* parameters take any values?
+
+    Sub-expressions over fixed parameters only are evaluated (at *values*, root units); the rest
+    follow zero-propagation rules (0 * x = 0, 0 / x = 0, a fixed condition picks its branch).
+    The answer errs only towards True, so pruning on it never drops a live exchange.
+    """
+    choices = choices or {}
+
+    def fixed(node: ast.AST) -> bool:
+        return not any(isinstance(n, ast.Name) and n.id in varying for n in ast.walk(node))
+
+    def value(node: ast.AST) -> Any:
+        expression = ast.Expression(body=node)
+        sub = Formula(ast.unparse(node), expression, frozenset(
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id not in FUNCTIONS))
+        return evaluate_numeric(sub, values, choices)
+
+    def nonzero(node: ast.AST) -> bool:
+        if fixed(node):
+            return bool(np.any(value(node) != 0))
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Mult):
+                return nonzero(node.left) and nonzero(node.right)
+            if isinstance(node.op, (ast.Div, ast.Mod)):
+                return nonzero(node.left)
+            if isinstance(node.op, (ast.Add, ast.Sub)):
+                return nonzero(node.left) or nonzero(node.right)
+            return True
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return nonzero(node.operand)
+        if isinstance(node, ast.IfExp):
+            if fixed(node.test):
+                return nonzero(node.body if bool(np.all(value(node.test))) else node.orelse)
+            return nonzero(node.body) or nonzero(node.orelse)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "where":
+            test, body, orelse = node.args
+            if fixed(test):
+                return nonzero(body if bool(np.all(value(test))) else orelse)
+            return nonzero(body) or nonzero(orelse)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("abs", "sqrt"):
+            return nonzero(node.args[0])
+        return True
+
+    return nonzero(formula.tree.body)

@@ -116,14 +116,21 @@ def conversion_factor(source: pint.Unit, target: pint.Unit, where: str = "") -> 
             f"{where}: unit {format_unit(source)} ({_dims(source)}) cannot be converted to "
             f"{format_unit(target)} ({_dims(target)})"
         )
+    return _factor(source, target)
+
+
+@lru_cache(maxsize=16384)
+def _factor(source: pint.Unit, target: pint.Unit) -> float:
     return float(ureg.Quantity(1.0, source).to(target).magnitude)
 
 
+@lru_cache(maxsize=4096)
 def root_factor(unit: pint.Unit) -> float:
     """Factor from *unit* to the root (SI) unit of its dimension."""
     return float(ureg.Quantity(1.0, unit).to_root_units().magnitude)
 
 
+@lru_cache(maxsize=4096)
 def root_unit(unit: pint.Unit) -> pint.Unit:
     return ureg.Quantity(1.0, unit).to_root_units().units
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from pathlib import Path
 
@@ -156,6 +157,60 @@ def test_electricity_regions():
     assert tw["ghg_precharacterized_air"]["amount"] == 0.63565
     fr = {e["flow"]: e for e in procs["electricity_fr"]["biosphere"]}
     assert fr["ghg_precharacterized_air"]["amount"] == 0.04418
+
+
+COMBUSTION_FLOWS = ["mercury_air", "arsenic_air", "cadmium_air", "nickel_air", "lead_air", "chromium_vi_air",
+                    "sulfur_dioxide_air", "nitrogen_oxides_air", "particulates_pm2_5_air"]
+
+
+@functools.lru_cache(maxsize=1)
+def _electricity_processes() -> dict:
+    return load(ELECTRICITY)["processes"]
+
+
+def _biosphere(pid: str) -> dict:
+    return {e["flow"]: e for e in _electricity_processes()[pid]["biosphere"]}
+
+
+def test_every_grid_emits_combustion_pollutants_with_lognormal_uncertainty():
+    procs = _electricity_processes()
+    for pid, p in procs.items():
+        bio = {e["flow"]: e for e in p["biosphere"]}
+        for flow in COMBUSTION_FLOWS:
+            assert flow in bio, (pid, flow)
+            u = bio[flow]["uncertainty"]
+            if bio[flow]["amount"] == 0:  # no fossil generation in the mix (Iceland)
+                assert u["distribution"] == "fixed", (pid, flow)
+                continue
+            assert u["distribution"] == "lognormal" and 0.1 < u["sigma"] < 1.5, (pid, flow, u)
+        if pid.endswith("_direct"):  # stack emissions do not depend on the GHG scope
+            base = {e["flow"]: e["amount"] for e in procs[pid.removesuffix("_direct")]["biosphere"]}
+            assert all(bio[f]["amount"] == base[f] for f in COMBUSTION_FLOWS), pid
+    assert _biosphere("electricity_is")["mercury_air"]["amount"] == 0  # OWID: no fossil generation
+    assert _biosphere("electricity_us")["mercury_air"]["amount"] > 0
+
+
+def test_mercury_per_kwh_of_poland_recomputed_by_hand():
+    """Poland 2023 (CodeCarbon/OWID mix: total 168.75 TWh, coal 103.02, gas 14.75, oil 5.17) x EMEP/EEA
+    2023 1.A.1 Tier 1 Hg (hard coal 1.4, gas 0.1, heavy fuel oil 0.341 mg/GJ) / net efficiency
+    (Graus et al. 2007: 35, 45, 38 %) x 0.0036 GJ/kWh."""
+    total = 168.75
+    hand = (103.02 / total * 1.4 / 0.35 + 14.75 / total * 0.1 / 0.45 + 5.17 / total * 0.341 / 0.38) * 1e-6 * 0.0036
+    assert hand == pytest.approx(8.96e-9, rel=1e-3)
+    assert _biosphere("electricity_pl")["mercury_air"]["amount"] == pytest.approx(hand, rel=1e-5)
+    # sub-national regions take their country's mix (stated in the source)
+    us, va = _biosphere("electricity_us"), _biosphere("electricity_us_va")
+    assert va["mercury_air"]["amount"] == us["mercury_air"]["amount"]
+    assert "national USA mix" in va["mercury_air"]["source"]
+
+
+def test_combustion_pollutants_follow_the_fossil_share():
+    fr, pl, no = (_biosphere(f"electricity_{c}") for c in ("fr", "pl", "no"))
+    for flow in ("mercury_air", "arsenic_air", "sulfur_dioxide_air"):
+        assert pl[flow]["amount"] > 10 * fr[flow]["amount"] > 10 * no[flow]["amount"], flow
+    # Cr(VI) is 12 % of the hard-coal total Cr (4.5 mg/GJ) on a coal-only grid: Poland is ~61 % coal
+    coal_only_cr6 = 0.12 * 4.5e-6 * 0.0036 / 0.35
+    assert 0.55 * coal_only_cr6 < pl["chromium_vi_air"]["amount"] < 0.7 * coal_only_cr6
 
 
 def test_datacenter_parameters_and_regions():

@@ -180,3 +180,28 @@ def test_cli_missing_file(capsys, tmp_path):
     assert "nope.toml: file not found" in capsys.readouterr().err
     assert main(["run", str(tmp_path), "--set", "novalue"]) == 2
     assert "expected NAME=VALUE" in capsys.readouterr().err
+
+
+def test_large_entries_are_not_mistaken_for_singular():
+    # well-conditioned triangular system with entries spanning 9 orders of magnitude
+    import numpy as np
+    import scipy.sparse as sp
+
+    from lca.solve import factorize_matrix
+
+    matrix = sp.csc_matrix(np.array([[1.0, -3.65e8, 0.0], [0.0, 1.0, -2.0], [0.0, 0.0, 1.0]]))
+    supply = factorize_matrix(matrix).solve(np.array([1.0, 0.0, 0.0]))
+    assert supply == pytest.approx([1.0, 0.0, 0.0])
+    supply = factorize_matrix(matrix).solve(np.array([0.0, 0.0, 1.0]))
+    assert supply == pytest.approx([7.3e8, 2.0, 1.0])
+
+
+def test_nearly_singular_loop_is_an_error():
+    import numpy as np
+    import scipy.sparse as sp
+
+    from lca.solve import factorize_matrix
+
+    matrix = sp.csc_matrix(np.array([[1.0, -1.0], [-1.0, 1.0 + 1e-17]]))
+    with pytest.raises(lca.SingularSystemError, match="singular"):
+        factorize_matrix(matrix).solve(np.array([1.0, 0.0]))

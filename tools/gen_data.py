@@ -579,6 +579,105 @@ for zone in ["SE1", "SE2", "SE3", "SE4", "NO1", "NO2", "NO3", "NO4", "NO5"]:
                     "national": iso3, "nordic": True})
 
 
+# ---- air pollutants from fossil combustion (per kWh at the plant, sum over fuels)
+# EMEP/EEA air pollutant emission inventory guidebook 2023, chapter 1.A.1 Energy industries, Tier 1
+# emission factors for 1.A.1.a Public electricity and heat production, per GJ of fuel input (net
+# calorific value), with the guidebook's 95 % confidence interval (lower, upper). Read from the
+# EMEP/EEA emission factor database as mirrored by atmoschem/pega db/EMEP_20260207.csv (commit
+# c61aa4a5). Table 3-2 hard coal, 3-4 natural gas, 3-6 heavy fuel oil (3-3 brown coal: see below).
+EMEP_SRC = ("EMEP/EEA air pollutant emission inventory guidebook 2023, 1.A.1 Energy industries, Tier 1 EFs for "
+            "1.A.1.a (EMEP/EEA EF database via atmoschem/pega db/EMEP_20260207.csv, commit c61aa4a5)")
+EMEP_TABLE = {"coal": "Table 3-2 (hard coal)", "gas": "Table 3-4 (natural gas)", "oil": "Table 3-6 (heavy fuel oil)"}
+EMEP_TIER1 = {  # fuel -> pollutant -> (value, CI lower, CI upper, unit per GJ fuel input)
+    "coal": {"Hg": (1.4, 1.02, 2.38, "mg"), "As": (7.1, 5.04, 11.8, "mg"), "Cd": (0.9, 0.627, 1.46, "mg"),
+             "Ni": (4.9, 3.44, 8.03, "mg"), "Pb": (7.3, 5.16, 12.0, "mg"), "Cr": (4.5, 3.2, 7.46, "mg"),
+             "SOx": (820.0, 300.0, 5000.0, "g"), "NOx": (209.0, 200.0, 350.0, "g"), "PM2.5": (3.4, 0.9, 90.0, "g")},
+    "gas": {"Hg": (0.1, 0.01, 1.0, "mg"), "As": (0.12, 0.027, 0.36, "mg"), "Cd": (0.00025, 0.00008, 0.00075, "mg"),
+            "Ni": (0.00051, 0.00017, 0.00153, "mg"), "Pb": (0.0015, 0.0005, 0.0045, "mg"),
+            "Cr": (0.00076, 0.00025, 0.00228, "mg"), "SOx": (0.281, 0.169, 0.393, "g"),
+            "NOx": (89.0, 15.6, 180.0, "g"), "PM2.5": (0.89, 0.445, 1.33, "g")},
+    "oil": {"Hg": (0.341, 0.17, 0.682, "mg"), "As": (3.98, 1.98, 7.97, "mg"), "Cd": (1.29, 0.64, 3.0, "mg"),
+            "Ni": (255.0, 127.0, 510.0, "mg"), "Pb": (4.56, 2.88, 9.11, "mg"), "Cr": (2.55, 1.27, 5.1, "mg"),
+            "SOx": (495.0, 146.0, 1700.0, "g"), "NOx": (142.0, 70.0, 300.0, "g"), "PM2.5": (19.3, 0.9, 90.0, "g")},
+}
+# Brown coal (Table 3-3) has about twice the hard-coal metal factors per GJ (Hg 2.9, As 14.3, Cd 1.8,
+# Pb 15, Cr 9.1, Ni 9.7 mg/GJ; SOx 1680 g/GJ); the CodeCarbon/OWID mix does not split coal into hard
+# and brown, so every coal kWh uses the hard-coal factors: lignite-heavy grids (DE, PL, AU, ...) are
+# underestimated by up to a factor 2 for metals.
+# Net generating efficiency per fuel: Graus, Voogt & Worrell 2007, Energy Policy 35:3936 (weighted
+# averages of countries generating 65 % of fossil power: coal 35 %, gas 45 %, oil 38 %; best
+# observed 42/52/45 %, taken as the upper end of a 95 % interval: sigma = ln(best/average)/1.96).
+EFFICIENCY = {"coal": (0.35, 0.42), "gas": (0.45, 0.52), "oil": (0.38, 0.45)}
+EFFICIENCY_SRC = ("Graus, Voogt & Worrell 2007, Energy Policy 35:3936-3951 (weighted-average net efficiency coal 35 %, "
+                  "gas 45 %, oil 38 %; best observed 42/52/45 %)")
+# EMEP gives total Cr; EF 3.0 characterizes Cr(VI) only. Cr(VI) share of stack chromium: 12 % for
+# coal and gas, 18 % for oil (US EPA 1998, Study of HAP emissions from electric utility steam
+# generating units, Final Report to Congress, EPA-453/R-98-004a, speciation assumption used in its
+# inhalation risk assessment; recalled, not verified against the report); uncertainty: a factor 2
+# (95 %), i.e. sigma ln(2)/1.96.
+CR6_SHARE = {"coal": 0.12, "gas": 0.12, "oil": 0.18}
+CR6_SRC = ("Cr(VI) share of total Cr 12 % coal/gas, 18 % oil (US EPA 1998 Utility HAP Report to Congress, "
+           "EPA-453/R-98-004a; factor-2 uncertainty)")
+POLLUTANT_FLOWS = [  # flow id, EMEP pollutant, label
+    ("mercury_air", "Hg", "mercury"), ("arsenic_air", "As", "arsenic"), ("cadmium_air", "Cd", "cadmium"),
+    ("nickel_air", "Ni", "nickel"), ("lead_air", "Pb", "lead"), ("chromium_vi_air", "Cr", "chromium VI"),
+    ("sulfur_dioxide_air", "SOx", "SOx as SO2"), ("nitrogen_oxides_air", "NOx", "NOx as NO2"),
+    ("particulates_pm2_5_air", "PM2.5", "PM2.5"),
+]
+GJ_PER_KWH = 0.0036
+Z95 = 1.959964
+
+
+def fuel_shares(iso3: str) -> tuple[dict[str, float], str]:
+    """Generation shares of coal, gas and oil (CodeCarbon/OWID); 'WOR' sums all countries."""
+    rows = list(CC.values()) if iso3 == "WOR" else [CC[iso3]]
+    total = sum(float(r["total_TWh"]) for r in rows)
+    shares = {f: sum(float(r[f"{f}_TWh"]) for r in rows) / total for f in ("coal", "gas", "oil")}
+    year = "all countries summed" if iso3 == "WOR" else f"year {CC[iso3]['year']}"
+    return shares, f"{CC_SRC}, {iso3} {year}"
+
+
+def combustion_emission(shares: dict[str, float], pollutant: str) -> tuple[float, float, dict[str, float]]:
+    """kg per kWh = sum over fuels of share x EF / efficiency (sum of medians), and the sigma of
+    a lognormal with the sum's relative variance (Fenton-Wilkinson moment match of independent
+    lognormal terms; each term's sigma combines the EF's 95 % CI, the efficiency and Cr(VI) share)."""
+    median, mean, var, terms = 0.0, 0.0, 0.0, {}
+    for fuel, share in shares.items():
+        value, lo, hi, unit = EMEP_TIER1[fuel][pollutant]
+        eta, eta_best = EFFICIENCY[fuel]
+        kg_per_gj = value * (1e-6 if unit == "mg" else 1e-3)
+        sig2 = (math.log(hi / lo) / (2 * Z95)) ** 2 + (math.log(eta_best / eta) / Z95) ** 2
+        if pollutant == "Cr":
+            kg_per_gj *= CR6_SHARE[fuel]
+            sig2 += (math.log(2.0) / Z95) ** 2
+        term = share * kg_per_gj * GJ_PER_KWH / eta
+        terms[fuel] = term
+        median += term
+        m = term * math.exp(sig2 / 2)
+        mean += m
+        var += m * m * (math.exp(sig2) - 1)
+    sigma = math.sqrt(math.log(1 + var / mean ** 2)) if mean > 0 else 0.0
+    return median, sigma, terms
+
+
+def combustion_exchanges(iso3: str, national_note: str) -> list[tuple]:
+    shares, share_src = fuel_shares(iso3)
+    share_txt = ", ".join(f"{f} {s:.4f}" for f, s in shares.items())
+    out = []
+    for fid, pol, label in POLLUTANT_FLOWS:
+        value, sigma, terms = combustion_emission(shares, pol)
+        tables = ", ".join(EMEP_TABLE[f] for f in shares)
+        src = (f"sum over fuels of generation share x Tier 1 EF / net efficiency: shares ({share_txt}) from {share_src}"
+               f"{national_note}; EFs: {EMEP_SRC}, {tables}; efficiencies: {EFFICIENCY_SRC}"
+               + (f"; {CR6_SRC}" if pol == "Cr" else "")
+               + "; uncertainty: per-fuel sigma = ln(CI upper/CI lower)/(2 x 1.96) combined with the efficiency "
+               "spread, summed by Fenton-Wilkinson moment matching (lognormal, median = sum of the fuel terms)")
+        u = {"distribution": "lognormal", "sigma": round(sigma, 4)} if value > 0 else FIXED
+        split = ", ".join(f"{f} {t:.3e}" for f, t in terms.items())
+        out.append((fid, value, "kg", src, u, f"{label} to air from fossil combustion at the plant, kg/kWh (by fuel: {split})"))
+    return out
+
+
 def ghg_exchange(values, central_src_note, what):
     vals = [v for v, _ in values]
     central, csrc = values[0]
@@ -622,6 +721,14 @@ def write_electricity():
            '#    scope and INCLUDES uranium: nuclear-heavy grids (FR, SE) show high MJ/kWh. Uncertainty: pedigree',
            '#    (data from 2011: temporal score 5). Sub-national regions use national values.',
            '#  fossil_energy_resource is NOT used here (no fossil-only per-kWh dataset in the reference tables).',
+           '#  mercury, arsenic, cadmium, nickel, lead, chromium VI, SO2, NOx, PM2.5 to air (kg): direct stack',
+           '#    emissions of fossil generation = sum over coal, gas, oil of generation share (CodeCarbon/OWID',
+           '#    mix; world = all countries summed; sub-national regions use their national mix) x EMEP/EEA',
+           '#    guidebook 2023 1.A.1 Tier 1 factor (per GJ fuel input) / net efficiency (Graus et al. 2007:',
+           '#    coal 35 %, gas 45 %, oil 38 %). Coal uses the hard-coal table (lignite not separable in the mix:',
+           '#    lignite-heavy grids are underestimated up to x2 for metals). Cr(VI) = 12 % (coal, gas) or 18 %',
+           '#    (oil) of total Cr. Same values in the _direct variant; upstream (mining, fuel chains) excluded.',
+           '#    Uncertainty: lognormal from the guidebook 95 % intervals and the efficiency spread (see source).',
            '', 'include = ["flows/elementary.toml"]', '', '[meta]', 'title = "Electricity, grid mixes"',
            f'description = {q("Grid electricity per kWh for countries, US states, Quebec, Nordic bidding zones and the world; life-cycle and direct-combustion GHG variants.")}',
            '']
@@ -703,6 +810,7 @@ def write_electricity():
                   ("adp_fossil_precharacterized", float(af["value_per_kWh"]), "MJ",
                    f"{BOA_SRC}: adpf {af['reference_year']}, {af['original_source']} (national {iso3w}; EF 3.0 scope incl. uranium); uncertainty: {adp_usrc}",
                    {"distribution": "lognormal", "sigma": round(sig, 4)}, "ADP fossil per kWh, EF scope incl. uranium")]
+            ex += combustion_exchanges(nat, "" if reg["iso3"] else f" (national {nat} mix used for this sub-national region)")
             for f, a, u, s, un, c in ex:
                 assert f in FLOWS, f
                 if un.get("distribution") == "lognormal" and a <= 0:

@@ -63,7 +63,8 @@ def sample_parameters(compiled, n: int, seed: int, sampler: str) -> dict[str, np
     from ..uncertainty.montecarlo import prepare
     from ..uncertainty.sampling import make_design
 
-    propagator = prepare(compiled)
+    # every uncertain parameter: allocation keys and rules change no matrix, but do change shares
+    propagator = prepare(compiled, compiled.parameters.uncertain)
     inputs = propagator.transform(make_design(propagator.names, n, seed, sampler).block(0, n))
     table = compiled.parameters
     values = {name: inputs[row] * table.root_factors[name] for row, name in enumerate(propagator.names)}

@@ -9,7 +9,7 @@ spread silently over the users. The key may be a choice parameter, so Monte Carl
 sensitivity analysis can vary it.
 
 >>> split = allocate_infrastructure(footprint, capacity, uses, "datacenter")   # doctest: +SKIP
->>> sum(split.users.values()) + split.idle                                      # == footprint
+>>> sum(split.users.values()) + split.idle    # == footprint          # doctest: +SKIP
 """
 
 from __future__ import annotations

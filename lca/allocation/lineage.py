@@ -16,7 +16,7 @@ A key not given on a node is the sum over its children (a deployed model's queri
 tasks' queries). A node with one child passes everything to it: there is nothing to allocate.
 
 >>> result = allocate_lineage(lineage, own, keys, expected, "queries")     # doctest: +SKIP
->>> sum(result.targets.values()) + result.unallocated                      # == result.total
+>>> sum(result.targets.values()) + result.unallocated   # == result.total  # doctest: +SKIP
 """
 
 from __future__ import annotations

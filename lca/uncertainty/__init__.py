@@ -11,6 +11,8 @@ with paired draws; one-at-a-time, Spearman and Sobol sensitivity.
 See docs/uncertainty.md.
 """
 
+# scipy.stats is imported inside the functions that need it: the deterministic path imports
+# this package (to check uncertainty tables at load time) and should not pay for it.
 from .compare import ComparativeAssertion, Comparison, compare
 from .distributions import Distribution, check_spec, make_distribution, parameter_distributions
 from .montecarlo import MonteCarloResult, Propagator, evaluate, evaluate_chunked, monte_carlo, prepare

@@ -305,7 +305,7 @@ def _solve_chunk(plan, values, demand, rtol, max_iter, offset) -> np.ndarray:
                                                              members[loops.start:stop], plan.labels, offset)
         for loop in generation.large:
             part = slice(loop.start, loop.start + loop.size)
-            supply[members[part]] = _solve_large(loop, np.ascontiguousarray(values[loop.entries]), rhs[part], members[part],
+            supply[members[part]] = _solve_large(loop, values[loop.entries], rhs[part], members[part],
                                                  plan.labels, offset, rtol, max_iter)
     return supply
 
@@ -396,6 +396,8 @@ def multiply_batch(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], v
                    vectors: np.ndarray) -> np.ndarray:
     """M_i x_i for N samples of a sparse matrix (entries rows, cols; values (nnz, N)).
 
+    One-dimensional values and vectors give one product; duplicate entries are summed.
+
     The biosphere step of Monte Carlo: inventory = multiply_batch(B.rows, B.cols, B.shape,
     B.values(params), supply).
 
@@ -404,6 +406,8 @@ def multiply_batch(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], v
     [[4.0, 4.0]]
     """
     values, vectors = np.asarray(values, dtype=float), np.asarray(vectors, dtype=float)
+    if values.ndim == 1 and vectors.ndim == 1:
+        return sp.csr_matrix((values, (rows, cols)), shape=shape) @ vectors
     values = values.reshape(len(values), -1)
     vectors = vectors.reshape(len(vectors), -1)
     return _summing(np.asarray(rows), shape[0]) @ (values * vectors[np.asarray(cols)])

@@ -12,6 +12,9 @@ No Python loop runs per iteration.
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -19,16 +22,18 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..calculate import _stage_key
-from ..compile import CompiledModel, compile_model
+from ..compile import CompiledModel, compile_model, influential_parameters, specialize
 from ..errors import LCAError
 from ..model import Model
 from .batched import solve_batch
-from .distributions import Distribution, parameter_distributions
+from .distributions import Distribution, family_quantile, parameter_distributions
 from .sampling import Design, make_design
 from .statistics import Convergence, Summary, convergence, summarize
 
 # Floats one chunk may hold (about 64 MB): bounds memory whatever N is.
 CHUNK_BUDGET = 2 ** 23
+# Threads evaluating chunks side by side (at most a few chunks are in memory at once).
+THREADS = max(1, min(4, os.cpu_count() or 1))
 
 Progress = Callable[[int, int], None]
 
@@ -67,8 +72,8 @@ class Propagator:
     def transform(self, uniforms: np.ndarray) -> np.ndarray:
         """Uniforms (parameters, n) -> values in the parameters' declared units."""
         out = np.empty_like(uniforms)
-        for rows, family in self.families:
-            out[rows] = family.ppf(uniforms[rows])
+        for rows, quantile in self.families:
+            out[rows] = quantile(uniforms[rows])
         for row in self.singles:
             out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
         return out
@@ -76,13 +81,18 @@ class Propagator:
 
 def prepare(model: Model | CompiledModel, names: tuple[str, ...] | None = None) -> Propagator:
     """Compile (if needed) and index *model* for batched evaluation; *names* defaults to every
-    uncertain parameter (named ones, uncertain exchanges and factors, uncertain choices)."""
+    uncertain parameter (named ones, uncertain exchanges and factors, uncertain choices) that
+    can change a result (:func:`lca.compile.influential_parameters`)."""
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     table = compiled.parameters
-    names = table.uncertain if names is None else tuple(names)
+    if names is None:
+        influential = influential_parameters(compiled)
+        names = tuple(n for n in table.uncertain if n in influential)
+    names = tuple(names)
     unknown = [n for n in names if n not in table.free]
     if unknown:
         raise LCAError(f"not a free parameter of the model: {', '.join(unknown)}")
+    compiled = specialize(compiled, names)  # evaluate what no sampled parameter changes once
     distributions = parameter_distributions(table, tuple(n for n in names if table.uncertainty.get(n)))
     char, bio = compiled.characterization, compiled.biosphere
     # Pair every factor with every biosphere entry of its flow.
@@ -123,7 +133,7 @@ def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution])
     for (_family, keys), rows in groups.items():
         first = distributions[names[rows[0]]].frozen
         arrays = {key: np.array([distributions[names[r]].frozen.kwds[key] for r in rows])[:, None] for key in keys}
-        families.append((np.array(rows), first.dist(**arrays)))
+        families.append((np.array(rows), family_quantile(first.dist(**arrays))))
     return tuple(families), tuple(singles)
 
 
@@ -165,20 +175,55 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
 
 def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int], np.ndarray],
                      by_stage: bool = False, chunk_size: int | None = None,
-                     progress: Progress | None = None) -> Outcome:
-    """Evaluate *n* iterations whose inputs ``inputs(start, stop)`` supplies, chunk by chunk."""
+                     progress: Progress | None = None,
+                     transform: Callable[[np.ndarray, int, int], np.ndarray] | None = None) -> Outcome:
+    """Evaluate *n* iterations whose inputs ``inputs(start, stop)`` supplies, chunk by chunk.
+
+    ``inputs`` is called in order, chunk after chunk, in this thread (random streams continue
+    where the last chunk stopped); ``transform(block, start, stop)``, if given, and the
+    evaluation run on a pool of threads, one chunk each: numpy and scipy release the GIL in
+    their array loops, so the cores share the work. Each chunk writes its own columns, so the
+    numbers do not depend on the number of threads.
+    """
     size = propagator.chunk_size(chunk_size)
     categories, stages = len(propagator.compiled.categories), len(propagator.stages)
     scores = np.empty((categories, n))
     per_stage = np.empty((categories, stages, n)) if by_stage else None
-    for start in range(0, n, size):
-        stop = min(n, start + size)
-        outcome = evaluate(propagator, inputs(start, stop), by_stage)
+
+    def run(block: np.ndarray, start: int, stop: int) -> int:
+        values = block if transform is None else transform(block, start, stop)
+        outcome = evaluate(propagator, values, by_stage)
         scores[:, start:stop] = outcome.scores
         if per_stage is not None:
             per_stage[:, :, start:stop] = outcome.by_stage
-        if progress is not None:
-            progress(stop, n)
+        return stop
+
+    bounds = [(start, min(n, start + size)) for start in range(0, n, size)]
+    if not bounds:
+        return Outcome(scores, per_stage)
+    # the first chunk alone: it builds the solver's plan, which later chunks share
+    done = run(inputs(*bounds[0]), *bounds[0])
+    if progress is not None:
+        progress(done, n)
+    workers = min(THREADS, len(bounds) - 1)
+    if workers <= 1:
+        for start, stop in bounds[1:]:
+            done = run(inputs(start, stop), start, stop)
+            if progress is not None:
+                progress(done, n)
+        return Outcome(scores, per_stage)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        for start, stop in bounds[1:]:
+            if len(pending) >= 2 * workers:  # bounded memory: a few chunks in flight
+                done = pending.popleft().result()
+                if progress is not None:
+                    progress(done, n)
+            pending.append(pool.submit(run, inputs(start, stop), start, stop))
+        while pending:
+            done = pending.popleft().result()
+            if progress is not None:
+                progress(done, n)
     return Outcome(scores, per_stage)
 
 
@@ -241,13 +286,13 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
         raise LCAError("the design does not match the model's uncertain parameters or the number of samples")
     kept = np.empty((len(propagator.names), samples)) if keep_inputs else None
 
-    def inputs(start: int, stop: int) -> np.ndarray:
-        values = propagator.transform(design.block(start, stop))
+    def transform(block: np.ndarray, start: int, stop: int) -> np.ndarray:
+        values = propagator.transform(block)
         if kept is not None:
             kept[:, start:stop] = values
         return values
 
-    outcome = evaluate_chunked(propagator, samples, inputs, by_stage, chunk_size, progress)
+    outcome = evaluate_chunked(propagator, samples, design.block, by_stage, chunk_size, progress, transform)
     compiled = propagator.compiled
     return MonteCarloResult(
         categories=compiled.categories, units=compiled.category_units, methods=compiled.methods,

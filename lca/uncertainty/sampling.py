@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
-from scipy.stats import qmc
 
 from ..errors import LCAError
 
@@ -78,6 +77,8 @@ class Design:
             for row, name in enumerate(self.names):
                 out[row] = self._columns[name][start:stop]
         elif self.names:
+            from scipy.stats import qmc
+
             order = sorted(self.names)
             engine = qmc.Sobol(d=len(order), scramble=True, rng=np.random.default_rng(self.seed))
             if start:
@@ -127,6 +128,8 @@ def make_design(names: tuple[str, ...] | list[str], n: int, seed: int = 42, samp
     names = tuple(dict.fromkeys(names))
     columns: dict[str, np.ndarray] = {}
     if sampler == "lhs":
+        from scipy.stats import qmc
+
         # Latin hypercube in each dimension separately (the standard construction: independent
         # stratified permutations), each with the parameter's own stream. Memory: n per name.
         for name in names:

@@ -22,7 +22,6 @@ from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-import scipy.stats as stats
 
 from ..compile import CompiledModel
 from ..errors import LCAError
@@ -147,6 +146,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
     table = propagator.compiled.parameters
     names = propagator.names
     with warnings.catch_warnings():
+        import scipy.stats as stats
+
         warnings.simplefilter("ignore", stats.ConstantInputWarning)
         rho = stats.spearmanr(np.vstack([result.inputs, result.scores[rows]]), axis=1).statistic
     rho = np.atleast_2d(rho)
@@ -186,7 +187,9 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
         return scores[rows]
 
     dists = [propagator.distributions[name] for name in propagator.names]
-    indices = stats.sobol_indices(func=model_scores, n=n, dists=dists, rng=np.random.default_rng(seed))
+    from scipy.stats import sobol_indices
+
+    indices = sobol_indices(func=model_scores, n=n, dists=dists, rng=np.random.default_rng(seed))
     first = np.asarray(indices.first_order).reshape(len(rows), d)
     total_order = np.asarray(indices.total_order).reshape(len(rows), d)
     values = {

@@ -49,6 +49,7 @@ def supply_order(rows: np.ndarray, cols: np.ndarray, n_processes: int,
     graph.add_nodes_from(range(n_processes))
     graph.add_edges_from(zip(cols[off_diagonal].tolist(), rows[off_diagonal].tolist()))
     sources = sorted({int(r) for r in demand_rows})
+    graph.add_node("demand")
     graph.add_edges_from(("demand", process) for process in sources)  # one search from all
     reached = nx.descendants(graph, "demand")
     graph.remove_node("demand")

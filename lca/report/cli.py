@@ -1,0 +1,62 @@
+"""``lca report SCENARIO --out DIR [--samples N] [--format html,md] [--quiet] [--set k=v] [--seed S]``
+
+Writes DIR/report.html (self-contained), DIR/report.md with DIR/figures/*.png, and
+DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete.
+
+>>> from lca.cli import main
+>>> main(["report", "scenarios/patterson2021_gpt3.toml", "--out", "report", "--quiet"])   # doctest: +SKIP
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from ..cli import add_study_arguments, load_from_args
+from ..errors import LCAError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("report", help="write an ISO 14044-style study report (HTML and Markdown)")
+    add_study_arguments(parser)
+    parser.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced atomically)")
+    parser.add_argument("--samples", type=int, default=0, metavar="N",
+                        help="Monte Carlo samples for the uncertainty and sensitivity sections (default 0: none)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
+    parser.add_argument("--format", default="html,md", metavar="LIST",
+                        help="comma-separated: html, md (default both)")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .figures import _pyplot
+
+    _pyplot()  # a missing matplotlib is one clear message before any work
+    from .build import build_report
+    from .content import ReportOptions
+
+    if args.samples < 0:
+        raise LCAError(f"--samples must be >= 0, got {args.samples}")
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - start:5.1f} s] {message}", file=sys.stderr)
+
+    model = load_from_args(args)
+    for warning in model.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    options = ReportOptions(samples=args.samples, seed=args.seed, sampler=args.sampler, formats=formats)
+    progress("calculating")
+    report = build_report(model, args.out, options, progress)
+    if not args.quiet:
+        written = [f for f in report.files if not f.startswith("figures/")]
+        print(f"wrote {report.out}/: {', '.join(written)} and {len(report.figures)} figures "
+              f"in {time.perf_counter() - start:.1f} s")
+    return 0

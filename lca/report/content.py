@@ -1,0 +1,260 @@
+"""Everything a study report states, computed once: the deterministic result and its JSON,
+energy, contributions along the supply chain, interpretation, equivalents, and the
+uncertainty, sensitivity and allocation analyses where they are available.
+
+>>> content = gather(load_study("scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=500))  # doctest: +SKIP
+>>> content.results["impacts"]["climate_change"]["value"]                                          # doctest: +SKIP
+553142.304
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+import networkx as nx
+import numpy as np
+
+from ..calculate import LCAResult, Scores, compute, label
+from ..compile import CompiledModel, compile_model
+from ..errors import LCAError
+from ..io import read_toml
+from ..model import Model
+from .energy import EnergyUse, energy_samples, source_energy
+from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
+from .flows import EmbodiedFlows, active_graph, embodied_flows, running
+from .interpretation import HOTSPOT_SHARE, Interpretation, interpret
+
+CLIMATE = "climate_change"
+FORMATS = ("html", "md")
+SOBOL_PARAMETERS = 10  # Sobol indices for the parameters with the widest one-at-a-time swings
+SOBOL_BASE_SAMPLES = 1024
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to compute and write; *samples* = 0 skips Monte Carlo and sensitivity."""
+
+    samples: int = 0
+    seed: int = 42
+    sampler: str = "random"
+    formats: tuple[str, ...] = FORMATS
+    threshold: float = HOTSPOT_SHARE
+    top: int = 10
+    equivalents: str = str(DEFAULT_PATH)
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """Monte Carlo samples of each category's score and their summaries (as in the JSON)."""
+
+    samples: Mapping[str, np.ndarray]
+    summaries: Mapping[str, Mapping[str, Any]]
+    n: int
+    seed: int
+    sampler: str
+    parameters: tuple[str, ...]
+    energy_kwh: np.ndarray | None = None  # source energy per sample, when the study has energy carriers
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """One category's sensitivity: one-at-a-time swings and/or Sobol indices."""
+
+    category: str
+    unit: str
+    base: float
+    tornado: tuple[tuple[str, float, float], ...] = ()  # (parameter, score at low, at high)
+    sobol: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # parameter -> (S1, ST)
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Scores of each allocation target under each rule (the ``lca allocate`` JSON)."""
+
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class StudyContent:
+    model: Model
+    compiled: CompiledModel
+    params: Mapping[str, Any]
+    scores: Scores
+    result: LCAResult
+    results: Mapping[str, Any]  # the JSON written next to the report (== lca run --format json)
+    energy: EnergyUse
+    graph: nx.DiGraph  # processes that run, supplier -> consumer
+    climate: EmbodiedFlows | None
+    interpretation: Interpretation
+    comparisons: tuple[Comparison, ...]
+    uncertainty: Uncertainty | None
+    sensitivity: Sensitivity | None
+    allocation: Allocation | None
+    not_computed: Mapping[str, str]  # analysis -> why not
+    options: ReportOptions
+
+    @property
+    def names(self) -> Mapping[str, str]:
+        return {p.id: p.name for p in self.model.processes.values()}
+
+    @property
+    def stages(self) -> Mapping[str, str]:
+        return dict(zip(self.compiled.processes, self.compiled.stages))
+
+    def parameter_label(self, name: str) -> str:
+        return parameter_label(self.model, name)
+
+
+_IMPLICIT = re.compile(r"^~(?P<owner>[a-z0-9_]+)\.(?P<kind>technosphere|biosphere|amount)(\[(?P<index>\d+)\])?$")
+
+
+def parameter_label(model: Model, name: str) -> str:
+    """A reader's name for a parameter; uncertain exchanges and factors (implicit parameters,
+    ``~chip.biosphere[0]``) are named after their process and flow."""
+    match = _IMPLICIT.match(name)
+    if match is None or match["owner"] not in model.processes:
+        if name.startswith("~") and "." in name:
+            owner, _, flow = name[1:].partition(".")
+            if owner in model.methods and flow in model.flows:
+                return f"factor of {model.flows[flow].name} ({model.methods[owner].name})"
+        return name
+    process = model.processes[match["owner"]]
+    if match["kind"] == "amount":
+        return f"{process.name}: production amount"
+    exchanges = process.technosphere if match["kind"] == "technosphere" else process.biosphere
+    exchange = exchanges[int(match["index"])]
+    target = model.flows[exchange.target].name if exchange.kind == "biosphere" else exchange.target
+    return f"{process.name}: {target}"
+
+
+def gather(model: Model, options: ReportOptions = ReportOptions(),
+           progress: Callable[[str], None] | None = None) -> StudyContent:
+    """Compute everything the report shows, from one compiled model and one parameter point."""
+    say = progress or (lambda message: None)
+    compiled = compile_model(model)
+    params = compiled.parameters.evaluate()
+    scores = compute(compiled, params)
+    result = label(compiled, scores, params)
+    results = result.to_dict()
+    not_computed: dict[str, str] = {}
+    say("energy and contributions")
+    supply = running(compiled, params, scores.supply)
+    energy = source_energy(compiled, params, supply)
+    graph = active_graph(compiled, params, supply)
+    climate = None
+    if CLIMATE in compiled.categories:
+        row = compiled.categories.index(CLIMATE)
+        climate = embodied_flows(compiled, params, supply, scores.by_process[row] * (supply != 0), CLIMATE,
+                                 compiled.category_units[row])
+    uncertainty = sensitivity = None
+    if options.samples > 0:
+        say(f"Monte Carlo, {options.samples} samples")
+        uncertainty, results = _monte_carlo(model, compiled, results, options, not_computed, energy.assessed)
+        say("sensitivity")
+        sensitivity = _sensitivity(compiled, result, options, not_computed)
+    else:
+        not_computed["uncertainty"] = "no Monte Carlo samples requested (run with --samples N)"
+        not_computed["sensitivity"] = "needs Monte Carlo samples (run with --samples N)"
+    say("allocation")
+    allocation = _allocation(model, compiled, not_computed)
+    comparisons = compare({c: (i.value, i.unit) for c, i in result.impacts.items()},
+                          load_equivalents(options.equivalents))
+    return StudyContent(
+        model=model, compiled=compiled, params=params, scores=scores, result=result,
+        results=MappingProxyType(results), energy=energy, graph=graph, climate=climate,
+        interpretation=interpret(compiled, result, energy, set(graph), params, options.threshold, intervals=None if
+                                 uncertainty is None else {c: (s["percentiles"]["2.5"], s["percentiles"]["97.5"])
+                                                           for c, s in uncertainty.summaries.items()}),
+        comparisons=comparisons, uncertainty=uncertainty, sensitivity=sensitivity, allocation=allocation,
+        not_computed=MappingProxyType(not_computed), options=options,
+    )
+
+
+def _monte_carlo(model: Model, compiled: CompiledModel, results: dict, options: ReportOptions,
+                 not_computed: dict[str, str], with_energy: bool) -> tuple[Uncertainty | None, dict]:
+    """Samples for the figures, and the JSON exactly as ``lca run --samples`` writes it."""
+    try:
+        from ..uncertainty.montecarlo import monte_carlo
+    except ImportError:
+        not_computed["uncertainty"] = "the Monte Carlo module (lca.uncertainty) is not installed"
+        return None, results
+    if not compiled.parameters.uncertain:
+        not_computed["uncertainty"] = "no parameter, exchange or factor of this study has an uncertainty"
+        return None, results
+    mc = monte_carlo(compiled, options.samples, seed=options.seed, sampler=options.sampler)
+    summaries = {c: mc.summary(c).to_dict() for c in mc.categories}
+    try:
+        from ..uncertainty.cli import add_uncertainty_to_run
+    except ImportError:
+        add_uncertainty_to_run = None
+    if add_uncertainty_to_run is not None:
+        args = argparse.Namespace(samples=options.samples, seed=options.seed, sampler=options.sampler, quiet=True)
+        results = add_uncertainty_to_run(model, results, args)
+        summaries = {c: results["impacts"][c].get("uncertainty", summaries[c]) for c in mc.categories}
+    else:
+        results = dict(results)
+        results["impacts"] = {c: {**i, "uncertainty": summaries[c]} if c in summaries else i
+                              for c, i in results["impacts"].items()}
+    energy = None
+    if with_energy:
+        from ..allocation.cli import sample_parameters  # the same draws as lca run --samples
+
+        energy = energy_samples(compiled, sample_parameters(compiled, options.samples, options.seed, options.sampler))
+    return Uncertainty(
+        samples=MappingProxyType({c: mc.samples(c) for c in mc.categories}),
+        summaries=MappingProxyType(summaries), n=mc.n, seed=options.seed, sampler=options.sampler,
+        parameters=mc.parameters, energy_kwh=energy,
+    ), results
+
+
+def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOptions,
+                 not_computed: dict[str, str]) -> Sensitivity | None:
+    """Tornado (2.5th/97.5th percentiles, one parameter at a time) for every uncertain input,
+    then Sobol indices of the most influential ones (the others held at their central values):
+    screening first keeps the n (d + 2) Sobol evaluations affordable for large studies."""
+    category = CLIMATE if CLIMATE in result.impacts else next(iter(result.impacts), None)
+    if category is None or not compiled.parameters.uncertain:
+        not_computed["sensitivity"] = "no uncertain parameter to vary"
+        return None
+    try:
+        from ..uncertainty.montecarlo import prepare
+        from ..uncertainty.sensitivity import one_at_a_time, sobol
+    except ImportError:
+        not_computed["sensitivity"] = "the sensitivity module (lca.uncertainty.sensitivity) is not installed"
+        return None
+    propagator = prepare(compiled)
+    swings = one_at_a_time(propagator, categories=[category]).values[category]
+    tornado = tuple((name, float(r["low"]), float(r["high"])) for name, r in swings.items())
+    base = float(next(iter(swings.values()))["baseline"])
+    influential = [name for name, r in swings.items() if r["swing"] != 0][:SOBOL_PARAMETERS]
+    indices: dict[str, tuple[float, float]] = {}
+    method = "one at a time (2.5th and 97.5th percentiles)"
+    if len(influential) >= 2:
+        base_samples = min(options.samples, SOBOL_BASE_SAMPLES)
+        values = sobol(propagator, base_samples, seed=options.seed, parameters=influential,
+                       categories=[category]).values[category]
+        indices = {name: (float(r["first_order"]), float(r["total"])) for name, r in values.items()}
+        method += (f"; Sobol indices (Saltelli) of the {len(influential)} most influential parameters, "
+                   f"{1 << (base_samples - 1).bit_length()} base samples, the others at their central values")
+    return Sensitivity(category, result.impacts[category].unit, base, tornado, MappingProxyType(indices), method)
+
+
+def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, str]) -> Allocation | None:
+    try:
+        has_lineage = "lineage" in read_toml(model.study.path)
+    except LCAError:
+        has_lineage = False
+    if not has_lineage:
+        not_computed["allocation"] = "the study has no multi-output process or model lineage to allocate"
+        return None
+    try:
+        from ..allocation import allocate_study
+    except ImportError:
+        not_computed["allocation"] = "the allocation module (lca.allocation) is not installed"
+        return None
+    return Allocation(MappingProxyType(allocate_study(model, compiled=compiled).to_dict()))

@@ -1,0 +1,120 @@
+"""Energy drawn by a study, read off the technosphere: the kWh its energy carriers deliver.
+
+A product is an *energy carrier* when its reference unit is an energy (kWh, MJ). Energy can
+pass through several carriers (grid -> fab electricity -> ...), so summing every carrier would
+count it several times. The total is taken at the *sources*: carrier processes that take no
+other carrier as input (a grid mix with a per-kWh emission factor, a generator). It is split by
+lifecycle stage exactly as impacts are (background sources count in their users' stages).
+
+>>> energy = source_energy(compiled, params, supply)    # doctest: +SKIP
+>>> energy.total_kwh, dict(energy.by_stage)              # doctest: +SKIP
+(1289376.0, {'use': 1289376.0})
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..compile import CompiledModel
+from ..model import INHERIT, UNASSIGNED
+from ..solve import factorize_matrix
+from ..units import conversion_factor, parse_unit, ureg
+from .style import stage_order
+
+KWH = parse_unit("kWh")
+
+
+@dataclass(frozen=True)
+class EnergyUse:
+    """Energy at its sources, in kWh, by using stage and by source process."""
+
+    total_kwh: float
+    by_stage: Mapping[str, float]
+    by_source: Mapping[str, float]
+    carriers: tuple[str, ...]  # processes whose product is energy
+
+    @property
+    def assessed(self) -> bool:
+        return bool(self.carriers)
+
+
+def is_energy(unit_text: str) -> bool:
+    return parse_unit(unit_text).dimensionality == ureg.kWh.dimensionality
+
+
+def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(carrier mask, kWh per unit of each product, source mask) of a technosphere matrix."""
+    carrier = np.array([is_energy(u) for u in compiled.product_units], dtype=bool)
+    to_kwh = np.array([conversion_factor(parse_unit(u), KWH) if c else 0.0
+                       for u, c in zip(compiled.product_units, carrier)])
+    coo = sp.coo_matrix(matrix)
+    off = (coo.row != coo.col) & (coo.data != 0)
+    takes_carrier = np.zeros(len(carrier), dtype=bool)
+    takes_carrier[coo.col[off & carrier[coo.row]]] = True
+    return carrier, to_kwh, carrier & ~takes_carrier
+
+
+def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.ndarray:
+    """Total source energy (kWh) for each sample of *params* (arrays of N values, root units)."""
+    from ..uncertainty.batched import solve_batch
+
+    entries = compiled.technosphere
+    values = entries.values(params)
+    demand = compiled.demand_vector(params)
+    n = max(values.shape[1] if values.ndim == 2 else 1, demand.shape[1] if demand.ndim == 2 else 1)
+    values = values if values.ndim == 2 else np.repeat(values[:, None], n, axis=1)
+    demand = demand if demand.ndim == 2 else np.repeat(demand[:, None], n, axis=1)
+    carrier, to_kwh, sources = _sources(compiled, sp.csc_matrix(
+        (values[:, 0], (entries.rows, entries.cols)), shape=entries.shape))
+    supply = solve_batch(compiled, values, demand)
+    diagonal = np.zeros_like(supply)
+    on_diagonal = entries.rows == entries.cols
+    np.add.at(diagonal, entries.rows[on_diagonal], values[on_diagonal])
+    return ((sources * to_kwh)[:, None] * diagonal * supply).sum(axis=0)
+
+
+def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> EnergyUse:
+    """Energy (kWh) the system draws from its energy sources, split by lifecycle stage the way
+    :func:`lca.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
+    there; an ``inherit`` (background) source counts in the stages of the processes that demand
+    it, through any chain of background processes."""
+    matrix = compiled.technosphere.matrix(params).tocsc()
+    carrier, to_kwh, sources = _sources(compiled, matrix)
+    if not carrier.any():
+        return EnergyUse(0.0, MappingProxyType({}), MappingProxyType({}), ())
+    per_unit = np.where(sources, matrix.diagonal() * to_kwh, 0.0)  # kWh at the source per unit of supply
+    drawn = per_unit * supply
+    by_source = {compiled.processes[j]: float(drawn[j]) for j in np.flatnonzero(drawn)}
+    return EnergyUse(
+        total_kwh=float(math.fsum(by_source.values())),
+        by_stage=MappingProxyType(_by_stage(compiled, params, matrix.tocsr(), supply, per_unit)),
+        by_source=MappingProxyType(dict(sorted(by_source.items(), key=lambda kv: (-abs(kv[1]), kv[0])))),
+        carriers=tuple(p for p, c in zip(compiled.processes, carrier) if c),
+    )
+
+
+def _by_stage(compiled: CompiledModel, params: Mapping[str, Any], matrix: sp.csr_matrix, supply: np.ndarray,
+              per_unit: np.ndarray) -> dict[str, float]:
+    stages = np.array(compiled.stages, dtype=object)
+    background = stages == INHERIT
+    tagged = stage_order(s for s in compiled.stages if s != INHERIT)
+    direct = per_unit * supply
+    out = {stage: float(direct[stages == stage].sum()) for stage in tagged}
+    u = np.flatnonzero(background)
+    if not u.size or not per_unit[u].any():
+        return {k: v for k, v in out.items() if v}
+    # background supply each stage's processes call for, solved within the background system
+    system = factorize_matrix(matrix[u][:, u], tuple(compiled.processes[i] for i in u))
+    for stage in tagged:
+        members = np.flatnonzero(stages == stage)
+        out[stage] += float(per_unit[u] @ system.solve(-(matrix[u][:, members] @ supply[members])))
+    demanded = compiled.demand_vector(params)[u]
+    if np.any(demanded):
+        out[UNASSIGNED] = float(per_unit[u] @ system.solve(demanded))
+    return {k: v for k, v in out.items() if v}

@@ -1,0 +1,400 @@
+"""Report figures drawn with matplotlib (Agg backend, no display needed).
+
+Every figure is readable in grey scale and by colour-blind readers (Okabe-Ito colours plus a
+hatch per stage), has units on its value axis, and wraps long process names. Each function
+returns a matplotlib Figure; :func:`render` turns it into PNG bytes.
+
+>>> png = render(stage_contributions(result))      # doctest: +SKIP
+>>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"            # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..calculate import LCAResult
+from ..errors import ReportError
+from .flows import EmbodiedFlows, depths
+from .style import HATCHES, OKABE_ITO, format_share, format_value, humanize, scale_of, stage_order, stage_style, wrap
+
+DPI = 130
+OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]
+
+
+def _pyplot():
+    """matplotlib.pyplot on the Agg backend; a clear message when matplotlib is missing."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ReportError("reports need matplotlib: pip install 'lca[report]'") from None
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "hatch.linewidth": 0.6,
+                         "axes.spines.top": False, "axes.spines.right": False,
+                         "svg.hashsalt": "lca", "figure.dpi": DPI})
+    return plt
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: *name* is the file stem, *alt* the text for readers who cannot see it."""
+
+    name: str
+    title: str
+    caption: str
+    alt: str
+    png: bytes
+
+
+def render(figure) -> bytes:
+    """PNG bytes of a matplotlib figure (which is closed afterwards)."""
+    plt = _pyplot()
+    buffer = io.BytesIO()
+    try:
+        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _stage_handles(stages: Sequence[str]):
+    from matplotlib.patches import Patch
+
+    return [Patch(facecolor=stage_style(s, tuple(stages))[0], hatch=stage_style(s, tuple(stages))[1],
+                  edgecolor="black", linewidth=0.5, label=humanize(s)) for s in stages]
+
+
+def stage_contributions(result: LCAResult):
+    """Stacked horizontal bars: each category's score split by lifecycle stage, as % of the
+    score (categories have different units; absolute values are in the report's table)."""
+    plt = _pyplot()
+    categories = [c for c, i in result.impacts.items() if i.value != 0]
+    stages = stage_order(s for c in categories for s in result.impacts[c].by_stage)
+    fig, ax = plt.subplots(figsize=(7.5, 0.55 * max(len(categories), 1) + 1.6))
+    for row, category in enumerate(categories):
+        impact = result.impacts[category]
+        # shares of the sum of magnitudes, so that credits (negative) show to the left of 0
+        scale = sum(abs(v) for v in impact.by_stage.values()) or 1.0
+        left_pos, left_neg = 0.0, 0.0
+        for stage in stages:
+            share = 100 * impact.by_stage.get(stage, 0.0) / scale
+            if share == 0:
+                continue
+            colour, hatch = stage_style(stage, tuple(stages))
+            left = left_pos if share > 0 else left_neg + share
+            ax.barh(row, abs(share), left=left, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
+            if abs(share) >= 8:
+                ax.text(left + abs(share) / 2, row, f"{share:.0f} %", ha="center", va="center", fontsize=8,
+                        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+            if share > 0:
+                left_pos += share
+            else:
+                left_neg += share
+    ax.set_yticks(range(len(categories)),
+                  [wrap(f"{humanize(c)} ({result.impacts[c].unit})", 28) for c in categories])
+    ax.invert_yaxis()
+    ax.set_xlabel("Share of the category score (%)")
+    ax.set_xlim(min(0, ax.get_xlim()[0]), 100)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_title("Contribution of lifecycle stages to each impact category")
+    ax.legend(handles=_stage_handles(stages), loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(categories) < 3
+              else -0.12 - 0.6 / len(categories)), ncol=min(len(stages), 5), frameon=False)
+    return fig
+
+
+def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[str, str],
+                  category: str = "climate_change", top: int = 10):
+    """Horizontal bars of the processes that contribute most to one category (direct
+    contributions), coloured by stage; the rest are summed in one bar."""
+    plt = _pyplot()
+    impact = result.impacts[category]
+    items = list(impact.by_process.items())
+    shown = items[:top]
+    rest = items[top:]
+    factor, unit = scale_of([v for _, v in items] or [impact.value], impact.unit)
+    labels = [wrap(names.get(p, p), 34, 2) for p, _ in shown]
+    values = [v / factor for _, v in shown]
+    order = stage_order(stages[p] for p, _ in items)
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * (len(shown) + bool(rest)) + 1.5))
+    for row, ((process, _), value) in enumerate(zip(shown, values)):
+        colour, hatch = stage_style(stages[process], tuple(order))
+        ax.barh(row, value, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
+    if rest:
+        labels.append(f"{len(rest)} other processes")
+        values.append(sum(v for _, v in rest) / factor)
+        ax.barh(len(shown), values[-1], color="white", edgecolor="black", linewidth=0.5)
+    span = max((abs(v) for v in values), default=1.0) or 1.0
+    for row, value in enumerate(values):
+        share = value * factor / impact.value if impact.value else 0.0
+        ax.text(value + (0.01 * span if value >= 0 else -0.01 * span), row,
+                f"{format_value(value, 3)} ({format_share(share)})", va="center",
+                ha="left" if value >= 0 else "right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(min(0, min(values) * 1.3), max(0, max(values)) * 1.3 or 1)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel(f"{humanize(category)} ({unit})")
+    ax.set_title(f"Processes contributing most to {humanize(category).lower()} (direct emissions)")
+    ax.legend(handles=_stage_handles(order), title="Lifecycle stage", loc="lower right", frameon=False)
+    return fig
+
+
+def _columns(graph, keep) -> tuple[dict[str, int], dict[int, list[str]]]:
+    column = depths(graph.subgraph(keep).copy())
+    by_column: dict[int, list[str]] = {}
+    for node in keep:
+        by_column.setdefault(column[node], []).append(node)
+    return column, by_column
+
+
+def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: Mapping[str, str],
+                 max_nodes: int = 12):
+    """Sankey-style diagram: boxes are processes (height = impact embodied in their output),
+    bands are the impact each link carries towards the functional unit (right)."""
+    plt = _pyplot()
+    from matplotlib.patches import Patch, PathPatch, Rectangle
+    from matplotlib.path import Path
+
+    total = abs(flows.score) or 1.0
+    ranked = sorted(flows.embodied, key=lambda p: (-abs(flows.embodied[p]), p))
+    keep = [p for p in ranked[:max_nodes] if abs(flows.embodied[p]) >= 0.005 * total] or ranked[:1]
+    column, by_column = _columns(graph, keep)
+    n_columns = max(column.values(), default=0) + 1
+    factor, unit = scale_of([flows.score], flows.unit)
+    gap, label_room = 0.03, 0.1  # every box gets at least label_room of height, so labels never overlap
+    scale = 1.0 / total  # height units per impact unit: the functional unit's box is 1 high
+    width, spacing = 0.05, 1.0
+
+    def slot(p: str) -> float:
+        return max(abs(flows.embodied[p]) * scale, label_room)
+
+    span = max(sum(slot(p) for p in ps) + gap * (len(ps) - 1) for ps in by_column.values())
+    position: dict[str, tuple[float, float, float]] = {}  # x, bottom, height
+    for col, members in by_column.items():
+        members.sort(key=lambda p: (-abs(flows.embodied[p]), p))
+        x = (n_columns - 1 - col) * spacing
+        used = sum(slot(p) for p in members) + gap * (len(members) - 1)
+        y = (span + used) / 2
+        for p in members:
+            h = abs(flows.embodied[p]) * scale
+            position[p] = (x, y - (slot(p) + h) / 2, h)
+            y -= slot(p) + gap
+    fig, ax = plt.subplots(figsize=(2.4 * n_columns + 2.2, 1.0 + 3.8 * span))
+    order = stage_order(stages[p] for p in keep)
+    out_offset = {p: 0.0 for p in keep}
+    in_offset = {p: abs(flows.direct.get(p, 0.0)) * scale for p in keep}
+    links = sorted(((s, c, v) for (s, c), v in flows.links.items() if s in position and c in position and v != 0),
+                   key=lambda item: (position[item[1]][0], -position[item[1]][1], -position[item[0]][1]))
+    for supplier, consumer, value in links:
+        h = abs(value) * scale
+        x0, b0, h0 = position[supplier]
+        x1, b1, h1 = position[consumer]
+        top0 = b0 + h0 - out_offset[supplier]
+        top1 = b1 + h1 - in_offset[consumer]
+        out_offset[supplier] += h
+        in_offset[consumer] += h
+        start, end = x0 + width, x1
+        mid = (start + end) / 2
+        vertices = [(start, top0), (mid, top0), (mid, top1), (end, top1), (end, top1 - h),
+                    (mid, top1 - h), (mid, top0 - h), (start, top0 - h), (start, top0)]
+        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
+                 Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
+        colour = stage_style(stages[supplier], tuple(order))[0]
+        ax.add_patch(PathPatch(Path(vertices, codes), facecolor=colour, alpha=0.3 if value > 0 else 0.12,
+                               edgecolor="none", hatch=None if value > 0 else "//"))
+    for p, (x, bottom, h) in position.items():
+        colour, hatch = stage_style(stages[p], tuple(order))
+        ax.add_patch(Rectangle((x, bottom), width, h, facecolor="white", edgecolor="black", linewidth=0.6))
+        direct = abs(flows.direct.get(p, 0.0)) * scale
+        if direct:
+            ax.add_patch(Rectangle((x, bottom + h - direct), width, direct, facecolor=colour, hatch=hatch,
+                                   edgecolor="black", linewidth=0.6))
+        value = flows.embodied[p]
+        label = (f"{wrap(names.get(p, p), 26, 2)}\n{format_value(value / factor, 3)} {unit} "
+                 f"({format_share(value / total)})")
+        ax.text(x + width + 0.02, bottom + h / 2, label, va="center", ha="left", fontsize=7.5,
+                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
+    ax.set_xlim(-0.05, (n_columns - 1) * spacing + 0.85)
+    ax.set_ylim(-0.02, span + 0.02)
+    ax.axis("off")
+    handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
+    ax.legend(handles=handles, title="Box: own emissions (filled, by stage) and from suppliers (white)",
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 6), frameon=False, fontsize=8,
+              title_fontsize=8)
+    ax.set_title(f"{humanize(flows.category)} carried through the supply chain to the functional unit (right)\n"
+                 f"total {format_value(flows.score / factor, 4)} {unit}; box heights and band widths "
+                 f"are proportional to {unit}", fontsize=9.5)
+    return fig
+
+
+def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], excluded: Sequence[str],
+                    functional_unit: str):
+    """The product system: processes that run, linked supplier -> consumer, inside the system
+    boundary (dashed); lifecycle stages left out are drawn outside it. One data unit is drawn
+    as one inch, so boxes fit their labels whatever the graph's size."""
+    plt = _pyplot()
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+    column, by_column = _columns(graph, list(graph))
+    n_columns = max(column.values(), default=0) + 1
+    tallest = max((len(v) for v in by_column.values()), default=1)
+    dense = tallest > 8
+    box_w, box_h = 1.75, (0.5 if not dense else 0.36)
+    step_x, step_y = box_w + 0.75, box_h + (0.22 if not dense else 0.1)
+    position = {}
+    for col, members in by_column.items():
+        members.sort(key=lambda n: (stage_order([stages[n]]), names.get(n, n)))
+        x = (n_columns - 1 - col) * step_x
+        top = (tallest - len(members)) * step_y / 2
+        for i, node in enumerate(members):
+            position[node] = (x, -(top + i * step_y))
+    order = stage_order(stages[n] for n in graph)
+    left, right = -0.25, (n_columns - 1) * step_x + box_w + 0.25
+    bottom, top = -(tallest - 1) * step_y - box_h - 0.25, 0.25
+    legend_rows = max(len(excluded), 1)
+    lowest = bottom - 0.25 - 0.32 * legend_rows
+    fu_width = 1.9
+    x_min, x_max, y_min, y_max = left - 0.1, right + fu_width + 0.3, lowest - 0.1, top + 0.45
+    fig = plt.figure(figsize=(x_max - x_min, y_max - y_min))
+    ax = fig.add_axes((0, 0, 1, 1))
+    font = 6.5 if dense else 7.5
+    for node, (x, y) in position.items():
+        colour, hatch = stage_style(stages[node], tuple(order))
+        ax.add_patch(FancyBboxPatch((x, y - box_h), box_w, box_h, boxstyle="round,pad=0.01",
+                                    facecolor="white", edgecolor="black", linewidth=0.7))
+        ax.add_patch(Rectangle((x, y - box_h), 0.14, box_h, facecolor=colour, hatch=hatch, edgecolor="black",
+                               linewidth=0.5))
+        ax.text(x + 0.14 + (box_w - 0.14) / 2, y - box_h / 2, wrap(names.get(node, node), 24, 2 if dense else 3),
+                ha="center", va="center", fontsize=font)
+    for supplier, consumer in graph.edges:
+        (x0, y0), (x1, y1) = position[supplier], position[consumer]
+        if x0 >= x1:  # a loop: bend back around the boxes
+            start, end, style = (x0 + box_w / 2, y0 - box_h), (x1 + box_w / 2, y1 - box_h), "arc3,rad=0.4"
+        else:
+            start, end, style = (x0 + box_w, y0 - box_h / 2), (x1, y1 - box_h / 2), "arc3,rad=0"
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, linewidth=0.6,
+                                     color="#444444", connectionstyle=style, shrinkA=1, shrinkB=1))
+    ax.add_patch(Rectangle((left, bottom), right - left, top - bottom, fill=False, linestyle="--",
+                           edgecolor="black", linewidth=1.0))
+    ax.text(left, top + 0.05, "System boundary", fontsize=8, ha="left", va="bottom")
+    roots = [n for n in graph if column[n] == 0]
+    target = position[roots[0]] if roots else (right, top)
+    ax.annotate(wrap(f"Functional unit: {functional_unit}", 26, 4), xy=(target[0] + box_w, target[1] - box_h / 2),
+                xytext=(right + 0.25, target[1] - box_h / 2), fontsize=7.5, ha="left", va="center",
+                arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8))
+    for i, stage in enumerate(excluded):
+        y = bottom - 0.25 - i * 0.32
+        ax.add_patch(Rectangle((left, y - 0.24), 2.0, 0.24, fill=False, linestyle=":", edgecolor="#666666"))
+        ax.text(left + 0.08, y - 0.12, f"excluded: {humanize(stage).lower()}", fontsize=7, va="center",
+                color="#333333")
+    handles = _stage_handles(order)
+    ax.legend(handles=handles, title="Lifecycle stage", loc="lower right", frameon=False, fontsize=7,
+              title_fontsize=7.5, ncol=min(len(handles), 3))
+    ax.set_xlim(x_min, x_max)
+    ax.set_ylim(y_min, y_max)
+    ax.axis("off")
+    return fig
+
+
+def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str, float],
+                  units: Mapping[str, str], interval: tuple[float, float] = (2.5, 97.5)):
+    """Histograms of Monte Carlo results, one panel per category, with the deterministic score
+    (solid line) and the central 95 % interval (dashed lines). The x axis shows the central 99 %
+    of the samples, so that a long tail does not squeeze the rest into one bar."""
+    plt = _pyplot()
+    from matplotlib.lines import Line2D
+
+    categories = list(samples)
+    columns = min(len(categories), 2)
+    rows = -(-len(categories) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.0 * columns, 2.6 * rows + 0.6), squeeze=False)
+    for ax, category in zip(axes.flat, categories):
+        values = np.asarray(samples[category], dtype=float)
+        values = values[np.isfinite(values)]
+        low, high, lo_view, hi_view = np.percentile(values, (*interval, 0.5, 99.5))
+        factor, unit = scale_of([deterministic[category], low, high], units[category])
+        ax.hist(values / factor, bins=40, range=(lo_view / factor, hi_view / factor) if hi_view > lo_view else None,
+                weights=np.full(len(values), 100.0 / len(values)), color=OKABE_BLUE, edgecolor="black",
+                linewidth=0.3, hatch="//")
+        ax.axvline(deterministic[category] / factor, color="black", linewidth=1.4)
+        for bound in (low, high):
+            ax.axvline(bound / factor, color="black", linestyle="--", linewidth=1.0)
+        ax.set_xlabel(f"{humanize(category)} ({unit})")
+        ax.set_ylabel("Share of samples (%)")
+    for ax in list(axes.flat)[len(categories):]:
+        ax.axis("off")
+    n = len(next(iter(samples.values())))
+    fig.suptitle(f"Monte Carlo distributions ({n} samples; x axes show the central 99 %)")
+    handles = [Line2D([], [], color="black", linewidth=1.4, label="deterministic score"),
+               Line2D([], [], color="black", linestyle="--", label=f"{interval[0]:g}th and {interval[1]:g}th percentiles")]
+    fig.tight_layout(rect=(0, 0.06 if rows > 1 else 0.1, 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+    return fig
+
+
+def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str, unit: str,
+            label_low: str = "input at its 2.5th percentile", label_high: str = "input at its 97.5th percentile"):
+    """Tornado chart: the score when each parameter is at its low and its high value
+    (*rows* = (parameter, score at low, score at high)), widest swing on top."""
+    plt = _pyplot()
+    rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
+    factor, shown_unit = scale_of([base] + [v for r in rows for v in r[1:]], unit)
+    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.5))
+    for i, (name, low, high) in enumerate(rows):
+        ax.barh(i, (low - base) / factor, left=base / factor, color=OKABE_BLUE, hatch="//", edgecolor="black",
+                linewidth=0.5, label=label_low if i == 0 else None)
+        ax.barh(i, (high - base) / factor, left=base / factor, color=OKABE_ORANGE, hatch="..", edgecolor="black",
+                linewidth=0.5, label=label_high if i == 0 else None)
+    ax.axvline(base / factor, color="black", linewidth=1.0)
+    ax.set_yticks(range(len(rows)), [wrap(r[0], 40, 2) for r in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{humanize(category)} ({shown_unit})")
+    ax.set_title(f"One-at-a-time sensitivity of {humanize(category).lower()} "
+                 f"(base {format_value(base / factor, 4)} {shown_unit})")
+    ax.legend(frameon=False, loc="lower right")
+    return fig
+
+
+def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
+    """First-order and total Sobol indices per parameter (share of the output variance)."""
+    plt = _pyplot()
+    names = sorted(indices, key=lambda n: -indices[n][1])
+    y = np.arange(len(names))
+    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(names) + 1.5))
+    ax.barh(y - 0.2, [indices[n][0] for n in names], height=0.4, color=OKABE_BLUE, hatch="//", edgecolor="black",
+            linewidth=0.5, label="first order (S1)")
+    ax.barh(y + 0.2, [indices[n][1] for n in names], height=0.4, color=OKABE_ORANGE, hatch="..", edgecolor="black",
+            linewidth=0.5, label="total (ST)")
+    ax.set_yticks(y, [wrap(n, 40, 2) for n in names])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.0, max((v for pair in indices.values() for v in pair), default=1.0)))
+    ax.set_xlabel("Sobol index (share of output variance, dimensionless)")
+    ax.set_title(f"Global sensitivity of {humanize(category).lower()} (Sobol indices)")
+    ax.legend(frameon=False, loc="lower right")
+    return fig
+
+
+def allocation_bars(scores: Mapping[str, Mapping[str, float]], category: str, unit: str):
+    """Grouped bars: the score allocated to each target (rows) under each rule (bars)."""
+    plt = _pyplot()
+    rules = list(scores)
+    targets = list(next(iter(scores.values()), {}))
+    factor, shown = scale_of([v for r in rules for v in scores[r].values()], unit)
+    height = 0.8 / max(len(rules), 1)
+    fig, ax = plt.subplots(figsize=(7.5, 0.16 * len(rules) * len(targets) + 1.6))
+    for i, rule in enumerate(rules):
+        y = np.arange(len(targets)) - 0.4 + height * (i + 0.5)
+        ax.barh(y, [scores[rule][t] / factor for t in targets], height=height, color=OKABE_ITO[i % 7],
+                hatch=HATCHES[i % len(HATCHES)], edgecolor="black", linewidth=0.5, label=humanize(rule))
+    ax.set_yticks(range(len(targets)), [wrap(t, 30, 2) for t in targets])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{humanize(category)} ({shown})")
+    ax.set_title(f"{humanize(category)} allocated to each target, by rule")
+    ax.legend(title="Rule", frameon=False, loc="lower right")
+    return fig

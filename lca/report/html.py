@@ -1,0 +1,80 @@
+"""One self-contained HTML file: styles inline, figures embedded as base64 PNG. The markup is
+also well-formed XML (XHTML syntax), so any XML parser can check it; all study text is escaped.
+
+>>> from .document import Heading, Paragraph
+>>> "&lt;b&gt;" in render_html("T", (Heading(1, "T"), Paragraph("<b>")))
+True
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from typing import Sequence
+
+from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;max-width:980px;margin:2em auto;
+padding:0 1em;color:#111;line-height:1.45}
+h1{font-size:1.6em;border-bottom:2px solid #111}h2{margin-top:2em;border-bottom:1px solid #999}
+table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}
+th,td{border:1px solid #bbb;padding:.25em .55em;vertical-align:top;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th{background:#eee}caption{caption-side:top;text-align:left;font-weight:600;padding:.2em 0}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
+figcaption{font-size:.9em;color:#333}pre{background:#f4f4f4;padding:.8em;overflow-x:auto;white-space:pre-wrap}
+nav ol{columns:2}.status-warning{color:#a00;font-weight:600}.status-note{color:#555}
+"""
+
+
+def render_html(title: str, blocks: Sequence[Block]) -> str:
+    """The whole report as an HTML string."""
+    body = []
+    contents = [b for b in blocks if isinstance(b, Heading) and b.level == 2]
+    for block in blocks:
+        body.append(_block(block))
+        if isinstance(block, Heading) and block.level == 1 and contents:
+            items = "".join(f'<li><a href="#{h.anchor}">{escape(h.text)}</a></li>' for h in contents)
+            body.append(f"<nav><ol>{items}</ol></nav>")
+    return ("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+            "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+            f"<meta name=\"generator\" content=\"lca report\"/>\n<title>{escape(title)}</title>\n"
+            f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f'<h{block.level} id="{block.anchor}">{escape(block.text)}</h{block.level}>'
+    if isinstance(block, Paragraph):
+        return f"<p>{escape(block.text)}</p>"
+    if isinstance(block, Bullets):
+        return "<ul>" + "".join(f"<li>{_status(item)}</li>" for item in block.items) + "</ul>"
+    if isinstance(block, Table):
+        caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
+        head = "".join(f"<th>{escape(h)}</th>" for h in block.headers)
+        rows = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in block.rows)
+        return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    if isinstance(block, FigureBlock):
+        figure = block.figure
+        data = base64.b64encode(figure.png).decode("ascii")
+        return (f'<figure id="figure-{escape(figure.name)}"><img src="data:image/png;base64,{data}" '
+                f'alt="{escape(figure.alt)}"/><figcaption>{escape(figure.caption)}</figcaption></figure>')
+    if isinstance(block, Code):
+        return f'<pre><code class="language-{escape(block.language)}">{escape(block.text)}</code></pre>'
+    raise TypeError(f"not a report block: {block!r}")
+
+
+def _cell(cell) -> str:
+    if isinstance(cell, Num):
+        # data-value carries the exact number of results.json; the text is rounded for reading
+        return f'<td class="num" data-value="{cell.value!r}">{escape(cell.text)}</td>'
+    return f"<td>{escape(str(cell))}</td>"
+
+
+def _status(item: str) -> str:
+    """Checks are written "warning: ..." / "note: ...": mark the status for the eye."""
+    status, sep, rest = item.partition(": ")
+    if sep and status in ("warning", "note", "ok"):
+        return f'<span class="status-{status}">{status}</span>: {escape(rest)}'
+    return escape(item)

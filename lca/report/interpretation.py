@@ -1,0 +1,302 @@
+"""Interpretation (ISO 14044 4.5): significant issues, completeness, consistency, limitations
+and a data-quality summary, computed from a study's model and result.
+
+>>> notes = interpret(compiled, result, energy)        # doctest: +SKIP
+>>> [h.name for h in notes.hotspots if h.kind == "stage"]   # doctest: +SKIP
+['use']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from ..calculate import LCAResult
+from ..compile import CompiledModel
+from ..errors import LCAError
+from ..model import CATEGORIES, STAGES, Amount, Model
+from ..units import conversion_factor, parse_unit
+from .energy import EnergyUse
+
+HOTSPOT_SHARE = 0.10  # a stage, process or flow is significant from 10 % of its category score
+CONSISTENCY_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    category: str
+    kind: str  # "stage" | "process" | "flow"
+    name: str
+    value: float
+    share: float  # of the category score
+    unit: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One completeness or consistency check: status is "ok", "note" or "warning"."""
+
+    name: str
+    status: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """How many of the numbers the result depends on have a source and an uncertainty."""
+
+    numbers: int
+    with_source: int
+    with_uncertainty: int
+    with_pedigree: int
+    statement: str | None  # the study's own data-quality requirements
+
+    def share(self, count: int) -> float:
+        return count / self.numbers if self.numbers else math.nan
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    hotspots: tuple[Hotspot, ...]
+    completeness: tuple[Check, ...]
+    consistency: tuple[Check, ...]
+    limitations: tuple[str, ...]
+    data_quality: DataQuality
+
+
+def interpret(compiled: CompiledModel, result: LCAResult, energy: EnergyUse, active: set[str],
+              params: Mapping[str, Any] | None = None, threshold: float = HOTSPOT_SHARE,
+              intervals: Mapping[str, tuple[float, float]] | None = None) -> Interpretation:
+    """Everything the interpretation section states, from numbers only (no judgement calls);
+    *intervals* are the Monte Carlo 95 % intervals per category, when computed."""
+    params = compiled.parameters.evaluate() if params is None else params
+    return Interpretation(
+        hotspots=hotspots(result, threshold),
+        completeness=completeness_checks(compiled, result, params),
+        consistency=consistency_checks(compiled.model, result, energy, active) + interval_checks(result, intervals or {}),
+        limitations=limitations(compiled.model, result),
+        data_quality=data_quality(compiled, result, active),
+    )
+
+
+def hotspots(result: LCAResult, threshold: float = HOTSPOT_SHARE) -> tuple[Hotspot, ...]:
+    """Stages, processes and flows whose contribution is at least *threshold* of the score."""
+    out = []
+    for category, impact in result.impacts.items():
+        if impact.value == 0:
+            continue
+        for kind, parts in (("stage", impact.by_stage), ("process", impact.by_process), ("flow", impact.by_flow)):
+            for name, value in sorted(parts.items(), key=lambda kv: -abs(kv[1])):
+                share = value / impact.value
+                if abs(share) >= threshold:
+                    out.append(Hotspot(category, kind, name, value, share, impact.unit))
+    return tuple(out)
+
+
+def completeness_checks(compiled: CompiledModel, result: LCAResult, params: Mapping[str, Any]) -> tuple[Check, ...]:
+    """Which categories are not assessed or zero, which stages contribute nothing, which
+    inventory flows no selected method characterizes."""
+    checks = []
+    missing = [c for c in CATEGORIES if c not in result.impacts]
+    checks.append(Check("impact categories assessed", "note" if missing else "ok",
+                        f"{len(result.impacts)} of {len(CATEGORIES)} default categories assessed"
+                        + (f"; not assessed (no method selected): {', '.join(missing)}" if missing else "")))
+    zero = [c for c, i in result.impacts.items() if i.value == 0]
+    if zero:
+        checks.append(Check("zero scores", "warning",
+                            f"categories with a score of exactly zero: {', '.join(zero)} (no characterized "
+                            "flow in the inventory: check the method's flows against the inventory)"))
+    modelled = set(compiled.stages)
+    active = {s for i in result.impacts.values() for s, v in i.by_stage.items() if v != 0}
+    absent = [s for s in STAGES if s not in modelled]
+    silent = [s for s in STAGES if s in modelled and s not in active]
+    message = f"stages contributing: {', '.join(s for s in _ordered(active)) or 'none'}"
+    if absent:
+        message += f"; not modelled: {', '.join(absent)}"
+    if silent:
+        message += f"; modelled but contributing nothing: {', '.join(silent)}"
+    checks.append(Check("lifecycle stages", "note" if absent or silent else "ok", message))
+    characterization = compiled.characterization.matrix(params).tocsc()
+    characterized = np.diff(characterization.indptr) > 0
+    uncharacterized = [f for f, ok in zip(compiled.flows, characterized)
+                       if not ok and result.inventory[f].value != 0]
+    checks.append(Check(
+        "characterized flows", "note" if uncharacterized else "ok",
+        f"{len(compiled.flows) - len(uncharacterized)} of {len(compiled.flows)} inventory flows characterized"
+        + (f"; not characterized by any selected method: {', '.join(uncharacterized[:12])}"
+           + (" ..." if len(uncharacterized) > 12 else "") if uncharacterized else "")))
+    return tuple(checks)
+
+
+def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, active: set[str]) -> tuple[Check, ...]:
+    """Contributions add up to totals, units are the reference units, results reproduce the
+    published values the study quotes, and no contribution is negative unnoticed."""
+    checks = []
+    gaps = []
+    for category, impact in result.impacts.items():
+        for kind, parts in (("stages", impact.by_stage), ("processes", impact.by_process)):
+            total = math.fsum(parts.values())
+            if not math.isclose(total, impact.value, rel_tol=CONSISTENCY_RTOL, abs_tol=1e-300):
+                gaps.append(f"{category}: {kind} sum to {total!r}, score is {impact.value!r}")
+    checks.append(Check("contributions add up", "warning" if gaps else "ok",
+                        "; ".join(gaps) or "stage and process contributions sum to each category score"))
+    odd_units = [f"{c} in {i.unit} (reference {CATEGORIES[c]})" for c, i in result.impacts.items()
+                 if c in CATEGORIES and _unit_differs(i.unit, CATEGORIES[c])]
+    checks.append(Check("reference units", "warning" if odd_units else "ok",
+                        "; ".join(odd_units) or "every category is reported in its reference unit"))
+    # only processes that run: a switched-off option keeps a round-off supply of about 1e-15
+    negative = [f"{c}: {p}" for c, i in result.impacts.items() for p, v in i.by_process.items()
+                if v < 0 and p in active]
+    if negative:
+        checks.append(Check("negative contributions", "note",
+                            "avoided burdens (credits) in " + ", ".join(negative[:8])
+                            + (" ..." if len(negative) > 8 else "")))
+    checks.extend(published_checks(model, result, energy))
+    if result.warnings:
+        checks.append(Check("model warnings", "note", "; ".join(result.warnings)))
+    return tuple(checks)
+
+
+def interval_checks(result: LCAResult, intervals: Mapping[str, tuple[float, float]]) -> tuple[Check, ...]:
+    """A deterministic score outside its own Monte Carlo 95 % interval means skewed inputs (or
+    central values far from the distributions' medians): worth stating."""
+    outside = [f"{c} ({result.impacts[c].value:.4g} not in {low:.4g} to {high:.4g})"
+               for c, (low, high) in intervals.items() if not low <= result.impacts[c].value <= high]
+    if not intervals:
+        return ()
+    return (Check("deterministic within the 95 % interval", "note" if outside else "ok",
+                  ("outside for " + "; ".join(outside) + ": the central values sit in a tail of the distributions")
+                  if outside else "every deterministic score lies inside its Monte Carlo 95 % interval"),)
+
+
+# Keys of [study] published = { energy_MWh = 1287, emissions_t_co2e = 552.1, water_L = ... }:
+# a quantity name, then its unit with "_" for spaces.
+_PUBLISHED = {"energy": "energy", "emissions": "climate_change", "co2e": "climate_change",
+              "carbon": "climate_change", "water": "water_consumption"}
+
+
+def published_checks(model: Model, result: LCAResult, energy: EnergyUse) -> list[Check]:
+    """Compare results with the values a study says its source published."""
+    published = model.study.info.get("published")
+    if not isinstance(published, Mapping):
+        return []
+    checks = []
+    for key, number in published.items():
+        quantity, _, unit_text = str(key).partition("_")
+        target = _PUBLISHED.get(quantity.lower())
+        if target is None or isinstance(number, bool) or not isinstance(number, (int, float)) or not unit_text:
+            checks.append(Check(f"published {key}", "note", f"{key} = {number!r}: not compared "
+                                "(expected <energy|emissions|water>_<unit> = number)"))
+            continue
+        if target == "energy":
+            ours, our_unit = (energy.total_kwh, "kWh") if energy.assessed else (None, "")
+        elif target in result.impacts:
+            ours, our_unit = result.impacts[target].value, result.impacts[target].unit
+        else:
+            ours, our_unit = None, ""
+        try:
+            unit = parse_unit(re.sub(r"(?i)co2_?e(q)?\b", "CO2-eq", unit_text.replace("_", " ")), f"published.{key}")
+            factor = conversion_factor(parse_unit(our_unit), unit) if ours is not None else None
+        except LCAError as exc:
+            checks.append(Check(f"published {key}", "note", f"not compared: {exc}"))
+            continue
+        if ours is None:
+            checks.append(Check(f"published {key}", "note", f"not compared: the study has no {target} result"))
+            continue
+        value = ours * factor
+        deviation = value / number - 1 if number else math.inf
+        status = "ok" if abs(deviation) <= 0.05 else "warning"
+        checks.append(Check(f"published {key}", status,
+                            f"this model gives {value:.4g}, the source published {number:g} ({deviation:+.1%})"))
+    return checks
+
+
+def limitations(model: Model, result: LCAResult) -> tuple[str, ...]:
+    """Limitations the study states, then those that follow from what was modelled."""
+    info = model.study.info
+    out = []
+    for key in ("limitations", "cutoff"):
+        value = info.get(key)
+        if isinstance(value, str) and value.strip():
+            out.append(value.strip())
+        elif isinstance(value, list):
+            out.extend(str(v) for v in value if str(v).strip())
+    missing = [c for c in CATEGORIES if c not in result.impacts]
+    if missing:
+        out.append(f"Impact categories not assessed: {', '.join(missing)}.")
+    absent = [s for s in STAGES if s not in {p.stage for p in model.processes.values()}]
+    if absent:
+        out.append(f"Lifecycle stages not modelled: {', '.join(absent)}.")
+    out.append("Everyday equivalents are indicative: they have their own boundaries, regions and years.")
+    return tuple(out)
+
+
+def data_quality(compiled: CompiledModel, result: LCAResult, active: set[str]) -> DataQuality:
+    """Numbers the result depends on: exchanges of processes in the supply chain, the
+    characterization factors of flows in the inventory, and the free parameters those use."""
+    model = compiled.model
+    amounts, parameters = dependencies(model, result, active)
+    numbers = [a for a in amounts if a.formula is None]
+    uncertain_params = {n for n in parameters if _is_uncertain(model.parameters[n].uncertainty)}
+    with_uncertainty = sum(_is_uncertain(a.uncertainty) for a in numbers) + len(uncertain_params)
+    # a formula's numbers are its parameters: they are counted there, not per formula
+    sourced = sum(bool(a.source) for a in numbers) + sum(bool(model.parameters[n].source) for n in parameters)
+    pedigree = sum(bool(a.uncertainty and "pedigree" in a.uncertainty) for a in numbers) + sum(
+        bool(model.parameters[n].uncertainty and "pedigree" in model.parameters[n].uncertainty) for n in parameters)
+    statement = model.study.info.get("data_quality")
+    return DataQuality(len(numbers) + len(parameters), sourced, with_uncertainty, pedigree,
+                       statement if isinstance(statement, str) else None)
+
+
+def dependencies(model: Model, result: LCAResult, active: set[str]) -> tuple[list[Amount], set[str]]:
+    """Amounts the result reads (exchanges of processes that run, the demand, factors of
+    inventory flows) and the free parameters their formulas reach."""
+    amounts: list[Amount] = []
+    names: set[str] = set()
+    for pid in sorted(active):
+        process = model.processes[pid]
+        amounts.append(process.production)
+        amounts.extend(e.amount for e in process.technosphere + process.biosphere)
+    amounts.extend(model.demand.values())
+    used_flows = {f for f, r in result.inventory.items() if r.value != 0}
+    for method_id in model.selected_methods:
+        amounts.extend(f.amount for f in model.methods[method_id].factors if f.flow in used_flows)
+    for amount in amounts:
+        if amount.formula is not None:
+            names |= amount.formula.names
+    return amounts, _closure(model, names)
+
+
+def _closure(model: Model, names: Iterable[str]) -> set[str]:
+    """Free (number or choice) parameters reached from *names* through parameter formulas."""
+    seen, stack, free = set(), list(names), set()
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in model.parameters:
+            continue
+        seen.add(name)
+        parameter = model.parameters[name]
+        if parameter.formula is not None:
+            stack.extend(parameter.formula.names)
+        else:
+            free.add(name)
+    return free
+
+
+def _is_uncertain(spec: Mapping[str, Any] | None) -> bool:
+    return bool(spec) and spec.get("distribution") != "fixed"
+
+
+def _unit_differs(unit: str, reference: str) -> bool:
+    try:
+        return conversion_factor(parse_unit(unit), parse_unit(reference)) != 1.0
+    except LCAError:
+        return True
+
+
+def _ordered(stages: Iterable[str]) -> list[str]:
+    return sorted(stages, key=lambda s: (STAGES.index(s) if s in STAGES else len(STAGES), s))

@@ -1,0 +1,54 @@
+"""The report as Markdown (GitHub-flavoured tables) with figures as PNG files beside it.
+
+>>> from .document import Table, Num
+>>> print(render_markdown((Table(("a", "b"), (("x|y", Num(2.0, "2")),)),), "figures"))
+| a | b |
+| --- | ---: |
+| x\\|y | 2 |
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape_md(text: str) -> str:
+    """Backslash-escape characters Markdown would read as markup (study text is plain)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def render_markdown(blocks: Sequence[Block], figure_dir: str = "figures") -> str:
+    """The whole report as a Markdown string; figures are linked as ``figure_dir/name.png``."""
+    parts = [_block(block, figure_dir) for block in blocks]
+    return "\n".join(parts)
+
+
+def _block(block: Block, figure_dir: str) -> str:
+    if isinstance(block, Heading):
+        return f"{'#' * block.level} {escape_md(block.text)}\n"
+    if isinstance(block, Paragraph):
+        return escape_md(block.text) + "\n"
+    if isinstance(block, Bullets):
+        return "\n".join(f"- {escape_md(item)}" for item in block.items) + "\n"
+    if isinstance(block, Table):
+        numeric = [bool(block.rows) and all(isinstance(r[i], Num) or r[i] == "" for r in block.rows)
+                   for i in range(len(block.headers))]
+        lines = [f"**{escape_md(block.caption)}**\n"] if block.caption else []
+        lines.append("| " + " | ".join(escape_md(h) for h in block.headers) + " |")
+        lines.append("| " + " | ".join("---:" if n else "---" for n in numeric) + " |")
+        for row in block.rows:
+            lines.append("| " + " | ".join(escape_md(c.text if isinstance(c, Num) else str(c)) for c in row) + " |")
+        return "\n".join(lines) + "\n"
+    if isinstance(block, FigureBlock):
+        figure = block.figure
+        return f"![{escape_md(figure.alt)}]({figure_dir}/{figure.name}.png)\n\n*{escape_md(figure.caption)}*\n"
+    if isinstance(block, Code):
+        fence = "````" if "```" in block.text else "```"
+        return f"{fence}{block.language}\n{block.text}\n{fence}\n"
+    raise TypeError(f"not a report block: {block!r}")

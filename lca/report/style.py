@@ -1,0 +1,104 @@
+"""Presentation helpers shared by figures and text: readable names, units and numbers, and a
+colour + hatch per lifecycle stage that survives grey-scale printing and colour blindness
+(Okabe & Ito 2008 palette; hatches carry the distinction when colour does not).
+
+>>> readable(553142.304, "kg CO2-eq")
+(553.142304, 't CO2-eq')
+>>> format_value(553142.304)
+'553,142'
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+from ..model import STAGES
+
+# Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+HATCHES = ("//", "..", "xx", "\\\\", "oo", "++", "--", "**")
+_STAGE_STYLE = {
+    "extraction": (OKABE_ITO[0], "//"),
+    "manufacturing": (OKABE_ITO[4], ".."),
+    "transport": (OKABE_ITO[3], "xx"),
+    "use": (OKABE_ITO[5], "\\\\"),
+    "end_of_life": (OKABE_ITO[2], "oo"),
+}
+_STAGE_STYLE["inherit"] = ("#BBBBBB", "++")  # background: counted in the stage of its users
+_EXTRA = ((OKABE_ITO[6], "--"), (OKABE_ITO[1], "**"), ("#777777", "oo"))
+_STAGE_NAMES = {"inherit": "Background (in its users' stages)", "unassigned": "Unassigned (demanded directly)"}
+
+# Display units for large or small scores: (threshold in the reference unit, factor, unit).
+_SCALES = {
+    "kg CO2-eq": ((1e6, 1e6, "kt CO2-eq"), (1e3, 1e3, "t CO2-eq"), (1.0, 1.0, "kg CO2-eq"), (0, 1e-3, "g CO2-eq")),
+    "m3": ((1.0, 1.0, "m3"), (0, 1e-3, "L")),
+    "m3 world-eq": ((1.0, 1.0, "m3 world-eq"), (0, 1e-3, "L world-eq")),
+    "MJ": ((1e6, 1e6, "TJ"), (1e3, 1e3, "GJ"), (0, 1.0, "MJ")),
+    "kWh": ((1e6, 1e6, "GWh"), (1e3, 1e3, "MWh"), (0, 1.0, "kWh")),
+}
+
+
+def stage_style(stage: str, order: tuple[str, ...] = ()) -> tuple[str, str]:
+    """(colour, hatch) of a lifecycle stage; custom stages take the remaining styles in order."""
+    if stage in _STAGE_STYLE:
+        return _STAGE_STYLE[stage]
+    custom = [s for s in order if s not in _STAGE_STYLE]
+    index = custom.index(stage) if stage in custom else 0
+    return _EXTRA[index % len(_EXTRA)]
+
+
+def stage_order(stages) -> list[str]:
+    return sorted(set(stages), key=lambda s: (STAGES.index(s) if s in STAGES else len(STAGES), s))
+
+
+def humanize(identifier: str) -> str:
+    """``climate_change`` -> ``Climate change``; ``end_of_life`` -> ``End of life``."""
+    if identifier in _STAGE_NAMES:
+        return _STAGE_NAMES[identifier]
+    text = identifier.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def wrap(text: str, width: int = 24, lines: int = 3) -> str:
+    """Wrap a long process name for a figure label, shortening it past *lines* lines."""
+    return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="...")) or text
+
+
+def readable(value: float, unit: str) -> tuple[float, str]:
+    """A value in a unit that keeps it between about 1 and 1000 (t CO2-eq, not 553142 kg)."""
+    scales = _SCALES.get(unit)
+    if not scales:
+        return value, unit
+    magnitude = abs(value)
+    for threshold, factor, name in scales:
+        if magnitude >= threshold:
+            return value / factor, name
+    _, factor, name = scales[-1]
+    return value / factor, name
+
+
+def scale_of(values, unit: str) -> tuple[float, str]:
+    """One display factor for several values (the largest decides): divide by factor."""
+    largest = max((abs(v) for v in values), default=0.0)
+    shown, name = readable(largest, unit)
+    return (largest / shown if shown else 1.0), name
+
+
+def format_value(value: float, digits: int = 4) -> str:
+    """A number with at most *digits* significant figures (trailing zeros dropped), thousands
+    separated, no exponent for everyday magnitudes: 553,142; 1.234; 0.0123; 1.2e-08."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    magnitude = abs(value)
+    if magnitude >= 1e15 or magnitude < 1e-3:
+        mantissa, _, exponent = f"{value:.{digits - 1}e}".partition("e")
+        return (mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa) + "e" + exponent
+    exponent = math.floor(math.log10(magnitude))
+    decimals = max(digits - 1 - exponent, 0)
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_share(share: float) -> str:
+    return f"{share * 100:.1f} %"

@@ -1,0 +1,59 @@
+"""Write a report folder atomically: everything goes to a temporary folder next to the target
+(same filesystem), which replaces the target only once complete. A failed or interrupted run
+leaves the target as it was; a folder that is not an earlier report is never replaced.
+
+>>> write_atomically(Path("report"), {"report.md": b"# Study\\n"})     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from ..errors import ReportError
+
+MARKER = ".lca-report"
+
+
+def check_target(out: Path) -> None:
+    """Refuse a target that exists and is not an empty folder or an earlier report."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ReportError(f"{out}: exists and is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ReportError(f"{out}: folder is not empty and holds no earlier lca report ({MARKER} missing); "
+                          "choose another --out or empty it")
+
+
+def write_atomically(out: Path, files: Mapping[str, bytes]) -> Path:
+    """Write *files* (relative path -> bytes) as folder *out*, replacing an earlier report."""
+    out = Path(out)
+    check_target(out)
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        for name, data in {**files, MARKER: b"lca report\n"}.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is for reading
+        if out.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=parent))
+            try:
+                os.replace(out, retired / "report")
+                try:
+                    os.replace(staging, out)
+                except BaseException:
+                    os.replace(retired / "report", out)
+                    raise
+            finally:
+                shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out

@@ -1,0 +1,207 @@
+"""The pretrain-then-adapt study end to end: the engine's footprints, conservation for every rule
+and category, the CLI's JSON contract, Monte Carlo over the rule, and errors naming the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lca import calculate, compile_model, load_study
+from lca.allocation import allocate_study
+from lca.allocation.cli import sample_parameters
+from lca.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+STUDY = ROOT / "scenarios" / "pretrain_adapt.toml"
+ALL_RULES = ["equal", "queries", "tokens", "compute", "economic", "amortized"]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_study(STUDY, methods=None)
+
+
+@pytest.fixture(scope="module")
+def result(model):
+    return allocate_study(model)
+
+
+def test_every_rule_conserves_every_category(result):
+    assert set(result.rules) == set(ALL_RULES)
+    for rule in result.rules.values():
+        allocated = sum(rule.targets.values()) + rule.unallocated_total
+        np.testing.assert_allclose(allocated, rule.total, rtol=1e-9)
+
+
+def test_total_is_the_lca_of_the_whole_demand(model, result):
+    # The study's [demand] is the whole lineage plus the shared partition: `lca run` totals it.
+    lca_total = calculate(model).impacts["climate_change"].value
+    row = result.categories.index("climate_change")
+    assert float(result.rules["equal"].total[row, 0]) == pytest.approx(lca_total, rel=1e-9)
+
+
+def test_base_model_footprint_comes_from_the_engine(model, result):
+    # The base model's own footprint is the LCA of its four pretraining processes, plus its
+    # GPU-hour share of the partition.
+    direct = 0.0
+    for process in ("bloom_final_training", "bloom_failed_runs", "bloom_hp_search", "bloom_experiments"):
+        single = model.with_parameters({})
+        from dataclasses import replace
+
+        from lca.model import Amount
+        from lca.units import ureg
+        one = Amount(1.0, None, ureg.item, "item")
+        direct += calculate(replace(single, demand={process: one})).impacts["climate_change"].value
+    row = result.categories.index("climate_change")
+    share = float(result.infrastructure[0].users["bloom_base"][row, 0])
+    assert float(result.own["bloom_base"][row, 0]) == pytest.approx(direct + share, rel=1e-9)
+
+
+def test_rules_differ_and_amortized_leaves_a_remainder(result):
+    row = result.categories.index("climate_change")
+    chat = {r: float(v.targets["chat"][row, 0]) for r, v in result.rules.items()}
+    assert len({round(v, 3) for v in chat.values()}) == len(chat)  # each rule gives another answer
+    amortized = result.rules["amortized"]
+    # 20 adaptations expected, 3 made: 17/20 of the base model's carried footprint stays unallocated.
+    base = float(amortized.lineage.carried["bloom_base"][row, 0])
+    assert float(amortized.unallocated["unrealized_adaptations"][row, 0]) == pytest.approx(base * 17 / 20)
+
+
+def test_idle_capacity_is_reported_not_spread(result):
+    row = result.categories.index("climate_change")
+    partition = result.infrastructure[0]
+    idle = float(partition.idle[row, 0])
+    assert idle > 0
+    # utilization 0.85 of GPU-hours -> 15 % of the partition's year is idle.
+    assert idle == pytest.approx(0.15 * float(partition.total[row, 0]), rel=1e-9)
+    assert float(partition.utilization[0]) == pytest.approx(0.85)
+
+
+def test_per_query_is_the_task_footprint_over_its_queries(model, result):
+    compiled = compile_model(model)
+    params = compiled.parameters.evaluate()
+    queries = float(params["chat_queries"])
+    rule = result.rules["queries"]
+    np.testing.assert_allclose(rule.per_query["chat"], rule.targets["chat"] / queries)
+
+
+def test_cli_json_contract(capsys):
+    assert main(["allocate", str(STUDY), "--rule", "equal", "--rule", "queries", "--rule", "compute",
+                 "--rule", "economic", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["rules"]) == ["equal", "queries", "compute", "economic"]
+    for rule in data["rules"].values():
+        for category, total in rule["total"].items():
+            allocated = sum(t[category] for t in rule["targets"].values()) + rule["unallocated"][category]
+            assert allocated == pytest.approx(total, rel=1e-9)
+        assert {"chat", "translation", "code_completion", "classification", "extractive_qa",
+                "summarization"} <= set(rule["targets"])
+
+
+def test_cli_table_shows_rules_side_by_side(capsys):
+    assert main(["allocate", str(STUDY)]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("target"))
+    assert header.split() == ["target"] + ALL_RULES
+    assert "per query" in out and "unallocated: idle capacity" in out and "per deployed model" in out
+
+
+def test_monte_carlo_varies_the_rule(model):
+    compiled = compile_model(model)
+    params = sample_parameters(compiled, 24, seed=3, sampler="random")
+    result = allocate_study(model, ["lineage_rule", *ALL_RULES], params, compiled)
+    index = np.asarray(params["lineage_rule"], dtype=int)
+    assert len(set(index.tolist())) > 2  # several rules drawn
+    chosen = result.rules["lineage_rule"].targets["chat"]
+    for sample, option in enumerate(index):
+        rule = ALL_RULES[option]
+        np.testing.assert_allclose(chosen[:, sample], result.rules[rule].targets["chat"][:, sample])
+    rule = result.rules["lineage_rule"]
+    np.testing.assert_allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-9)
+    # the same seed gives the same numbers
+    again = sample_parameters(compiled, 24, seed=3, sampler="random")
+    np.testing.assert_array_equal(again["lineage_rule"], params["lineage_rule"])
+
+
+def test_infrastructure_key_as_parameter(model):
+    # Pretraining's energy is measured (433 MWh = 1.08 M GPU-hours at 400 W); capacity is
+    # GPU-hours at TDP. With a measured 350 MWh instead, the energy key gives pretraining
+    # 350/433.196 of its GPU-hour share.
+    by_energy = allocate_study(model.with_parameters({"partition_key": "energy",
+                                                      "final_training_energy": 350000}), ["equal"])
+    by_hours = allocate_study(model.with_parameters({"final_training_energy": 350000}), ["equal"])
+    row = by_hours.categories.index("climate_change")
+    energy_share = float(by_energy.infrastructure[0].users["bloom_base"][row, 0])
+    hours_share = float(by_hours.infrastructure[0].users["bloom_base"][row, 0])
+    assert energy_share / hours_share == pytest.approx(350000 / 433196, rel=1e-9)
+
+
+def _write(tmp_path: Path, lineage: str, name: str = "study.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(f"""
+include = ["{ROOT / 'inventories' / 'flows' / 'elementary.toml'}", "{ROOT / 'inventories' / 'methods' / 'ipcc_ar6_gwp100.toml'}"]
+[study]
+name = "tiny"
+functional_unit = "x"
+[demand]
+train = 1
+[processes.train]
+unit = "item"
+source = "test"
+biosphere = [{{ flow = "ghg_precharacterized_air", amount = 100, unit = "kg CO2-eq" }}]
+[processes.serve]
+unit = "query"
+source = "test"
+biosphere = [{{ flow = "ghg_precharacterized_air", amount = 0.5, unit = "kg CO2-eq" }}]
+{lineage}
+""")
+    return path
+
+
+def test_small_study_hand_solved(tmp_path):
+    path = _write(tmp_path, """
+[lineage.base]
+demand = { train = 1 }
+[lineage.a]
+parent = "base"
+demand = { serve = 10 }
+queries = 10
+[lineage.b]
+parent = "base"
+demand = { serve = 30 }
+queries = 30
+""")
+    result = allocate_study(load_study(path), ["queries", "equal"])
+    # queries: 100 * 10/40 + 5 = 30, 100 * 30/40 + 15 = 90; equal: 50 + 5, 50 + 15.
+    assert float(result.rules["queries"].targets["a"][0, 0]) == pytest.approx(30.0)
+    assert float(result.rules["queries"].targets["b"][0, 0]) == pytest.approx(90.0)
+    assert float(result.rules["equal"].targets["a"][0, 0]) == pytest.approx(55.0)
+    assert float(result.rules["queries"].per_query["a"][0, 0]) == pytest.approx(3.0)
+
+
+def test_cli_errors_name_the_file_and_item(tmp_path, capsys):
+    path = _write(tmp_path, """
+[lineage.base]
+demand = { train = 1 }
+[lineage.a]
+parent = "base"
+demand = { serve = 10 }
+queries = 10
+[lineage.b]
+parent = "base"
+demand = { serve = 30 }
+""")
+    assert main(["allocate", str(path), "--rule", "queries"]) == 2
+    err = capsys.readouterr().err
+    assert "study.toml: lineage.b" in err and "needs 'queries'" in err
+    bad = _write(tmp_path, """
+[lineage.base]
+demand = { nothing = 1 }
+""", "bad.toml")
+    assert main(["allocate", str(bad)]) == 2
+    assert "lineage.base.demand.nothing: no process makes 'nothing'" in capsys.readouterr().err
+    assert main(["allocate", str(path), "--rule", "mass"]) == 2
+    assert "unknown allocation rule 'mass'" in capsys.readouterr().err
