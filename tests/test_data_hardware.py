@@ -71,7 +71,9 @@ def test_every_number_has_source_and_uncertainty(path):
     for pid, process in (data.get("processes") or {}).items():
         for kind, exchange in _exchanges(process):
             label = f"processes.{pid}.{kind}[{exchange.get('product') or exchange.get('flow')}]"
-            for key in ("source", "uncertainty"):
+            # a formula's uncertainty is carried by the (sourced, uncertain) parameters it reads
+            keys = ("source",) if isinstance(exchange.get("amount"), str) else ("source", "uncertainty")
+            for key in keys:
                 if key not in exchange:
                     missing.append(f"{label}: {key}")
             if not isinstance(exchange.get("amount"), (int, float, str)):
@@ -203,7 +205,24 @@ def test_recycling_credit_does_not_exceed_gold_content(tmp_path):
     gold_in_ground = result.inventory["gold_resource"].value
     values = _parameter_values()
     gold_content_per_kg = gold_in_ground / 1.11 / values["mass_server_dgx_a100_40gb"]
-    assert values["ew_gold"] * values["recovery_rate_precious"] <= gold_content_per_kg * 1.05
+    ew_gold = values["ew_gold_bom"] * values["board_gold_content_factor"]
+    assert ew_gold * values["recovery_rate_precious"] <= gold_content_per_kg * 1.05
+
+
+@pytest.mark.parametrize("factor", [0.05, 1.0, 20.0])
+def test_precious_metal_credits_move_with_the_metal_put_in(factor):
+    """One shared draw scales the boards' gold and the e-waste's gold: the flagship's net gold
+    extraction stays positive whatever the draw (default GEM 2024 route mix, best recovery).
+
+    The e-waste composition is generic (per kg, set from the DGX A100 bill of materials), so
+    with 100 % formal recycling at the best recovery rate a V100 server is credited slightly
+    more gold than its own boards hold: a known limit, noted on the issue."""
+    model = lca.load_study(str(FLAGSHIP)).with_parameters({
+        "board_gold_content_factor": factor, "board_silver_content_factor": min(max(factor, 0.4), 2.0),
+        "board_palladium_content_factor": factor, "recovery_rate_precious": 0.95})
+    inventory = lca.calculate(model).inventory
+    for metal in ("gold", "silver", "palladium"):
+        assert inventory[f"{metal}_resource"].value > 0, metal
 
 
 def test_flagship_reports_all_categories_and_hardware_share():

@@ -61,6 +61,7 @@ class Propagator:
     # distribution with array parameters: one ppf call per family per chunk, not per parameter.
     families: tuple[tuple[np.ndarray, Any], ...] = ()
     singles: tuple[int, ...] = ()  # rows transformed one by one (discrete, fixed)
+    inheritance: "_Inheritance | None" = None  # background processes that take their user's stage
 
     def chunk_size(self, requested: int | None = None) -> int:
         if requested is not None:
@@ -104,19 +105,78 @@ def prepare(model: Model | CompiledModel, names: tuple[str, ...] | None = None) 
     within = np.arange(pair_char.size) - np.repeat(np.cumsum(counts) - counts, counts)
     pair_bio = order[np.repeat(offsets[char.cols] if char.nnz else counts, counts) + within]
     pair_process = bio.cols[pair_bio]
-    stages = tuple(sorted(set(compiled.stages), key=_stage_key))
-    stage_of = np.array([stages.index(s) for s in compiled.stages], dtype=np.int64)
     n_categories, n_pairs = len(compiled.categories), pair_char.size
     pair_category = char.rows[pair_char]
     ones = np.ones(n_pairs)
     to_category = sp.csr_matrix((ones, (pair_category, np.arange(n_pairs))), shape=(n_categories, n_pairs))
-    to_stage = sp.csr_matrix((ones, (pair_category * len(stages) + stage_of[pair_process], np.arange(n_pairs))),
+    stages, inheritance = _stage_plan(compiled, pair_char, pair_process)
+    stage_of = {stage: k for k, stage in enumerate(stages)}
+    direct = np.array([compiled.stages[p] in stage_of for p in pair_process], dtype=bool)
+    pair_stage = np.array([stage_of.get(compiled.stages[p], 0) for p in pair_process], dtype=np.int64)
+    to_stage = sp.csr_matrix((ones[direct], (pair_category[direct] * len(stages) + pair_stage[direct],
+                                             np.flatnonzero(direct))),
                              shape=(n_categories * len(stages), n_pairs))
     floats = (compiled.technosphere.nnz + 3 * len(compiled.processes) + bio.nnz + char.nnz + 2 * n_pairs
               + 2 * len(names) + n_categories * (len(stages) + 1) + len(compiled.flows))
     families, singles = _families(names, distributions)
     return Propagator(compiled, names, distributions, stages, pair_char, pair_bio, pair_process,
-                      to_category, to_stage, max(floats, 1), families, singles)
+                      to_category, to_stage, max(floats, 1), families, singles, inheritance)
+
+
+@dataclass(frozen=True)
+class _Inheritance:
+    """How the supply of ``inherit`` processes U splits over the stages of their users.
+
+    Per sample, the U-inputs demanded by the processes of stage k are
+    d_k = -A[U, stage k] s[stage k] (plus, for "unassigned", the demand on U itself), and
+    x_k = A_UU^-1 d_k is the part of U's supply that stage k causes (see
+    :func:`lca.calculate.stage_contributions`, the deterministic twin).
+    """
+
+    inherit: np.ndarray  # process index of each U process
+    uu_entries: np.ndarray  # technosphere entries inside U
+    plan: Any  # batched plan of the U subsystem
+    ut_entries: np.ndarray  # entries from a staged process (column) to a U process (row)
+    ut_cols: np.ndarray
+    scatter: sp.csr_matrix  # (|U| * stages, len(ut_entries)): entry -> (U row, stage of its column)
+    unassigned: int  # stage index of direct demand on U, or -1
+    pairs: np.ndarray  # (factor, flow) pairs whose process is in U
+    pair_local: np.ndarray  # U-local index of each such pair's process
+    to_category: sp.csr_matrix  # (categories, len(pairs))
+
+
+def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np.ndarray):
+    from ..model import INHERIT, UNASSIGNED
+    from .batched import plan_structure
+
+    stages_of = np.array(compiled.stages, dtype=object)
+    tagged = tuple(sorted({s for s in compiled.stages if s != INHERIT}, key=_stage_key))
+    inherit = np.flatnonzero(stages_of == INHERIT)
+    if inherit.size == 0:
+        return tagged, None
+    local = np.full(len(compiled.processes), -1)
+    local[inherit] = np.arange(inherit.size)
+    tech = compiled.technosphere
+    demand_on_u = np.isin(compiled.demand.rows, inherit)
+    stages = tagged + ((UNASSIGNED,) if demand_on_u.any() else ())
+    row_u, col_u = local[tech.rows] >= 0, local[tech.cols] >= 0
+    uu = np.flatnonzero(row_u & col_u)
+    ut = np.flatnonzero(row_u & ~col_u)
+    stage_index = {s: k for k, s in enumerate(stages)}
+    col_stage = np.array([stage_index[compiled.stages[c]] for c in tech.cols[ut]], dtype=np.int64)
+    scatter = sp.csr_matrix((np.ones(ut.size), (local[tech.rows[ut]] * len(stages) + col_stage, np.arange(ut.size))),
+                            shape=(inherit.size * len(stages), ut.size))
+    central = tech.values(compiled.parameters.evaluate())[uu]
+    plan = plan_structure(local[tech.rows[uu]], local[tech.cols[uu]], (inherit.size, inherit.size),
+                          central=central, demand_rows=range(inherit.size),
+                          labels=[compiled.processes[i] for i in inherit])
+    pairs = np.flatnonzero(local[pair_process] >= 0)
+    category = compiled.characterization.rows[pair_char[pairs]]
+    to_category = sp.csr_matrix((np.ones(pairs.size), (category, np.arange(pairs.size))),
+                                shape=(len(compiled.categories), pairs.size))
+    inheritance = _Inheritance(inherit, uu, plan, ut, tech.cols[ut], scatter,
+                               stage_index.get(UNASSIGNED, -1), pairs, local[pair_process[pairs]], to_category)
+    return stages, inheritance
 
 
 def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution]):
@@ -170,7 +230,31 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
     if by_stage:
         stages = np.asarray(propagator.to_stage @ contributions).reshape(
             len(compiled.categories), len(propagator.stages), n)
+        if propagator.inheritance is not None:
+            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand,
+                                          characterization[propagator.pair_char] * biosphere[propagator.pair_bio],
+                                          len(propagator.stages))
     return Outcome(scores, stages)
+
+
+def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, supply: np.ndarray,
+                        demand: np.ndarray, per_unit: np.ndarray, n_stages: int) -> np.ndarray:
+    """Scores of the inherit processes by the stage that caused them: (categories, stages, n)."""
+    from .batched import solve_planned
+
+    n_u, n = inheritance.inherit.size, supply.shape[1]
+    caused = -(technosphere[inheritance.ut_entries] * supply[inheritance.ut_cols])
+    rhs = np.asarray(inheritance.scatter @ caused).reshape(n_u, n_stages, n)
+    if inheritance.unassigned >= 0:
+        rhs[:, inheritance.unassigned, :] += demand[inheritance.inherit]
+    # one batched solve: the K stages' right-hand sides side by side, k-major like np.tile
+    values = np.tile(technosphere[inheritance.uu_entries], (1, n_stages))
+    shares = solve_planned(inheritance.plan, values, rhs.reshape(n_u, n_stages * n)).reshape(n_u, n_stages, n)
+    cb = per_unit[inheritance.pairs]
+    out = np.empty((inheritance.to_category.shape[0], n_stages, n))
+    for k in range(n_stages):
+        out[:, k, :] = inheritance.to_category @ (cb * shares[inheritance.pair_local, k, :])
+    return out
 
 
 def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int], np.ndarray],
