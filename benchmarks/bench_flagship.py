@@ -2,8 +2,9 @@
 
 Times ``lca.uncertainty.monte_carlo`` (sampling every uncertain parameter, exchange and
 factor; formulas on arrays; the batched supply solve; characterization) at each --samples
-size and reports samples per second, with the share of the time spent in each step (the
-steps are timed by wrapping them, so the split costs a few calls of overhead).
+size and reports samples per second (chunks run on ``lca.uncertainty.montecarlo.THREADS``
+threads), with the share of the time spent in each step, measured in a second run on one
+thread (the steps are timed by wrapping them, so the split costs a few calls of overhead).
 
 Usage:
 
@@ -66,12 +67,20 @@ def run(path: Path, samples: int, seed: int, sampler: str, chunk: int | None) ->
     propagator = montecarlo.prepare(compiled)
     prepare_s = time.perf_counter() - t0
     montecarlo.monte_carlo(propagator, min(samples, 1000), seed=seed + 1, sampler=sampler)  # warm-up
+    t0 = time.perf_counter()
+    result = montecarlo.monte_carlo(propagator, samples, seed=seed, sampler=sampler, chunk_size=chunk)
+    elapsed = time.perf_counter() - t0
+    # Where the time goes, measured on one thread (with several, the steps overlap in time).
+    threads, montecarlo.THREADS = montecarlo.THREADS, 1
     totals: dict[str, float] = defaultdict(float)
-    with timed_steps(totals):
-        t0 = time.perf_counter()
-        result = montecarlo.monte_carlo(propagator, samples, seed=seed, sampler=sampler, chunk_size=chunk)
-        elapsed = time.perf_counter() - t0
-    steps = {label: seconds / elapsed for label, seconds in sorted(totals.items())}
+    try:
+        with timed_steps(totals):
+            t0 = time.perf_counter()
+            montecarlo.monte_carlo(propagator, min(samples, 200_000), seed=seed, sampler=sampler, chunk_size=chunk)
+            single = time.perf_counter() - t0
+    finally:
+        montecarlo.THREADS = threads
+    steps = {label: seconds / single for label, seconds in sorted(totals.items())}
     steps["the rest: formulas, matrix values, characterization"] = 1 - sum(steps.values())
     first = compiled.categories[0]
     summary = result.summary(first)
@@ -79,7 +88,8 @@ def run(path: Path, samples: int, seed: int, sampler: str, chunk: int | None) ->
         "study": path.relative_to(ROOT).as_posix(), "processes": len(compiled.processes),
         "technosphere_nnz": compiled.technosphere.nnz, "uncertain_parameters": len(propagator.names),
         "largest_loop": plan_batch(compiled).largest_loop,
-        "samples": samples, "sampler": sampler, "prepare_s": prepare_s, "seconds": elapsed,
+        "samples": samples, "sampler": sampler, "threads": montecarlo.THREADS, "prepare_s": prepare_s,
+        "seconds": elapsed,
         "samples_per_s": samples / elapsed, "time_share": steps,
         "category": first, "mean": summary.mean, "p2.5": summary.percentiles["2.5"],
         "p97.5": summary.percentiles["97.5"],
