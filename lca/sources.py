@@ -115,9 +115,12 @@ def _entry(entries: MatrixEntries, k: int, kind: str, contribution: np.ndarray, 
     amount: Amount = entries.amounts[k]
     if amount.formula is not None:
         return None  # its numbers are parameters, listed on their own
+    uncertainty = describe_uncertainty(amount.uncertainty)
+    if kind == "production" and amount.uncertainty is None:
+        uncertainty = "exact (reference amount)"
     return NumberSource(
         kind=kind, name=entries.labels[k], value=amount.value, unit=amount.unit_text or "dimensionless",
-        source=amount.source, uncertainty=describe_uncertainty(amount.uncertainty),
+        source=amount.source, uncertainty=uncertainty,
         elasticity=_elasticity(contribution, scores, categories),
     )
 
