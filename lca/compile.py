@@ -13,6 +13,7 @@ iteration like any other parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Mapping
 
 import numpy as np
@@ -68,11 +69,11 @@ class ParameterTable:
     implicit: frozenset[str]  # parameters made from uncertain exchanges and factors
     labels: Mapping[str, str]  # where each parameter was defined
 
-    @property
+    @cached_property
     def free(self) -> tuple[str, ...]:
         return tuple(n for n in self.order if n not in self.formulas)
 
-    @property
+    @cached_property
     def uncertain(self) -> tuple[str, ...]:
         """Free parameters that have a distribution (what Monte Carlo varies)."""
         return tuple(n for n in self.free if self.uncertainty.get(n) and

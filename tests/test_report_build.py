@@ -354,3 +354,13 @@ def test_cli_without_matplotlib_says_how_to_install(rich, tmp_path, capsys, monk
     err = capsys.readouterr().err
     assert "pip install 'lca[report]'" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
+
+
+def test_unwritable_folder_is_one_clear_error(capsys):
+    from lca.cli import main
+
+    code = main(["report", str(ROOT / "scenarios" / "patterson2021_gpt3.toml"), "--out", "/proc/lca-report",
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "error: /proc/lca-report: cannot write the report there" in err
+    assert "Traceback" not in err

@@ -28,8 +28,18 @@ def check_target(out: Path) -> None:
 
 
 def write_atomically(out: Path, files: Mapping[str, bytes]) -> Path:
-    """Write *files* (relative path -> bytes) as folder *out*, replacing an earlier report."""
-    out = Path(out)
+    """Write *files* (relative path -> bytes) as folder *out*, replacing an earlier report.
+
+    A folder that cannot be written (no such parent, no permission, disk full) is a
+    :class:`ReportError` naming it; nothing is left behind.
+    """
+    try:
+        return _write(Path(out), files)
+    except OSError as exc:
+        raise ReportError(f"{out}: cannot write the report there ({exc.strerror or exc})") from None
+
+
+def _write(out: Path, files: Mapping[str, bytes]) -> Path:
     check_target(out)
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
