@@ -122,7 +122,7 @@ def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numb
     """
     stages_of = np.array(compiled.stages, dtype=object)
     inherit = stages_of == INHERIT
-    tagged = sorted({s for s in compiled.stages if s != INHERIT}, key=_stage_key)
+    tagged = sorted({s for s in compiled.stages if s != INHERIT}, key=stage_key)
     if not inherit.any():
         index = np.array([tagged.index(s) for s in compiled.stages], dtype=np.int64)
         matrix = np.stack([np.bincount(index, weights=row, minlength=len(tagged)) for row in numbers.by_process]) \
@@ -198,7 +198,8 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
 _STAGE_ORDER = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 
 
-def _stage_key(stage: str) -> tuple[int, str]:
+def stage_key(stage: str) -> tuple[int, str]:
+    """Sort key of lifecycle stages: cradle to grave, then custom stages by name."""
     return (_STAGE_ORDER.index(stage) if stage in _STAGE_ORDER else len(_STAGE_ORDER), stage)
 
 

@@ -105,13 +105,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(dumps_json(data))
     elif args.format == "csv":
-        sys.stdout.write(_run_csv(data))
+        sys.stdout.write(run_csv(data))
     else:
-        print(_run_table(data))
+        print(run_table(data))
     return 0
 
 
-def _run_table(data: dict) -> str:
+def run_table(data: dict) -> str:
     stages: list[str] = []
     for impact in data["impacts"].values():
         for stage in impact["by_stage"]:
@@ -131,7 +131,7 @@ def _run_table(data: dict) -> str:
     return title + render_table(headers, rows)
 
 
-def _run_csv(data: dict) -> str:
+def run_csv(data: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["category", "unit", "scope", "name", "value"])

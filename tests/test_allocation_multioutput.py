@@ -78,7 +78,7 @@ def test_partition_conserves_the_process(tmp_path):
 def test_rule_and_exchange_vary_together_in_monte_carlo(tmp_path):
     # The uncertain emission is one parameter shared by both allocated processes: with the
     # rule drawn per sample too, A and B together still carry exactly the drawn emission.
-    from lca.allocation.cli import sample_parameters
+    from lca.uncertainty.montecarlo import sample_parameters
 
     compiled = compile_model(load(tmp_path, "a = 2\nb = 3"))
     params = sample_parameters(compiled, 40, seed=5, sampler="random")

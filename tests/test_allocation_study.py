@@ -11,7 +11,7 @@ import pytest
 
 from lca import calculate, compile_model, load_study
 from lca.allocation import allocate_study
-from lca.allocation.cli import sample_parameters
+from lca.uncertainty.montecarlo import sample_parameters
 from lca.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..cli import add_study_arguments, dumps_json, load_from_args, render_table
 from ..errors import LCAError
+from ..uncertainty.montecarlo import sample_parameters
 
 
 def register(subparsers: Any) -> None:
@@ -55,20 +56,6 @@ def run(args: argparse.Namespace) -> int:
     categories = list(result.categories) if args.category == "all" else [_category(result, args.category)]
     print("\n\n".join(render(data, category) for category in categories))
     return 0
-
-
-def sample_parameters(compiled, n: int, seed: int, sampler: str) -> dict[str, np.ndarray]:
-    """Root-unit values of every parameter for *n* Monte Carlo draws of the uncertain ones
-    (the same draws ``lca run --samples`` makes for the same seed and sampler)."""
-    from ..uncertainty.montecarlo import prepare
-    from ..uncertainty.sampling import make_design
-
-    # every uncertain parameter: allocation keys and rules change no matrix, but do change shares
-    propagator = prepare(compiled, compiled.parameters.uncertain)
-    inputs = propagator.transform(make_design(propagator.names, n, seed, sampler).block(0, n))
-    table = compiled.parameters
-    values = {name: inputs[row] * table.root_factors[name] for row, name in enumerate(propagator.names)}
-    return table.evaluate(values)
 
 
 def render(data: dict, category: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..cli import _run_csv, dumps_json
+from ..cli import run_csv, dumps_json
 from ..errors import ReportError
 from ..model import Model
 from .content import FORMATS, ReportOptions, StudyContent, gather
@@ -48,7 +48,7 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
     text = snippet(content)
     files: dict[str, bytes] = {
         "results.json": dumps_json(dict(content.results)).encode("utf-8"),  # same writer as lca run
-        "results.csv": _run_csv(dict(content.results)).encode("utf-8"),
+        "results.csv": run_csv(dict(content.results)).encode("utf-8"),
         "snippet.md": (text.markdown + "\n").encode("utf-8"),
         "snippet.tex": (text.latex + "\n").encode("utf-8"),
     }

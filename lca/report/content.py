@@ -202,7 +202,7 @@ def _monte_carlo(model: Model, compiled: CompiledModel, results: dict, options: 
                               for c, i in results["impacts"].items()}
     energy = None
     if with_energy:
-        from ..allocation.cli import sample_parameters  # the same draws as lca run --samples
+        from ..uncertainty.montecarlo import sample_parameters  # the same draws as lca run --samples
 
         energy = energy_samples(compiled, sample_parameters(compiled, options.samples, options.seed, options.sampler))
     return Uncertainty(

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from ..calculate import _stage_key
+from ..calculate import stage_key
 from ..compile import CompiledModel, compile_model, influential_parameters, specialize
 from ..errors import LCAError
 from ..model import Model
@@ -150,7 +150,7 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
     from .batched import plan_structure
 
     stages_of = np.array(compiled.stages, dtype=object)
-    tagged = tuple(sorted({s for s in compiled.stages if s != INHERIT}, key=_stage_key))
+    tagged = tuple(sorted({s for s in compiled.stages if s != INHERIT}, key=stage_key))
     inherit = np.flatnonzero(stages_of == INHERIT)
     if inherit.size == 0:
         return tagged, None
@@ -383,3 +383,15 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
         stages=propagator.stages, parameters=propagator.names, scores=outcome.scores,
         by_stage=outcome.by_stage, inputs=kept, seed=seed, sampler=sampler,
     )
+
+
+def sample_parameters(compiled: CompiledModel, n: int, seed: int = 42,
+                      sampler: str = "random") -> dict[str, np.ndarray]:
+    """Root-unit values of every parameter for *n* Monte Carlo draws of the uncertain ones
+    (the same draws ``lca run --samples`` makes for the same seed and sampler)."""
+    # every uncertain parameter: allocation keys and rules change no matrix, but do change shares
+    propagator = prepare(compiled, compiled.parameters.uncertain)
+    inputs = propagator.transform(make_design(propagator.names, n, seed, sampler).block(0, n))
+    table = compiled.parameters
+    values = {name: inputs[row] * table.root_factors[name] for row, name in enumerate(propagator.names)}
+    return table.evaluate(values)
