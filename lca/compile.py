@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .errors import AmbiguousProviderError, MissingProviderError, ModelError
 from .formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
-from .io import parameter_order, parameter_quantities
+from .parameters import parameter_order, parameter_quantities
 from .model import Amount, Exchange, Model
 from .units import conversion_factor, format_unit, root_factor, root_unit, ureg
 

@@ -174,8 +174,8 @@ class Model:
     warnings: tuple[str, ...] = ()
 
     def with_parameters(self, overrides: Mapping[str, Any], where: str = "override") -> "Model":
-        """A copy with parameter values replaced (see :func:`lca.io.apply_overrides`)."""
-        from .io import apply_overrides
+        """A copy with parameter values replaced (see :func:`lca.parameters.apply_overrides`)."""
+        from .parameters import apply_overrides
 
         return apply_overrides(self, overrides, where)
 

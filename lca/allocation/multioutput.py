@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_units, parse_formula
-from ..io import parameter_quantities
+from ..parameters import parameter_quantities
 from ..model import Amount, Exchange, Model, Parameter, Process, Product
 from ..units import conversion_factor, format_unit, parse_unit
 

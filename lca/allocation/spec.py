@@ -16,7 +16,8 @@ from typing import Any, Mapping
 import networkx as nx
 
 from ..errors import AllocationError, FileFormatError
-from ..io import _check_keys, _table, parameter_quantities, read_toml
+from ..parameters import parameter_quantities
+from ..tables import check_keys, named_tables, read_toml
 from ..model import Model
 from .quantity import QuantityExpr, read_quantity
 
@@ -109,9 +110,9 @@ def read_spec(model: Model) -> AllocationSpec:
     quantities, choice_state = parameter_quantities(model)
     choices = {name: options for name, (options, _) in choice_state.items()}
     context = _Context(model, quantities, choice_state, path)
-    table = _table(data, "allocation", path)
-    _check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
-    lineage = _read_lineage(_table(data, "lineage", path), context)
+    table = named_tables(data, "allocation", path)
+    check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
+    lineage = _read_lineage(named_tables(data, "lineage", path), context)
     if not lineage.nodes:
         raise AllocationError(f"{path}: no [lineage.*] table: nothing to allocate")
     rules = table.get("rules", list(RULES))
@@ -129,7 +130,7 @@ def read_spec(model: Model) -> AllocationSpec:
         if rule != rule_parameter:
             check_rule(rule, f"{path}: allocation.rules")
     infrastructure = tuple(_read_infrastructure(key, value, lineage, context)
-                           for key, value in _table(data, "infrastructure", path).items())
+                           for key, value in named_tables(data, "infrastructure", path).items())
     return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, MappingProxyType(choices))
 
 
@@ -168,7 +169,7 @@ def _read_lineage(tables: Mapping[str, Any], context: _Context) -> Lineage:
     nodes: dict[str, Node] = {}
     for key, table in tables.items():
         where = f"{context.path}: lineage.{key}"
-        _check_keys(table, _NODE_KEYS, where)
+        check_keys(table, _NODE_KEYS, where)
         parent = table.get("parent")
         keys = {name: context.quantity(table[name], KEY_UNITS[name], f"{where}.{name}")
                 for name in ("queries", "tokens", "compute", "value") if name in table}
@@ -215,8 +216,8 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
 
 def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Context) -> Infrastructure:
     where = f"{context.path}: infrastructure.{key}"
-    _check_keys(table, _INFRA_KEYS, where)
-    capacity_table = _check_keys(table.get("capacity", {}), set(INFRASTRUCTURE_KEYS), f"{where}.capacity")
+    check_keys(table, _INFRA_KEYS, where)
+    capacity_table = check_keys(table.get("capacity", {}), set(INFRASTRUCTURE_KEYS), f"{where}.capacity")
     capacity = {name: context.quantity(raw, None, f"{where}.capacity.{name}") for name, raw in capacity_table.items()}
     if not capacity:
         raise FileFormatError(f"{where}.capacity: give the capacity over the accounting period for at least "
@@ -238,7 +239,7 @@ def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Conte
     users = {}
     for user, keys in users_table.items():
         user_where = f"{where}.users.{user}"
-        _check_keys(keys, set(INFRASTRUCTURE_KEYS), user_where)
+        check_keys(keys, set(INFRASTRUCTURE_KEYS), user_where)
         users[user] = MappingProxyType({
             name: context.quantity(raw, capacity[name].unit if name in capacity else None, f"{user_where}.{name}")
             for name, raw in keys.items()})

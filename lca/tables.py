@@ -1,0 +1,131 @@
+"""Reading TOML tables: files, keys, ids, numbers and uncertainty tables, with errors that
+name the file, the key and what is wrong. Shared by the loaders of models, studies and
+allocation specs.
+
+>>> check_keys({"unit": "kg"}, {"unit", "name"}, "flows.co2")
+{'unit': 'kg'}
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import FileFormatError, LCAError
+from .model import frozen
+
+ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
+PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
+
+
+def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
+    return cls(f"{where}: {message}")
+
+
+def check_keys(table: Any, allowed: set[str], where: str) -> dict:
+    if not isinstance(table, dict):
+        raise fail(FileFormatError, where, f"expected a table, got {type(table).__name__}")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise fail(FileFormatError, where, f"unknown key(s) {', '.join(map(repr, unknown))} "
+                    f"(allowed: {', '.join(sorted(allowed))})")
+    return table
+
+
+def check_id(identifier: str, where: str) -> str:
+    if not isinstance(identifier, str) or not ID_PATTERN.match(identifier):
+        raise fail(FileFormatError, where, f"id {identifier!r} must match {ID_PATTERN.pattern}")
+    return identifier
+
+
+def string(table: dict, key: str, where: str, required: bool = False) -> str | None:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise fail(FileFormatError, where, f"missing required key {key!r}")
+        return None
+    if not isinstance(value, str):
+        raise fail(FileFormatError, where, f"{key!r} must be a string, got {value!r}")
+    return value
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_toml(path: Path) -> dict:
+    """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise FileFormatError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path}: is a directory, not a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FileFormatError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"{path}: not UTF-8 text: {exc}") from None
+
+
+def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Mapping[str, Any] | None:
+    """Check an uncertainty table and return it frozen.
+
+    The detailed checks (sigma <= 0, min > max, ...) live with the distributions in
+    :mod:`lca.uncertainty`; they run here, at load time, so a bad spec names its item.
+    """
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise fail(FileFormatError, where, f"'uncertainty' must be a table, got {spec!r}")
+    try:
+        from .uncertainty.distributions import check_spec
+    except ImportError:  # the uncertainty package is optional for deterministic runs
+        return frozen(spec)
+    check_spec(spec, value, where)
+    return frozen(spec)
+
+
+def named_tables(data: dict, key: str, where: str) -> dict:
+    table = data.get(key, {})
+    if not isinstance(table, dict):
+        raise fail(FileFormatError, f"{where}: {key}", f"must be a table of named items ([{key}.NAME])")
+    return table
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise fail(FileFormatError, where, f"expected a number or a formula string, got {value!r}")
+    if not math.isfinite(value):
+        raise fail(FileFormatError, where, f"{value!r} is not a finite number")
+    return float(value)
+
+
+def is_relative(spec: Mapping[str, Any]) -> bool:
+    if "pedigree" in spec:
+        return True
+    return spec.get("distribution") in ("lognormal", "fixed") and any(k in spec for k in ("gsd", "sigma")) \
+        or spec.get("distribution") == "fixed"
+
+
+def choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Mapping[str, Any] | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping) or spec.get("distribution") not in ("discrete", "fixed"):
+        raise fail(FileFormatError, f"{where}.uncertainty",
+                    "a choice parameter takes only { distribution = \"discrete\", weights = [...] }")
+    weights = spec.get("weights")
+    if weights is not None:
+        if (not isinstance(weights, list) or len(weights) != len(options)
+                or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in weights)
+                or sum(weights) <= 0):
+            raise fail(FileFormatError, f"{where}.uncertainty.weights",
+                        f"need {len(options)} non-negative weights (one per option) with a positive sum")
+    return frozen(spec)
