@@ -146,13 +146,19 @@ def run_csv(data: dict) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from .compile import compile_model
-    from .io import load_inventory, load_study, read_toml
+    from .io import load_inventory, load_study
+    from .tables import read_toml
 
     status = 0
     for path in args.files:
         try:
-            is_study = "study" in read_toml(Path(path))
-            model = load_study(path) if is_study else load_inventory([path])
+            data = read_toml(Path(path))
+            if "equivalents" in data:  # everyday equivalents for reports, not a model
+                from .report.equivalents import load_equivalents
+
+                print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
+                continue
+            model = load_study(path) if "study" in data else load_inventory([path])
             compile_model(model)
         except LCAError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -71,3 +71,11 @@ def test_validate_reports_each_file(capsys, tmp_path):
 
 def test_parse_set():
     assert parse_set(["a=1", "b = 300 W", "c=TW"]) == {"a": 1.0, "b": "300 W", "c": "TW"}
+
+
+def test_every_shipped_file_validates(capsys):
+    files = sorted(str(p) for p in (ROOT / "inventories").rglob("*.toml")) + \
+        sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
+    code, out, err = run(capsys, "validate", *files)
+    assert code == 0, err
+    assert out.count("ok: ") == len(files)

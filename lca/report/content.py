@@ -21,7 +21,7 @@ import numpy as np
 from ..calculate import LCAResult, Scores, compute, label
 from ..compile import CompiledModel, compile_model
 from ..errors import LCAError
-from ..io import read_toml
+from ..tables import read_toml
 from ..model import Model
 from .energy import EnergyUse, energy_samples, source_energy
 from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents

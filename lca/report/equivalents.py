@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import FileFormatError, LCAError
-from ..io import read_toml
+from ..tables import read_toml
 from ..units import conversion_factor, parse_unit
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "inventories" / "equivalents.toml"
