@@ -29,6 +29,12 @@ from .flows import EmbodiedFlows, active_graph, embodied_flows, running
 from .interpretation import HOTSPOT_SHARE, Interpretation, interpret
 
 CLIMATE = "climate_change"
+
+
+def headline_category(categories) -> str | None:
+    """The category the flow figure and the boundary weights follow: climate change when the
+    study has it, else its first category."""
+    return CLIMATE if CLIMATE in categories else next(iter(categories), None)
 FORMATS = ("html", "md")
 SOBOL_PARAMETERS = 10  # Sobol indices for the parameters with the widest one-at-a-time swings
 SOBOL_BASE_SAMPLES = 1024
@@ -89,7 +95,7 @@ class StudyContent:
     results: Mapping[str, Any]  # the JSON written next to the report (== lca run --format json)
     energy: EnergyUse
     graph: nx.DiGraph  # processes that run, supplier -> consumer
-    climate: EmbodiedFlows | None
+    flows: EmbodiedFlows | None  # of the headline category (climate change when present)
     interpretation: Interpretation
     comparisons: tuple[Comparison, ...]
     uncertainty: Uncertainty | None
@@ -146,10 +152,11 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
     supply = running(compiled, params, scores.supply)
     energy = source_energy(compiled, params, supply)
     graph = active_graph(compiled, params, supply)
-    climate = None
-    if CLIMATE in compiled.categories:
-        row = compiled.categories.index(CLIMATE)
-        climate = embodied_flows(compiled, params, supply, scores.by_process[row] * (supply != 0), CLIMATE,
+    flows = None
+    headline = headline_category(compiled.categories)
+    if headline is not None:
+        row = compiled.categories.index(headline)
+        flows = embodied_flows(compiled, params, supply, scores.by_process[row] * (supply != 0), headline,
                                  compiled.category_units[row])
     uncertainty = sensitivity = None
     if options.samples > 0:
@@ -166,7 +173,7 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
                           load_equivalents(options.equivalents))
     return StudyContent(
         model=model, compiled=compiled, params=params, scores=scores, result=result,
-        results=MappingProxyType(results), energy=energy, graph=graph, climate=climate,
+        results=MappingProxyType(results), energy=energy, graph=graph, flows=flows,
         interpretation=interpret(compiled, result, energy, set(graph), params, options.threshold, intervals=None if
                                  uncertainty is None else {c: (s["percentiles"]["2.5"], s["percentiles"]["97.5"])
                                                            for c, s in uncertainty.summaries.items()}),

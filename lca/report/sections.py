@@ -112,8 +112,8 @@ def _goal_and_scope(c: StudyContent) -> list[Block]:
     out.append(_figure(
         "system_boundary", "System boundary",
         f"Figure: the product system. {n_run} processes run for the functional unit (of {n_loaded} loaded)"
-        + (f"; the {n_run - merged} that carry the most climate change are drawn, the other {merged} are grouped "
-           "by stage" if merged else "")
+        + (f"; the {n_run - merged} that carry the most {humanize(c.flows.category).lower() if c.flows else 'impact'}"
+           f" are drawn, the other {merged} are grouped by stage" if merged else "")
         + "; the left strip of each box gives its lifecycle stage (colour and hatch); arrows go from supplier "
         "to consumer" + (f"; stages outside the boundary: {', '.join(humanize(s).lower() for s in excluded)}."
                          if excluded else "."),
@@ -128,8 +128,8 @@ def _boundary_graph(c: StudyContent):
     names, stages = dict(c.names), dict(c.stages)
     if c.graph.number_of_nodes() <= BOUNDARY_BOXES:
         return c.graph, names, stages, 0
-    if c.climate is not None:
-        weight = {p: abs(c.climate.embodied.get(p, 0.0)) for p in c.graph}
+    if c.flows is not None:
+        weight = {p: abs(c.flows.embodied.get(p, 0.0)) for p in c.graph}
     else:
         weight = {p: sum(abs(i.by_process.get(p, 0.0) / i.value) for i in c.result.impacts.values() if i.value)
                   for p in c.graph}
@@ -233,13 +233,15 @@ def _contributions(c: StudyContent) -> list[Block]:
                            f"{humanize(category).lower()}, coloured by lifecycle stage.",
                            "Bars: " + ", ".join(f"{c.names[p]} {format_share(v / impact.value)}" for p, v in top),
                            fig.top_processes(result, c.stages, c.names, category, c.options.top)))
-    if c.climate is not None and c.climate.score:
-        out.append(_figure("climate_flow", "Climate change flow",
-                           "Figure: climate change embodied in each process's output (box height) and carried along "
-                           "each supply link (band width) to the functional unit on the right; the filled part of "
-                           "a box is the process's own emissions. Processes below 0.5 % are left out.",
-                           "Flow diagram of climate change from suppliers to the functional unit",
-                           fig.flow_diagram(c.climate, c.graph, c.names, c.stages)))
+    if c.flows is not None and c.flows.score:
+        name = humanize(c.flows.category)
+        out.append(_figure("climate_flow" if c.flows.category == CLIMATE else f"{c.flows.category}_flow",
+                           f"{name} flow",
+                           f"Figure: {name.lower()} embodied in each process's output (box height) and carried "
+                           "along each supply link (band width) to the functional unit on the right; the filled part "
+                           "of a box is the process's own contribution. Processes below 0.5 % are left out.",
+                           f"Flow diagram of {name.lower()} from suppliers to the functional unit",
+                           fig.flow_diagram(c.flows, c.graph, c.names, c.stages)))
     return out
 
 
