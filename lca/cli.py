@@ -141,6 +141,13 @@ def run_csv(data: dict) -> str:
             writer.writerow([cid, impact["unit"], "stage", stage, repr(value)])
         for process, value in impact["by_process"].items():
             writer.writerow([cid, impact["unit"], "process", process, repr(value)])
+        uncertainty = impact.get("uncertainty")
+        if uncertainty:  # Monte Carlo: one row per statistic
+            for stat in ("mean", "std", "median", "sem"):
+                if stat in uncertainty:
+                    writer.writerow([cid, impact["unit"], "uncertainty", stat, repr(uncertainty[stat])])
+            for percent, value in uncertainty["percentiles"].items():
+                writer.writerow([cid, impact["unit"], "uncertainty", f"p{percent}", repr(value)])
     return buffer.getvalue()
 
 

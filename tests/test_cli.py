@@ -79,3 +79,12 @@ def test_every_shipped_file_validates(capsys):
     code, out, err = run(capsys, "validate", *files)
     assert code == 0, err
     assert out.count("ok: ") == len(files)
+
+
+def test_csv_carries_monte_carlo_statistics(capsys):
+    _, out, _ = run(capsys, "run", GPT3, "--format", "csv", "--samples", "500", "--seed", "3", "--quiet")
+    rows = {(r["scope"], r["name"]): float(r["value"]) for r in csv.DictReader(io.StringIO(out))}
+    _, js, _ = run(capsys, "run", GPT3, "--format", "json", "--samples", "500", "--seed", "3", "--quiet")
+    uncertainty = json.loads(js)["impacts"]["climate_change"]["uncertainty"]
+    assert rows[("uncertainty", "mean")] == uncertainty["mean"]
+    assert rows[("uncertainty", "p97.5")] == uncertainty["percentiles"]["97.5"]
