@@ -4,6 +4,7 @@ and category, the CLI's JSON contract, Monte Carlo over the rule, and errors nam
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,8 @@ from lca import calculate, compile_model, load_study
 from lca.allocation import allocate_study
 from lca.uncertainty.montecarlo import sample_parameters
 from lca.cli import main
+from lca.model import Amount
+from lca.units import ureg
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "scenarios" / "pretrain_adapt.toml"
@@ -137,6 +140,89 @@ def test_infrastructure_key_as_parameter(model):
     energy_share = float(by_energy.infrastructure[0].users["bloom_base"][row, 0])
     hours_share = float(by_hours.infrastructure[0].users["bloom_base"][row, 0])
     assert energy_share / hours_share == pytest.approx(350000 / 433196, rel=1e-9)
+
+
+# -- embodied footprint of the partition: hardware inventories vs Luccioni et al. -----------------
+
+LUCCIONI_NODE = 2500 + 8 * 150  # kg CO2-eq per 8-GPU node (Luccioni et al. 2023, section 4.1)
+
+
+@pytest.fixture(scope="module")
+def luccioni(model):
+    return allocate_study(model.with_parameters({"embodied_model": "luccioni2022"}))
+
+
+def _lca_of(model, product: str) -> np.ndarray:
+    impacts = calculate(replace(model, demand={product: Amount(1.0, None, ureg.item, "item")})).impacts
+    return np.array([impacts[category].value for category in impacts])
+
+
+def _node_years(params) -> float:
+    """Node life cycles one year of the partition wears out."""
+    return float(params["partition_nodes"]) * float(params["accounting_period"] / params["hardware_lifetime"])
+
+
+def test_embodied_part_is_nonzero_in_all_seven_categories(model, result, luccioni):
+    assert len(result.categories) == 7
+    node = _lca_of(model, "a100_node_life_cycle")
+    assert (node > 0).all()
+    # Luccioni's node is climate change only: the default minus it is the inventory's embodied
+    # part in the six other categories, and inventory minus Luccioni in climate change.
+    luccioni_node = _lca_of(model, "server_embodied_a100_node")
+    climate = result.categories.index("climate_change")
+    assert luccioni_node[climate] == pytest.approx(LUCCIONI_NODE, rel=1e-9)
+    assert np.count_nonzero(luccioni_node) == 1
+    params = compile_model(model).parameters.evaluate()
+    node_years = _node_years(params)
+    embodied = node_years * node  # the partition's embodied footprint in one year
+    others = np.arange(len(node)) != climate
+    for name, rule in result.rules.items():
+        delta = rule.total[:, 0] - luccioni.rules[name].total[:, 0]
+        np.testing.assert_allclose(delta, node_years * (node - luccioni_node), rtol=1e-9)
+        for target, footprint in rule.targets.items():
+            part = footprint[:, 0] - luccioni.rules[name].targets[target][:, 0]
+            # Rules and partition keys are physical, the same in every category: each target
+            # carries one fraction k of the partition's embodied footprint, in climate change too.
+            k = part[others] / embodied[others]
+            assert (k > 0).all() and (k < 1).all(), (name, target)
+            np.testing.assert_allclose(k, k[0], rtol=1e-6)
+            # so its embodied climate change is k x the partition's, where Luccioni's node was
+            assert part[climate] == pytest.approx(k[0] * node_years * (node[climate] - LUCCIONI_NODE), rel=1e-6)
+
+
+def test_gpu_hour_draws_the_flagship_hardware_share(model, result):
+    # A GPU-hour on the partition carries 1 / (8 x lifetime hours) of a node's life cycle; with
+    # the idle capacity spread pro rata (divided by the utilization) it is the flagship's hw_share
+    # = hours / (lifetime hours x utilization), per node, in every category.
+    params = compile_model(model).parameters.evaluate()
+    node = _lca_of(model, "a100_node_life_cycle")
+    partition = result.infrastructure[0]
+    node_years = _node_years(params)
+    embodied_share = partition.users["bloom_base"][:, 0] * node_years * node / partition.total[:, 0]
+    lifetime_hours = float(params["hardware_lifetime"]) / 3600  # root unit of time is the second
+    hw_share = float(params["pretraining_partition_gpu_hours"]) / 3600 / 8 / (
+        lifetime_hours * float(params["partition_utilization"]))
+    np.testing.assert_allclose(embodied_share / float(params["partition_utilization"]), hw_share * node, rtol=1e-9)
+
+
+def test_luccioni_option_reproduces_the_previous_climate_totals(model, luccioni):
+    climate = luccioni.categories.index("climate_change")
+    # the study's totals before the hardware inventories (commit 4265b83), every rule
+    for rule in luccioni.rules.values():
+        assert float(rule.total[climate, 0]) == pytest.approx(133913.75029, rel=1e-6)
+        np.testing.assert_allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-9)
+    assert float(luccioni.rules["queries"].targets["chat"][climate, 0]) == pytest.approx(2004.3, abs=0.05)
+    # and the published embodied share of BLOOM's final run: 11.2 t CO2-eq (Luccioni et al. 2023):
+    # the final run's part of bloom_base's partition share, embodied fraction of the partition's
+    # year, idle time spread pro rata (divided by the 85 % utilization).
+    luccioni_model = model.with_parameters({"embodied_model": "luccioni2022"})
+    params = compile_model(luccioni_model).parameters.evaluate()
+    partition = luccioni.infrastructure[0]
+    embodied_year = _node_years(params) * _lca_of(luccioni_model, "server_embodied_a100_node")[climate]
+    share = float(partition.users["bloom_base"][climate, 0] / partition.total[climate, 0])
+    final_run = float(params["final_training_gpu_hours"] / params["pretraining_partition_gpu_hours"])
+    embodied = share * final_run * embodied_year / float(params["partition_utilization"])
+    assert embodied / 1000 == pytest.approx(11.2, rel=0.01)
 
 
 def _write(tmp_path: Path, lineage: str, name: str = "study.toml") -> Path:
