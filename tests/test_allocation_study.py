@@ -50,14 +50,9 @@ def test_base_model_footprint_comes_from_the_engine(model, result):
     # The base model's own footprint is the LCA of its four pretraining processes, plus its
     # GPU-hour share of the partition.
     direct = 0.0
+    one = Amount(1.0, None, ureg.item, "item")
     for process in ("bloom_final_training", "bloom_failed_runs", "bloom_hp_search", "bloom_experiments"):
-        single = model.with_parameters({})
-        from dataclasses import replace
-
-        from lca.model import Amount
-        from lca.units import ureg
-        one = Amount(1.0, None, ureg.item, "item")
-        direct += calculate(replace(single, demand={process: one})).impacts["climate_change"].value
+        direct += calculate(replace(model, demand={process: one})).impacts["climate_change"].value
     row = result.categories.index("climate_change")
     share = float(result.infrastructure[0].users["bloom_base"][row, 0])
     assert float(result.own["bloom_base"][row, 0]) == pytest.approx(direct + share, rel=1e-9)

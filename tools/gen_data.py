@@ -833,7 +833,6 @@ def write_electricity():
 
 def write_datacenter():
     dc = read("datacenter_pue_wue.csv")
-    tdc = read("tool_default_constants.csv")
     uptime = [(float(r["value"]), f"{r['source']} ({r['year']})") for r in dc
               if r["entity"].startswith("Uptime") and r["metric"] == "PUE" and int(r["year"]) >= 2022]
     hyper_pue = [(float(r["value"]), f"{r['entity']}: {r['source']} ({r['year']})") for r in dc
@@ -925,7 +924,6 @@ def write_datacenter():
                  {"distribution": "triangular", "min": min(mem), "max": max(mem), "mode": 0.3725},
                  "DRAM power per GB of host memory",
                  ["Central: Green Algorithms 0.3725 W/GB; triangular over the three tools (0.284-0.375)."])
-    idle = [0.10, 0.12]
     out += pline("cpu_idle_power_fraction", 0.12, "",
                  "Boavizta cpu.md (commit 15878f04): 0.12 W per W TDP at 0 % load; CodeCarbon hardware.py (commit b05965e4): "
                  "P = TDP*(0.1+0.9*load^3) i.e. 0.10 at idle",
@@ -943,13 +941,13 @@ def write_datacenter():
     by_water: dict[str, list[str]] = {}
     for r in REGIONS:
         c = r["code"]
-        out += [f"[[processes.datacenter_operation.technosphere]]", f"product = {q('electricity_' + c)}",
+        out += ["[[processes.datacenter_operation.technosphere]]", f"product = {q('electricity_' + c)}",
                 f"amount = 'pue * it_energy_basis * (1 if grid_region == \"{c}\" else 0)'", 'unit = "kWh"',
                 'source = "pue: see parameters.pue"', f"comment = {q('grid electricity if grid_region = ' + c)}", '']
         by_water.setdefault(r["water_loc"], []).append(c)
     for wloc, cs in by_water.items():
         cond = " or ".join(f'grid_region == "{c}"' for c in cs)
-        out += [f"[[processes.datacenter_operation.biosphere]]", f"flow = {q('water_consumed_' + wloc)}",
+        out += ["[[processes.datacenter_operation.biosphere]]", f"flow = {q('water_consumed_' + wloc)}",
                 f"amount = 'wue_onsite * it_energy_basis * (1 if ({cond}) else 0)'", 'unit = "L"',
                 'source = "wue_onsite: see parameters.wue_onsite"',
                 f"comment = {q('on-site cooling water if grid_region in ' + ', '.join(cs))}", '']
