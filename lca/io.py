@@ -39,7 +39,7 @@ from .model import (
     Study,
     frozen,
 )
-from .parameters import apply_overrides, check_parameters, override
+from .parameters import apply_overrides, override
 from .tables import (
     PARAMETER_KEYS,
     check_id,
@@ -389,8 +389,7 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
 
         model = multioutput.split_multioutput(recycling.apply_end_of_life(model),
                                               (data.get("allocation") or {}).get("multioutput"))
-    check_parameters(model)
-    return validate_model(model)
+    return validate_model(model)  # parameters first: order, units, formulas
 
 
 def _default_methods(methods: Mapping[str, Method]) -> list[str]:

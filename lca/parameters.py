@@ -97,9 +97,10 @@ def apply_overrides(model: Model, overrides: Mapping[str, Any], where: str = "ov
             known = ", ".join(sorted(parameters)) or "none"
             raise ParameterError(f"{where} {name}: no such parameter (known: {known})")
         parameters[name] = override(parameters[name], value, f"{where} {name}")
-    new = replace(model, parameters=frozen(parameters))
-    check_parameters(new)
-    return new
+    from .validate import validate_model  # (validate needs this module: import late)
+
+    # a new value may be a formula or a unit that no longer fits an exchange: check it all now
+    return validate_model(replace(model, parameters=frozen(parameters)))
 
 
 def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
@@ -144,7 +145,3 @@ def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[
             result = result.to(parameter.unit)
         quantities[name] = result
     return quantities, choices
-
-
-def check_parameters(model: Model) -> None:
-    parameter_quantities(model)
