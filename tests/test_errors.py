@@ -205,3 +205,21 @@ def test_nearly_singular_loop_is_an_error():
     matrix = sp.csc_matrix(np.array([[1.0, -1.0], [-1.0, 1.0 + 1e-17]]))
     with pytest.raises(lca.SingularSystemError, match="singular"):
         factorize_matrix(matrix).solve(np.array([1.0, 0.0]))
+
+
+def test_override_is_checked_against_every_exchange(study):
+    text = HEAD + PROCESS_A + 'biosphere = [{ flow = "co2", amount = "factor * 2", unit = "kg" }]\n' + '''
+[parameters.factor]
+value = 3
+unit = "kg"
+source = "t"
+
+[parameters.energy]
+value = 5
+unit = "kWh"
+source = "t"
+'''
+    model = lca.load_study(study(text))
+    with pytest.raises(lca.UnitError, match=r"processes\.a\.biosphere\[0\] \(co2\): formula 'factor \* 2' gives "
+                       r"kWh, but the exchange is declared in kg"):
+        model.with_parameters({"factor": {"formula": "energy", "unit": "kWh"}})
