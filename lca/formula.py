@@ -30,6 +30,9 @@ from .errors import FormulaError
 from .units import ureg
 
 MAX_LENGTH = 2000
+# Deepest nesting of operators a formula may have: evaluation recurses once per level, and a
+# user's formula must never exhaust Python's stack.
+MAX_DEPTH = 100
 
 _BINARY = {
     ast.Add: operator.add,
@@ -72,10 +75,22 @@ def parse_formula(text: str, where: str = "formula") -> Formula:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
         raise FormulaError(f"{where}: cannot parse formula {text!r}: {exc.msg}") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise FormulaError(f"{where}: formula {text[:60]!r}... nests deeper than {MAX_DEPTH} levels")
     names: set[str] = set()
     for node in ast.walk(tree):
         _check_node(node, text, where, names)
     return Formula(text=text.strip(), tree=tree, names=frozenset(names))
+
+
+def _depth(node: ast.AST) -> int:
+    """Nesting depth of an expression tree, without recursion (it may be very deep)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(current))
+    return deepest
 
 
 def _check_node(node: ast.AST, text: str, where: str, names: set[str]) -> None:

@@ -63,6 +63,7 @@ def test_formula_vectorized_matches_units():
     ("x if", "cannot parse formula"),
     ("True", "constant True is not allowed"),
     ("min(x=1, y=2)", "keyword or starred arguments are not allowed"),
+    ("-" * 1990 + "1", "nests deeper than 100 levels"),
 ])
 def test_formula_whitelist(text, message):
     with pytest.raises(FormulaError, match=message):
