@@ -297,6 +297,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LCAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except MemoryError:
+        print("error: not enough memory for this run (fewer --samples, or a smaller study)", file=sys.stderr)
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
