@@ -63,3 +63,23 @@ def test_stages_add_up_and_match_monte_carlo(tmp_path_factory, text):
         assert set(got) == set(impact.by_stage)
         for stage, value in impact.by_stage.items():
             assert got[stage] == pytest.approx(value, abs=1e-9 * scale)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=supply_chains(), k=st.floats(0.1, 100.0))
+def test_scores_equal_a_dense_solve_and_scale_with_demand(tmp_path_factory, text, k):
+    folder = tmp_path_factory.mktemp("dense")
+    model = lca.load_study(write_study(folder, text))
+    compiled = lca.compile_model(model)
+    params = compiled.parameters.evaluate()
+    a = compiled.technosphere.matrix(params).toarray()
+    b = compiled.biosphere.matrix(params).toarray()
+    c = compiled.characterization.matrix(params).toarray()
+    f = compiled.demand_vector(params)
+    expected = c @ b @ np.linalg.solve(a, f)
+    result = lca.calculate(model)
+    got = np.array([result.impacts[cat].value for cat in compiled.categories])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12 * np.abs(expected).max(initial=1.0))
+    scaled = lca.calculate(lca.load_study(write_study(folder, text.replace("p0 = 1\n", f"p0 = {k!r}\n"), "k.toml")))
+    for cat in compiled.categories:
+        assert scaled.impacts[cat].value == pytest.approx(k * result.impacts[cat].value, rel=1e-9, abs=1e-12)
