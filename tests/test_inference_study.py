@@ -31,13 +31,27 @@ def result(model):
     return calculate(model)
 
 
+# EcoLogits 0.9.x, mlco2/ecologits ecologits/impacts/llm.py (commit 954f7fb29c71587a1355628904bda2e4cae4836e;
+# docs/methodology/llm_inference.md at b596b81a... prints them as 1.17e-6, -1.12e-2, 4.05e-5):
+# f_E = alpha exp(beta B) P + gamma in Wh per output token per GPU (llm.py divides by 1000 for kWh),
+# f_L = a P + b B + c in s per output token, P = active parameters in billions, B = batch size.
+ALPHA, BETA, GAMMA = 1.1665273170451914e-06, -0.011205921025579175, 4.052928146734005e-05
+LAT_A, LAT_B, LAT_C = 0.0006785088094353663, 0.0003119310311688259, 0.019473717579473387
+
+
+def _wh_per_token_per_gpu(params_b: float, batch: float, alpha=ALPHA, beta=BETA, gamma=GAMMA) -> float:
+    return alpha * math.exp(beta * batch) * params_b + gamma
+
+
+def _s_per_token(params_b: float, batch: float) -> float:
+    return LAT_A * params_b + LAT_B * batch + LAT_C
+
+
 def _hand_it_energy_kwh_per_1000() -> tuple[float, float]:
     """Busy and idle IT energy of 1,000 queries, from the published constants (not the files)."""
     params_b, gpus, batch, tokens = 70.0, 4, 64, 400
-    # EcoLogits llm.py: f_E in Wh per output token per GPU, f_L in s per output token
-    wh_per_token = 1.1665273170451914e-06 * math.exp(-0.011205921025579175 * batch) * params_b \
-        + 4.052928146734005e-05
-    s_per_token = 0.0006785088094353663 * params_b + 0.0003119310311688259 * batch + 0.019473717579473387
+    wh_per_token = _wh_per_token_per_gpu(params_b, batch)
+    s_per_token = _s_per_token(params_b, batch)
     node_seconds = tokens * s_per_token * (gpus / 8) / batch          # per query
     busy_wh = gpus * tokens * wh_per_token + 1.2e3 * node_seconds / 3600  # GPUs + 1.2 kW host share
     idle_wh = node_seconds * (1 - 0.7) / 0.7 * 1.5e3 / 3600             # u = 0.7, 1.5 kW idle node
@@ -52,6 +66,31 @@ def test_use_phase_energy_by_hand(result):
     assert result.supply["datacenter_operation"] == pytest.approx(busy + idle, rel=1e-9)
     # grid electricity = PUE (hyperscale 1.15) x IT energy
     assert result.supply["electricity_us"] == pytest.approx(1.15 * (busy + idle), rel=1e-9)
+
+
+def test_fit_reproduces_ecologits_091_for_an_8b_model(model):
+    # betagouv/ComparIA PR #253: EcoLogits 0.9.1 gives 85 Wh per million output tokens for an 8B
+    # model (1 H100, B = 64, 1.2 kW host, PUE 1.15). The stale methodology-page fit
+    # (alpha 6.47e-6, beta -2.60e-3, gamma 1.04e-5) would give 96.
+    host_wh = _s_per_token(8.0, 64) / 3600 * 1.2e3 * (1 / 8) / 64
+    ecologits = 1.15 * (_wh_per_token_per_gpu(8.0, 64) + host_wh) * 1e6
+    stale = 1.15 * (_wh_per_token_per_gpu(8.0, 64, 6.47e-6, -2.60e-3, 1.04e-5) + host_wh) * 1e6
+    assert round(ecologits) == 85 and round(stale) == 96
+    tokens = 1000.0
+    small = calculate(model.with_parameters({
+        "inference_active_params_b": 8.0, "inference_gpus_per_replica": 1.0,
+        "inference_output_tokens": tokens, "inference_fleet_utilization": 1.0}))
+    wh_per_million_tokens = small.supply["electricity_us"] * 1e3 / (1000 * tokens) * 1e6
+    assert wh_per_million_tokens == pytest.approx(ecologits, rel=1e-9)
+
+
+def test_fit_implies_a_physical_h100_power():
+    # per-GPU power while decoding = B tokens per f_L seconds x f_E: below the H100 SXM's 700 W TDP
+    # with the code constants (~213 W at 70B, B = 64); the stale page's fit gives ~1,040 W
+    def watts(*fit):
+        return _wh_per_token_per_gpu(70.0, 64, *fit) * 3600 * 64 / _s_per_token(70.0, 64)
+    assert 150 < watts() < 700
+    assert watts(6.47e-6, -2.60e-3, 1.04e-5) > 1000
 
 
 def test_all_seven_categories_nonzero_and_split_by_stage(result):
