@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .compile import CompiledModel, compile_model
-from .model import INHERIT, UNASSIGNED, Model
+from .model import INHERIT, STAGES, UNASSIGNED, Model
 from .solve import Factorized, factorize, factorize_matrix
 from .units import format_unit
 
@@ -86,6 +86,8 @@ class Scores:
     inventory: np.ndarray  # (flows,)
     scores: np.ndarray  # (categories,)
     by_process: np.ndarray  # (categories, processes)
+    intensity: np.ndarray  # (categories, processes): C B, impact per unit of each process's supply
+    by_flow: np.ndarray  # (categories, flows): C diag(g)
 
 
 def compute(compiled: CompiledModel, params: Mapping[str, Any] | None = None,
@@ -96,10 +98,11 @@ def compute(compiled: CompiledModel, params: Mapping[str, Any] | None = None,
     supply = system.solve(compiled.demand_vector(params))
     biosphere = compiled.biosphere.matrix(params)
     characterization = compiled.characterization.matrix(params)
-    inventory = biosphere @ supply
-    per_process = (characterization @ biosphere).toarray() * supply[None, :]
-    scores = characterization @ inventory
-    return Scores(supply, np.asarray(inventory).ravel(), np.asarray(scores).ravel(), per_process)
+    inventory = np.asarray(biosphere @ supply).ravel()
+    intensity = (characterization @ biosphere).toarray()
+    scores = np.asarray(characterization @ inventory).ravel()
+    by_flow = characterization.toarray() * inventory[None, :]
+    return Scores(supply, inventory, scores, intensity * supply[None, :], intensity, by_flow)
 
 
 def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = None) -> LCAResult:
@@ -144,7 +147,7 @@ def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numb
         names.append(UNASSIGNED)
     inherited = factorize_matrix(a_uu, tuple(compiled.processes[i] for i in u)).solve(np.column_stack(demands))
     inherited = inherited.reshape(len(u), len(names))
-    per_unit = (compiled.characterization.matrix(params) @ compiled.biosphere.matrix(params)[:, u]).toarray()
+    per_unit = numbers.intensity[:, u]
     matrix = np.zeros((len(compiled.categories), len(names)))
     for k, stage in enumerate(names):
         members = np.flatnonzero(stages_of == stage)
@@ -155,10 +158,6 @@ def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numb
 def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -> LCAResult:
     """Attach names and units to the numeric core's arrays."""
     stages, by_stage = stage_contributions(compiled, params, numbers)
-    flow_contrib = None
-    if compiled.flows:
-        characterization = compiled.characterization.matrix(params).toarray()
-        flow_contrib = characterization * numbers.inventory[None, :]
     impacts = {}
     for row, category in enumerate(compiled.categories):
         per_process = numbers.by_process[row]
@@ -170,7 +169,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
             value=float(numbers.scores[row]),
             by_stage=MappingProxyType({s: float(v) for s, v in zip(stages, per_stage)}),
             by_process=MappingProxyType(_sorted_nonzero(compiled.processes, per_process)),
-            by_flow=MappingProxyType(_sorted_nonzero(compiled.flows, flow_contrib[row]) if flow_contrib is not None else {}),
+            by_flow=MappingProxyType(_sorted_nonzero(compiled.flows, numbers.by_flow[row])),
         )
     table = compiled.parameters
     parameters = {
@@ -195,12 +194,10 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
     )
 
 
-_STAGE_ORDER = ("extraction", "manufacturing", "transport", "use", "end_of_life")
-
 
 def stage_key(stage: str) -> tuple[int, str]:
     """Sort key of lifecycle stages: cradle to grave, then custom stages by name."""
-    return (_STAGE_ORDER.index(stage) if stage in _STAGE_ORDER else len(_STAGE_ORDER), stage)
+    return (STAGES.index(stage) if stage in STAGES else len(STAGES), stage)
 
 
 def _sorted_nonzero(labels: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ..calculate import LCAResult
+from ..calculate import LCAResult, stage_key
 from ..compile import CompiledModel
 from ..errors import LCAError
 from ..model import CATEGORIES, STAGES, Amount, Model
@@ -299,4 +299,4 @@ def _unit_differs(unit: str, reference: str) -> bool:
 
 
 def _ordered(stages: Iterable[str]) -> list[str]:
-    return sorted(stages, key=lambda s: (STAGES.index(s) if s in STAGES else len(STAGES), s))
+    return sorted(stages, key=stage_key)

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import __version__
 from . import figures as fig
+from ..model import STAGES
 from .content import CLIMATE, StudyContent
 from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
 from .flows import condense
@@ -105,7 +106,7 @@ def _goal_and_scope(c: StudyContent) -> list[Block]:
     if assumptions:
         out += [Paragraph("Assumptions:"),
                 Bullets(tuple(assumptions) if isinstance(assumptions, list) else (str(assumptions),))]
-    excluded = [s for s in ("extraction", "manufacturing", "transport", "use", "end_of_life")
+    excluded = [s for s in STAGES
                 if s not in set(c.compiled.stages)]
     n_run, n_loaded = c.graph.number_of_nodes(), len(c.model.processes)
     graph, names, stages, merged = _boundary_graph(c)

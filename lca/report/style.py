@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import textwrap
 
-from ..model import STAGES
+from ..calculate import stage_key
 
 # Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -49,7 +49,7 @@ def stage_style(stage: str, order: tuple[str, ...] = ()) -> tuple[str, str]:
 
 
 def stage_order(stages) -> list[str]:
-    return sorted(set(stages), key=lambda s: (STAGES.index(s) if s in STAGES else len(STAGES), s))
+    return sorted(set(stages), key=stage_key)
 
 
 def humanize(identifier: str) -> str:
