@@ -231,15 +231,19 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
         stages = np.asarray(propagator.to_stage @ contributions).reshape(
             len(compiled.categories), len(propagator.stages), n)
         if propagator.inheritance is not None:
-            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand,
-                                          characterization[propagator.pair_char] * biosphere[propagator.pair_bio],
+            inherit = propagator.inheritance.pairs  # only the pairs of inherit processes
+            per_unit = characterization[propagator.pair_char[inherit]] * biosphere[propagator.pair_bio[inherit]]
+            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
                                           len(propagator.stages))
     return Outcome(scores, stages)
 
 
 def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, supply: np.ndarray,
                         demand: np.ndarray, per_unit: np.ndarray, n_stages: int) -> np.ndarray:
-    """Scores of the inherit processes by the stage that caused them: (categories, stages, n)."""
+    """Scores of the inherit processes by the stage that caused them: (categories, stages, n).
+
+    *per_unit* is C[c, f] B[f, j] for the inherit processes' (factor, flow) pairs, in the order
+    of ``inheritance.pairs``."""
     from .batched import solve_planned
 
     n_u, n = inheritance.inherit.size, supply.shape[1]
@@ -250,10 +254,9 @@ def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, sup
     # one batched solve: the K stages' right-hand sides side by side, k-major like np.tile
     values = np.tile(technosphere[inheritance.uu_entries], (1, n_stages))
     shares = solve_planned(inheritance.plan, values, rhs.reshape(n_u, n_stages * n)).reshape(n_u, n_stages, n)
-    cb = per_unit[inheritance.pairs]
     out = np.empty((inheritance.to_category.shape[0], n_stages, n))
     for k in range(n_stages):
-        out[:, k, :] = inheritance.to_category @ (cb * shares[inheritance.pair_local, k, :])
+        out[:, k, :] = inheritance.to_category @ (per_unit * shares[inheritance.pair_local, k, :])
     return out
 
 
