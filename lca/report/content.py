@@ -9,7 +9,6 @@ uncertainty, sensitivity and allocation analyses where they are available.
 
 from __future__ import annotations
 
-import argparse
 import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -161,7 +160,7 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
     uncertainty = sensitivity = None
     if options.samples > 0:
         say(f"Monte Carlo, {options.samples} samples")
-        uncertainty, results = _monte_carlo(model, compiled, results, options, not_computed, energy.assessed)
+        uncertainty, results = _monte_carlo(compiled, results, options, not_computed, energy.assessed)
         say("sensitivity")
         sensitivity = _sensitivity(compiled, result, options, not_computed)
     else:
@@ -182,31 +181,21 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
     )
 
 
-def _monte_carlo(model: Model, compiled: CompiledModel, results: dict, options: ReportOptions,
+def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
                  not_computed: dict[str, str], with_energy: bool) -> tuple[Uncertainty | None, dict]:
     """Samples for the figures, and the JSON exactly as ``lca run --samples`` writes it."""
-    try:
-        from ..uncertainty.montecarlo import monte_carlo
-    except ImportError:
-        not_computed["uncertainty"] = "the Monte Carlo module (lca.uncertainty) is not installed"
-        return None, results
+    from ..uncertainty.cli import uncertainty_records
+    from ..uncertainty.montecarlo import monte_carlo
+
     if not compiled.parameters.uncertain:
         not_computed["uncertainty"] = "no parameter, exchange or factor of this study has an uncertainty"
         return None, results
-    mc = monte_carlo(compiled, options.samples, seed=options.seed, sampler=options.sampler)
-    summaries = {c: mc.summary(c).to_dict() for c in mc.categories}
-    try:
-        from ..uncertainty.cli import add_uncertainty_to_run
-    except ImportError:
-        add_uncertainty_to_run = None
-    if add_uncertainty_to_run is not None:
-        args = argparse.Namespace(samples=options.samples, seed=options.seed, sampler=options.sampler, quiet=True)
-        results = add_uncertainty_to_run(model, results, args)
-        summaries = {c: results["impacts"][c].get("uncertainty", summaries[c]) for c in mc.categories}
-    else:
-        results = dict(results)
-        results["impacts"] = {c: {**i, "uncertainty": summaries[c]} if c in summaries else i
-                              for c, i in results["impacts"].items()}
+    # one run serves the figures and the JSON, which equals lca run --samples (same seed)
+    mc = monte_carlo(compiled, options.samples, seed=options.seed, sampler=options.sampler, by_stage=True)
+    summaries = uncertainty_records(mc)
+    results = dict(results)
+    results["impacts"] = {c: {**i, "uncertainty": summaries[c]} if c in summaries else i
+                          for c, i in results["impacts"].items()}
     energy = None
     if with_energy:
         from ..uncertainty.montecarlo import sample_parameters  # the same draws as lca run --samples

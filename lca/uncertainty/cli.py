@@ -13,7 +13,7 @@ from typing import Any
 from ..cli import dumps_json, parse_set, render_table
 from ..errors import LCAError
 from .compare import compare
-from .montecarlo import Progress, monte_carlo, prepare
+from .montecarlo import MonteCarloResult, Progress, monte_carlo, prepare
 from .sampling import SAMPLERS
 from .sensitivity import METHODS, sensitivity
 from .statistics import PERCENTILES
@@ -46,15 +46,23 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     """Add ``"uncertainty"`` (summary and stage contributions) to each category of *data*."""
     result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
                          progress=progress_bar("monte carlo", args.quiet))
+    for category, record in uncertainty_records(result).items():
+        if category in data["impacts"]:
+            data["impacts"][category]["uncertainty"] = record
+    return data
+
+
+def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
+    """The ``"uncertainty"`` record of each category (needs ``by_stage=True``), as the JSON of
+    ``lca run --samples`` carries it."""
+    records = {}
     for category in result.categories:
-        if category not in data["impacts"]:
-            continue
         record = result.summary(category).to_dict()
-        record["seed"], record["sampler"] = args.seed, args.sampler
+        record["seed"], record["sampler"] = result.seed, result.sampler
         record["by_stage"] = {stage: _brief(summary.to_dict())
                               for stage, summary in result.stage_summaries(category).items()}
-        data["impacts"][category]["uncertainty"] = record
-    return data
+        records[category] = record
+    return records
 
 
 def _brief(record: dict) -> dict:
