@@ -85,10 +85,8 @@ def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> M
         return None
     if not isinstance(spec, dict):
         raise fail(FileFormatError, where, f"'uncertainty' must be a table, got {spec!r}")
-    try:
-        from .uncertainty.distributions import check_spec
-    except ImportError:  # the uncertainty package is optional for deterministic runs
-        return frozen(spec)
+    from .uncertainty.distributions import check_spec  # imported late: it imports the engine
+
     check_spec(spec, value, where)
     return frozen(spec)
 

@@ -34,6 +34,8 @@ def headline_category(categories) -> str | None:
     """The category the flow figure and the boundary weights follow: climate change when the
     study has it, else its first category."""
     return CLIMATE if CLIMATE in categories else next(iter(categories), None)
+
+
 FORMATS = ("html", "md")
 SOBOL_PARAMETERS = 10  # Sobol indices for the parameters with the widest one-at-a-time swings
 SOBOL_BASE_SAMPLES = 1024
@@ -217,12 +219,9 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     if category is None or not compiled.parameters.uncertain:
         not_computed["sensitivity"] = "no uncertain parameter to vary"
         return None
-    try:
-        from ..uncertainty.montecarlo import prepare
-        from ..uncertainty.sensitivity import one_at_a_time, sobol
-    except ImportError:
-        not_computed["sensitivity"] = "the sensitivity module (lca.uncertainty.sensitivity) is not installed"
-        return None
+    from ..uncertainty.montecarlo import prepare
+    from ..uncertainty.sensitivity import one_at_a_time, sobol
+
     propagator = prepare(compiled)
     swings = one_at_a_time(propagator, categories=[category]).values[category]
     tornado = tuple((name, float(r["low"]), float(r["high"])) for name, r in swings.items())
@@ -248,9 +247,6 @@ def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, s
     if not has_lineage:
         not_computed["allocation"] = "the study has no multi-output process or model lineage to allocate"
         return None
-    try:
-        from ..allocation import allocate_study
-    except ImportError:
-        not_computed["allocation"] = "the allocation module (lca.allocation) is not installed"
-        return None
+    from ..allocation import allocate_study
+
     return Allocation(MappingProxyType(allocate_study(model, compiled=compiled).to_dict()))
