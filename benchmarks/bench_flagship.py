@@ -2,7 +2,7 @@
 
 Times ``lca.uncertainty.monte_carlo`` (sampling every uncertain parameter, exchange and
 factor; formulas on arrays; the batched supply solve; characterization) at each --samples
-size and reports samples per second (chunks run on ``lca.uncertainty.montecarlo.THREADS``
+size and reports samples per second (chunks run on ``lca.uncertainty.propagate.THREADS``
 threads), with the share of the time spent in each step, measured in a second run on one
 thread (the steps are timed by wrapping them, so the split costs a few calls of overhead).
 
@@ -24,10 +24,12 @@ from collections import defaultdict
 from contextlib import contextmanager
 from pathlib import Path
 
+import lca.engine.propagate as propagate
 import lca.uncertainty.montecarlo as montecarlo
+from lca.uncertainty.sampling import Design
 from lca import load_study
-from lca.compile import compile_model
-from lca.uncertainty.batched import plan_batch
+from lca.engine.compile import compile_model
+from lca.engine.batched import plan_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "llm_training_lifecycle.toml"
@@ -51,9 +53,9 @@ def timed_steps(totals: dict[str, float]):
                 totals[label] += time.perf_counter() - start
         setattr(owner, name, timed)
 
-    wrap(montecarlo, "solve_batch", "supply solve (solve_batch)")
-    wrap(montecarlo.Propagator, "transform", "sampling: uniforms to distributions")
-    wrap(montecarlo.Design, "block", "sampling: uniforms")
+    wrap(propagate, "solve_batch", "supply solve (solve_batch)")
+    wrap(propagate.Propagator, "transform", "sampling: uniforms to distributions")
+    wrap(Design, "block", "sampling: uniforms")
     try:
         yield totals
     finally:
@@ -64,14 +66,14 @@ def timed_steps(totals: dict[str, float]):
 def run(path: Path, samples: int, seed: int, sampler: str, chunk: int | None) -> dict:
     t0 = time.perf_counter()
     compiled = compile_model(load_study(path))
-    propagator = montecarlo.prepare(compiled)
+    propagator = propagate.prepare(compiled)
     prepare_s = time.perf_counter() - t0
     montecarlo.monte_carlo(propagator, min(samples, 1000), seed=seed + 1, sampler=sampler)  # warm-up
     t0 = time.perf_counter()
     result = montecarlo.monte_carlo(propagator, samples, seed=seed, sampler=sampler, chunk_size=chunk)
     elapsed = time.perf_counter() - t0
     # Where the time goes, measured on one thread (with several, the steps overlap in time).
-    threads, montecarlo.THREADS = montecarlo.THREADS, 1
+    threads, propagate.THREADS = propagate.THREADS, 1
     totals: dict[str, float] = defaultdict(float)
     try:
         with timed_steps(totals):
@@ -79,7 +81,7 @@ def run(path: Path, samples: int, seed: int, sampler: str, chunk: int | None) ->
             montecarlo.monte_carlo(propagator, min(samples, 200_000), seed=seed, sampler=sampler, chunk_size=chunk)
             single = time.perf_counter() - t0
     finally:
-        montecarlo.THREADS = threads
+        propagate.THREADS = threads
     steps = {label: seconds / single for label, seconds in sorted(totals.items())}
     steps["the rest: formulas, matrix values, characterization"] = 1 - sum(steps.values())
     first = compiled.categories[0]
@@ -88,7 +90,7 @@ def run(path: Path, samples: int, seed: int, sampler: str, chunk: int | None) ->
         "study": path.relative_to(ROOT).as_posix(), "processes": len(compiled.processes),
         "technosphere_nnz": compiled.technosphere.nnz, "uncertain_parameters": len(propagator.names),
         "largest_loop": plan_batch(compiled).largest_loop,
-        "samples": samples, "sampler": sampler, "threads": montecarlo.THREADS, "prepare_s": prepare_s,
+        "samples": samples, "sampler": sampler, "threads": propagate.THREADS, "prepare_s": prepare_s,
         "seconds": elapsed,
         "samples_per_s": samples / elapsed, "time_share": steps,
         "category": first, "mean": summary.mean, "p2.5": summary.percentiles["2.5"],

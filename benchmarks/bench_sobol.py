@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from lca import load_study
-from lca.compile import compile_model
-from lca.uncertainty import prepare, sobol
+from lca.engine.compile import compile_model
+from lca.engine.propagate import prepare
+from lca.uncertainty import sobol
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "llm_training_lifecycle.toml"

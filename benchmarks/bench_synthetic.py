@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from lca.uncertainty.batched import RTOL, multiply_batch, plan_structure, solve_planned
+from lca.engine.batched import RTOL, multiply_batch, plan_structure, solve_planned
 
 HERE = Path(__file__).resolve().parent
 SHARED = (HERE.parent.parent / "shared" / "bench").resolve()

@@ -1,18 +1,23 @@
 """lca: life-cycle assessment of AI systems.
 
-The pipeline, one module a step: :mod:`lca.io` (files -> model) -> :mod:`lca.compile`
-(model -> matrices) -> :mod:`lca.solve` (A s = f) -> :mod:`lca.calculate` (inventory,
-characterization, contributions) -> analyses -> :mod:`lca.cli`.
+The pipeline, one layer a step, imports only going down it: :mod:`lca.model` (records and
+pure rules) -> :mod:`lca.load` (files -> model) -> :mod:`lca.engine` (compile, solve,
+calculate) -> analyses (:mod:`lca.uncertainty`, :mod:`lca.allocation`, :mod:`lca.sources`)
+-> :mod:`lca.serialize` -> :mod:`lca.report` -> :mod:`lca.cli`.
 
 >>> import lca
->>> model = lca.load_study("scenarios/patterson2021_gpt3.toml", overrides={"pue": 1.2})  # doctest: +SKIP
->>> result = lca.calculate(model)                                                         # doctest: +SKIP
->>> result.impacts["climate_change"].value, result.impacts["climate_change"].unit         # doctest: +SKIP
+>>> model = lca.load_study("lca:scenarios/patterson2021_gpt3.toml", overrides={"pue": 1.2})
+>>> climate = lca.calculate(model).impacts["climate_change"]
+>>> f"{climate.value:,.0f} {climate.unit}"
+'603,010 kg CO2-eq'
 """
 
-from .calculate import CategoryResult, LCAResult, calculate, compute
-from .compile import CompiledModel, compile_model
+from ._version import __version__
+from .engine.calculate import CategoryResult, FlowResult, LCAResult, ParameterValue, calculate, compute
+from .engine.compile import CompiledModel, compile_model
+from .engine.solve import factorize
 from .errors import (
+    AllocationError,
     AmbiguousProviderError,
     DistributionError,
     DuplicateIdError,
@@ -23,19 +28,19 @@ from .errors import (
     MissingProviderError,
     ModelError,
     ParameterError,
+    ReportError,
     SingularSystemError,
     UnitError,
 )
-from .io import load_inventory, load_study
-from .model import CATEGORIES, STAGES, Model, technosphere_graph
-from .solve import factorize
+from .load.study import load_inventory, load_study, with_methods, with_parameters
+from .model.records import CATEGORIES, STAGES, Model
+from .model.rules import technosphere_graph
 from .units import ureg
 
 __all__ = [
-    "CATEGORIES", "STAGES", "AmbiguousProviderError", "CategoryResult", "CompiledModel", "DistributionError",
-    "DuplicateIdError", "FileFormatError", "FormulaError", "LCAError", "LCAResult", "MethodError",
-    "MissingProviderError", "Model", "ModelError", "ParameterError", "SingularSystemError", "UnitError",
-    "calculate", "compile_model", "compute", "factorize", "load_inventory", "load_study",
-    "technosphere_graph", "ureg",
+    "CATEGORIES", "STAGES", "__version__", "AllocationError", "AmbiguousProviderError", "CategoryResult", "CompiledModel",
+    "DistributionError", "DuplicateIdError", "FileFormatError", "FlowResult", "FormulaError", "LCAError",
+    "LCAResult", "MethodError", "MissingProviderError", "Model", "ModelError", "ParameterError", "ParameterValue",
+    "ReportError", "SingularSystemError", "UnitError", "calculate", "compile_model", "compute", "factorize",
+    "load_inventory", "load_study", "technosphere_graph", "ureg", "with_methods", "with_parameters",
 ]
-__version__ = "0.1.0"

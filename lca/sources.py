@@ -19,10 +19,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .calculate import compute
-from .compile import CompiledModel, MatrixEntries, compile_model
-from .model import Amount, Model
-from .solve import factorize
+from .engine.calculate import compute
+from .engine.compile import CompiledModel, MatrixEntries, compile_model
+from .model.records import Amount, Model
+from .engine.solve import factorize
 from .units import format_unit
 
 # Relative step of the central differences for parameters: small enough that formulas are
@@ -155,7 +155,7 @@ def _central_differences(compiled: CompiledModel, names: list[str]) -> dict[str,
     raises parameter j by RELATIVE_STEP, column 2j + 1 lowers it."""
     if not names:
         return {}
-    from .uncertainty.montecarlo import evaluate, prepare
+    from .engine.propagate import evaluate, prepare
 
     table = compiled.parameters
     propagator = prepare(compiled, tuple(names))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lca.allocation.infrastructure import allocate_infrastructure
 from lca.allocation.lineage import allocate_lineage
 from lca.allocation.shares import partition, select
-from lca.allocation.spec import RULES, Node, build_lineage
+from lca.model.allocation import Node, RULES, build_lineage
 from lca.errors import AllocationError
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lca import calculate, compile_model, load_study
-from lca.calculate import compute
+from lca.engine.calculate import compute
 from lca.errors import LCAError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from lca import calculate, load_study
-from lca.allocation.recycling import circular_footprint
+from lca.load.recycling import circular_footprint
 from lca.errors import LCAError
+from lca import with_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPACTS = {"virgin": 2.0, "recycled": 0.5, "recycling_eol": 0.3, "substituted": 2.0, "disposal": 0.1,
@@ -70,7 +71,7 @@ def test_engine_matches_hand_calculation(tmp_path, approach):
     assert calculate(model).impacts["climate_change"].value == pytest.approx(HAND[approach], rel=1e-9)
     # the approach is a choice parameter: switching it needs no other change
     other = "cut_off" if approach != "cut_off" else "cff"
-    switched = calculate(model.with_parameters({"eol_approach": other})).impacts["climate_change"].value
+    switched = calculate(with_parameters(model, {"eol_approach": other})).impacts["climate_change"].value
     assert switched == pytest.approx(HAND[other], rel=1e-9)
 
 

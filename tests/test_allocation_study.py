@@ -14,8 +14,9 @@ from lca import calculate, compile_model, load_study
 from lca.allocation import allocate_study
 from lca.uncertainty.montecarlo import sample_parameters
 from lca.cli import main
-from lca.model import Amount
+from lca.model.records import Amount
 from lca.units import ureg
+from lca import with_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "scenarios" / "pretrain_adapt.toml"
@@ -128,9 +129,9 @@ def test_infrastructure_key_as_parameter(model):
     # Pretraining's energy is measured (433 MWh = 1.08 M GPU-hours at 400 W); capacity is
     # GPU-hours at TDP. With a measured 350 MWh instead, the energy key gives pretraining
     # 350/433.196 of its GPU-hour share.
-    by_energy = allocate_study(model.with_parameters({"partition_key": "energy",
+    by_energy = allocate_study(with_parameters(model, {"partition_key": "energy",
                                                       "final_training_energy": 350000}), ["equal"])
-    by_hours = allocate_study(model.with_parameters({"final_training_energy": 350000}), ["equal"])
+    by_hours = allocate_study(with_parameters(model, {"final_training_energy": 350000}), ["equal"])
     row = by_hours.categories.index("climate_change")
     energy_share = float(by_energy.infrastructure[0].users["bloom_base"][row, 0])
     hours_share = float(by_hours.infrastructure[0].users["bloom_base"][row, 0])
@@ -144,7 +145,7 @@ LUCCIONI_NODE = 2500 + 8 * 150  # kg CO2-eq per 8-GPU node (Luccioni et al. 2023
 
 @pytest.fixture(scope="module")
 def luccioni(model):
-    return allocate_study(model.with_parameters({"embodied_model": "luccioni2022"}))
+    return allocate_study(with_parameters(model, {"embodied_model": "luccioni2022"}))
 
 
 def _lca_of(model, product: str) -> np.ndarray:
@@ -210,7 +211,7 @@ def test_luccioni_option_reproduces_the_previous_climate_totals(model, luccioni)
     # and the published embodied share of BLOOM's final run: 11.2 t CO2-eq (Luccioni et al. 2023):
     # the final run's part of bloom_base's partition share, embodied fraction of the partition's
     # year, idle time spread pro rata (divided by the 85 % utilization).
-    luccioni_model = model.with_parameters({"embodied_model": "luccioni2022"})
+    luccioni_model = with_parameters(model, {"embodied_model": "luccioni2022"})
     params = compile_model(luccioni_model).parameters.evaluate()
     partition = luccioni.infrastructure[0]
     embodied_year = _node_years(params) * _lca_of(luccioni_model, "server_embodied_a100_node")[climate]

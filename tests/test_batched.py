@@ -11,14 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lca
-from lca.calculate import calculate
-from lca.compile import compile_model
+from lca.engine.calculate import calculate
+from lca.engine.compile import compile_model
 from lca.errors import SingularSystemError
-from lca.uncertainty.batched import (
-    multiply_batch, plan_batch, plan_structure, solve_batch, solve_batch_reference, solve_planned,
-)
-from lca.uncertainty.preconditioner import incomplete_lu
-from lca.uncertainty.structure import supply_order
+from lca.engine.batched import multiply_batch, plan_batch, plan_structure, solve_batch, solve_batch_reference, solve_planned
+from lca.engine.preconditioner import incomplete_lu
+from lca.engine.structure import supply_order
 
 from conftest import ROOT
 
@@ -171,7 +169,7 @@ def test_hub_database_matches_the_direct_solve_and_its_deterministic_score():
 def test_a_sample_far_from_the_central_values_falls_back_to_the_direct_solve(monkeypatch):
     # sample 1 turns the loop's inputs into three times larger co-products: the iteration
     # preconditioned at the central values diverges there and the direct solve takes over
-    import lca.uncertainty.batched as batched
+    import lca.engine.batched as batched
 
     direct_solves = []
     factorize = batched.factorize_matrix

@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from lca.cli import main, parse_set
+from lca.cli import main
+from lca.cli.common import parse_set
 from conftest import ROOT
 
 GPT3 = str(ROOT / "scenarios" / "patterson2021_gpt3.toml")

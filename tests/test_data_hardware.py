@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from lca import with_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 HARDWARE = sorted((ROOT / "inventories" / "hardware").glob("*.toml"))
@@ -217,7 +218,7 @@ def test_precious_metal_credits_move_with_the_metal_put_in(factor):
     The e-waste composition is generic (per kg, set from the DGX A100 bill of materials), so
     with 100 % formal recycling at the best recovery rate a V100 server is credited slightly
     more gold than its own boards hold: a known limit, noted on the issue."""
-    model = lca.load_study(str(FLAGSHIP)).with_parameters({
+    model = with_parameters(lca.load_study(str(FLAGSHIP)), {
         "board_gold_content_factor": factor, "board_silver_content_factor": min(max(factor, 0.4), 2.0),
         "board_palladium_content_factor": factor, "recovery_rate_precious": 0.95})
     inventory = lca.calculate(model).inventory
@@ -239,7 +240,7 @@ def test_flagship_reports_all_categories_and_hardware_share():
     assert math.isclose(result.supply["electricity_us"], 1_287_000, rel_tol=0.02)
     # Hardware share of climate change (total minus an operation-only run): a few per cent on a
     # US grid (BLOOM, French grid: embodied 22 % of the total in Luccioni et al. 2022).
-    operation_only = lca.calculate(model.with_parameters({"hardware_lifetime_years": 1e12}))
+    operation_only = lca.calculate(with_parameters(model, {"hardware_lifetime_years": 1e12}))
     share = 1 - operation_only.impacts["climate_change"].value / climate.value
     assert 0.01 < share < 0.30, share
 

@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lca
-from lca.calculate import calculate
-from lca.compile import compile_model
-from lca.solve import factorize
+from lca.engine.calculate import calculate
+from lca.engine.compile import compile_model
+from lca.engine.solve import factorize
+from lca import with_parameters
 
 LOOP = '''
 [study]
@@ -238,7 +239,7 @@ def test_parameter_override_and_choice(study):
     '''
     model = lca.load_study(study(text))
     assert calculate(model).impacts["climate_change"].value == pytest.approx(0.02)
-    coal = model.with_parameters({"region": "coal"})
+    coal = with_parameters(model, {"region": "coal"})
     assert calculate(coal).impacts["climate_change"].value == pytest.approx(1.0)
     assert calculate(coal).parameters["region"].value == "coal"
 

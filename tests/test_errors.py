@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import lca
-from lca.calculate import calculate
+from lca.engine.calculate import calculate
 from lca.cli import main
+from lca import with_parameters
 
 HEAD = '''
 [study]
@@ -160,10 +161,10 @@ source = "t"
 '''
     model = lca.load_study(study(text))
     with pytest.raises(lca.ParameterError, match=r"no such parameter .*known: power"):
-        model.with_parameters({"powr": 1})
+        with_parameters(model, {"powr": 1})
     with pytest.raises(lca.UnitError, match=r"'power' is in W; kg has another dimension"):
-        model.with_parameters({"power": "3 kg"})
-    assert model.with_parameters({"power": "0.5 kW"}).parameters["power"].value == pytest.approx(500)
+        with_parameters(model, {"power": "3 kg"})
+    assert with_parameters(model, {"power": "0.5 kW"}).parameters["power"].value == pytest.approx(500)
 
 
 def test_cli_user_error_is_one_line_and_exit_2(study, capsys):
@@ -187,7 +188,7 @@ def test_large_entries_are_not_mistaken_for_singular():
     import numpy as np
     import scipy.sparse as sp
 
-    from lca.solve import factorize_matrix
+    from lca.engine.solve import factorize_matrix
 
     matrix = sp.csc_matrix(np.array([[1.0, -3.65e8, 0.0], [0.0, 1.0, -2.0], [0.0, 0.0, 1.0]]))
     supply = factorize_matrix(matrix).solve(np.array([1.0, 0.0, 0.0]))
@@ -200,7 +201,7 @@ def test_nearly_singular_loop_is_an_error():
     import numpy as np
     import scipy.sparse as sp
 
-    from lca.solve import factorize_matrix
+    from lca.engine.solve import factorize_matrix
 
     matrix = sp.csc_matrix(np.array([[1.0, -1.0], [-1.0, 1.0 + 1e-17]]))
     with pytest.raises(lca.SingularSystemError, match="singular"):
@@ -222,4 +223,4 @@ source = "t"
     model = lca.load_study(study(text))
     with pytest.raises(lca.UnitError, match=r"processes\.a\.biosphere\[0\] \(co2\): formula 'factor \* 2' gives "
                        r"kWh, but the exchange is declared in kg"):
-        model.with_parameters({"factor": {"formula": "energy", "unit": "kWh"}})
+        with_parameters(model, {"factor": {"formula": "energy", "unit": "kWh"}})

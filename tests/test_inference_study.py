@@ -11,10 +11,11 @@ from dataclasses import replace
 import pytest
 
 import lca
-from lca.calculate import calculate
-from lca.compile import compile_model
+from lca.engine.calculate import calculate
+from lca.engine.compile import compile_model
 from conftest import ROOT
 from test_reproductions import within_published
+from lca import with_parameters
 
 STUDY = ROOT / "scenarios" / "llm_inference_lifecycle.toml"
 LUCCIONI = ROOT / "scenarios" / "luccioni2024_inference.toml"
@@ -77,7 +78,7 @@ def test_fit_reproduces_ecologits_091_for_an_8b_model(model):
     stale = 1.15 * (_wh_per_token_per_gpu(8.0, 64, 6.47e-6, -2.60e-3, 1.04e-5) + host_wh) * 1e6
     assert round(ecologits) == 85 and round(stale) == 96
     tokens = 1000.0
-    small = calculate(model.with_parameters({
+    small = calculate(with_parameters(model, {
         "inference_active_params_b": 8.0, "inference_gpus_per_replica": 1.0,
         "inference_output_tokens": tokens, "inference_fleet_utilization": 1.0}))
     wh_per_million_tokens = small.supply["electricity_us"] * 1e3 / (1000 * tokens) * 1e6
@@ -122,19 +123,19 @@ def test_linear_in_the_number_of_queries(model, result):
 
 
 def test_hardware_is_amortized_over_life_times_utilization(model, result):
-    longer = calculate(model.with_parameters({"inference_hardware_lifetime_years": 8.0}))
+    longer = calculate(with_parameters(model, {"inference_hardware_lifetime_years": 8.0}))
     for stage in ("extraction", "manufacturing", "transport", "end_of_life"):
         assert longer.impacts["climate_change"].by_stage[stage] == pytest.approx(
             result.impacts["climate_change"].by_stage[stage] / 2, rel=1e-9)
     assert longer.supply["datacenter_operation"] == pytest.approx(result.supply["datacenter_operation"], rel=1e-12)
     # a fully busy fleet: no idle energy, and the busy hours carry the life at 1/0.7 less per hour
-    busy = calculate(model.with_parameters({"inference_fleet_utilization": 1.0}))
+    busy = calculate(with_parameters(model, {"inference_fleet_utilization": 1.0}))
     assert busy.supply["inference_fleet_idle"] == 0
     assert busy.supply["server_dgx_h100"] == pytest.approx(0.7 * result.supply["server_dgx_h100"], rel=1e-9)
 
 
 def test_grid_region_is_the_choice(model, result):
-    france = calculate(model.with_parameters({"grid_region": "fr"}))
+    france = calculate(with_parameters(model, {"grid_region": "fr"}))
     assert france.impacts["climate_change"].by_stage["use"] < 0.2 * result.impacts["climate_change"].by_stage["use"]
     assert france.supply["electricity_fr"] == pytest.approx(result.supply["electricity_us"], rel=1e-12)
 

@@ -12,11 +12,12 @@ import json
 import pytest
 
 import lca
-from lca.calculate import calculate
+from lca.engine.calculate import calculate
 from lca.cli import main
-from lca.compile import compile_model
+from lca.engine.compile import compile_model
 from conftest import ROOT
 from test_reproductions import within_published
+from lca import with_parameters
 
 BLOOM = ROOT / "scenarios" / "luccioni2022_bloom.toml"
 WATER = ROOT / "scenarios" / "li2023_gpt3_water.toml"
@@ -66,7 +67,7 @@ def test_bloom_energies(bloom_model):
 
 def test_bloom_embodied_is_amortized_by_used_hours(bloom_model, bloom):
     # Halving lifetime x usage doubles the embodied share and leaves the energy rows alone.
-    shorter = calculate(bloom_model.with_parameters({"bloom_hardware_lifetime": 3}))
+    shorter = calculate(with_parameters(bloom_model, {"bloom_hardware_lifetime": 3}))
     climate = shorter.impacts["climate_change"]
     assert climate.by_stage["manufacturing"] == pytest.approx(2 * bloom.by_stage["manufacturing"], rel=1e-12)
     assert climate.by_stage["use"] == pytest.approx(bloom.by_stage["use"], rel=1e-12)
@@ -101,7 +102,7 @@ def test_li2023_total_water(water):
 
 def test_li2023_per_kwh_factor_matches_the_paper_formula():
     # Water per kWh of server energy = WUE + PUE x EWIF = 0.55 + 1.17 x 3.142 L/kWh
-    model = lca.load_study(WATER).with_parameters({"li2023_training_energy": 0.001})  # 1 kWh
+    model = with_parameters(lca.load_study(WATER), {"li2023_training_energy": 0.001})  # 1 kWh
     litres = calculate(model).impacts["water_consumption"].value * 1000
     assert litres == pytest.approx(0.55 + 1.17 * 3.142, rel=1e-12)
 

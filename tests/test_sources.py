@@ -7,7 +7,7 @@ import json
 import pytest
 
 import lca
-from lca.calculate import calculate
+from lca.engine.calculate import calculate
 from lca.cli import main
 from lca.sources import number_sources
 from conftest import ROOT

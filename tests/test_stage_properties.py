@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import lca
-from lca.uncertainty.montecarlo import evaluate, prepare
+from lca.engine.propagate import evaluate, prepare
 from conftest import write_study
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life", None)

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lca.errors import DistributionError, FileFormatError, FormulaError
-from lca.uncertainty import check_spec, make_design, make_distribution, monte_carlo, pedigree_sigma, prepare
+from lca.uncertainty import check_spec, make_design, make_distribution, monte_carlo, pedigree_sigma
+from lca.engine.propagate import prepare
 from test_uncertainty_models import LOGNORMAL_PRODUCT, load
 
 BAD_SPECS = [

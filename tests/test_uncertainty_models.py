@@ -12,8 +12,9 @@ import pytest
 from scipy import stats
 
 from lca import load_study
-from lca.calculate import calculate
-from lca.uncertainty import monte_carlo, prepare
+from lca.engine.calculate import calculate
+from lca.uncertainty import monte_carlo
+from lca.engine.propagate import prepare
 
 HEADER = """
 methods = ["gwp"]

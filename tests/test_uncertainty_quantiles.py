@@ -8,7 +8,7 @@ import scipy.stats as stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.uncertainty.distributions import family_quantile
+from lca.load.distributions import family_quantile
 
 U = np.concatenate([[1e-15, 1e-9, 0.025, 0.5, 0.975, 1 - 1e-9, 1 - 1e-15], np.random.default_rng(3).random(500)])
 

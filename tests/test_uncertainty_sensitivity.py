@@ -13,6 +13,7 @@ from test_uncertainty_models import (
     ADDITIVE, ADDITIVE_NAMES, ADDITIVE_VARIANCES, CHOICE, ISHIGAMI, LOGNORMAL_PRODUCT, PRODUCT_SIGMA,
     PRODUCT_SIGMAS, load,
 )
+from lca import with_parameters
 
 
 def test_sobol_indices_of_an_additive_supply_chain(tmp_path):
@@ -89,7 +90,7 @@ def test_compare_uses_common_random_numbers(tmp_path):
     # B doubles the (uncertain, lognormal) intensity: with paired draws A / B is exactly 0.5
     # in every iteration, and A is lower in all of them.
     a = load(tmp_path, LOGNORMAL_PRODUCT)
-    b = a.with_parameters({"intensity": 4.0})
+    b = with_parameters(a, {"intensity": 4.0})
     for sampler in ("random", "lhs", "sobol"):
         assertion = compare([a, b], 2048, seed=1, sampler=sampler).assertion("climate_change")
         assert assertion.p_a_lower == 1.0

@@ -8,7 +8,7 @@ import pytest
 
 import lca
 from lca.uncertainty import monte_carlo
-from lca.uncertainty.montecarlo import evaluate, prepare
+from lca.engine.propagate import evaluate, prepare
 from conftest import ROOT
 from test_engine import CHAIN
 
@@ -49,7 +49,7 @@ def test_flagship_stages_conserve_and_match_deterministic_centre():
 
 
 def test_same_numbers_whatever_the_threads_and_chunks(monkeypatch):
-    import lca.uncertainty.montecarlo as montecarlo
+    import lca.engine.propagate as montecarlo
 
     model = lca.compile_model(lca.load_study(FLAGSHIP))
     monkeypatch.setattr(montecarlo, "THREADS", 2)
@@ -62,7 +62,7 @@ def test_same_numbers_whatever_the_threads_and_chunks(monkeypatch):
 
 def test_pruned_and_folded_model_gives_the_same_numbers():
     """Sampling only influential parameters and folding constants changes no number."""
-    from lca.compile import influential_parameters, specialize
+    from lca.engine.compile import influential_parameters, specialize
 
     compiled = lca.compile_model(lca.load_study(FLAGSHIP))
     table = compiled.parameters

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import lca
+from lca import with_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "scenarios" / "llm_training_lifecycle.toml"
@@ -50,7 +51,7 @@ def hardware_shares(model: lca.Model) -> tuple[HardwareShare, ...]:
     0.047
     """
     result = lca.calculate(model)
-    operation_only = lca.calculate(model.with_parameters(HARDWARE_OFF, where="hardware switched off"))
+    operation_only = lca.calculate(with_parameters(model, HARDWARE_OFF, where="hardware switched off"))
     rows = []
     for category, impact in result.impacts.items():
         hardware = impact.value - impact.by_stage.get(OPERATION_STAGE, 0.0)

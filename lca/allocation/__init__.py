@@ -13,8 +13,8 @@ equal the unallocated total. See docs/allocation.md.
 from .infrastructure import allocate_infrastructure
 from .lineage import LineageAllocation, allocate_lineage
 from .shares import partition
-from .spec import RULES, read_spec
+from ..model.allocation import RULES
 from .study import RuleResult, StudyAllocation, allocate_study
 
 __all__ = ["RULES", "LineageAllocation", "RuleResult", "StudyAllocation", "allocate_infrastructure",
-           "allocate_lineage", "allocate_study", "partition", "read_spec"]
+           "allocate_lineage", "allocate_study", "partition"]

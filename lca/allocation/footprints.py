@@ -14,10 +14,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..compile import CompiledModel
-from ..solve import factorize_matrix
+from ..engine.compile import CompiledModel
+from ..engine.solve import factorize_matrix
 from ..units import conversion_factor
-from .spec import Demand
+from ..model.allocation import Demand
 
 
 def demand_matrix(compiled: CompiledModel, demands: Sequence[Demand], params: Mapping[str, Any],

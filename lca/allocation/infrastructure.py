@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import AllocationError
 from .shares import check_keys, select
-from .spec import Infrastructure
+from ..model.allocation import Infrastructure
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..errors import AllocationError
 from .shares import partition
-from .spec import RULE_KEYS, Lineage, check_rule
+from ..model.allocation import Lineage, RULE_KEYS, check_rule
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..compile import CompiledModel, compile_model
-from ..model import Model
+from ..engine.compile import CompiledModel, compile_model
+from ..errors import AllocationError
+from ..model.allocation import AllocationSpec, check_rule
+from ..model.records import Model
 from .footprints import demand_scores
 from .infrastructure import InfrastructureAllocation, allocate_facility
 from .lineage import LineageAllocation, aggregate_keys, allocate_lineage
 from .shares import select
-from .spec import AllocationSpec, check_rule, read_spec
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ def allocate_study(model: Model, rules: Sequence[str] | None = None,
     *params* are root-unit parameter values, floats or arrays of samples (default: the
     model's values).
     """
-    spec = read_spec(model)
+    spec = model.allocation
+    if spec is None or not spec.lineage.nodes:
+        raise AllocationError(f"{model.study.path}: no [lineage.*] table: nothing to allocate")
     compiled = compiled or compile_model(model)
     params = compiled.parameters.evaluate() if params is None else params
     choices = compiled.parameters.choices

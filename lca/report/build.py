@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..cli import run_csv, dumps_json
+from ..serialize import csv_text as run_csv, dumps_json
 from ..errors import ReportError
-from ..model import Model
+from ..model.records import Model
 from .content import FORMATS, ReportOptions, StudyContent, gather
 from .figures import Figure
 from .html import render_html

@@ -17,11 +17,11 @@ from typing import Any, Callable, Mapping
 import networkx as nx
 import numpy as np
 
-from ..calculate import LCAResult, Scores, compute, label
-from ..compile import CompiledModel, compile_model
+from ..engine.calculate import LCAResult, Scores, compute, label
+from ..engine.compile import CompiledModel, compile_model
 from ..errors import LCAError
-from ..tables import read_toml
-from ..model import Model
+from ..load.tables import read_toml
+from ..model.records import Model
 from .energy import EnergyUse, energy_samples, source_energy
 from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
@@ -186,7 +186,7 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
 def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
                  not_computed: dict[str, str], with_energy: bool) -> tuple[Uncertainty | None, dict]:
     """Samples for the figures, and the JSON exactly as ``lca run --samples`` writes it."""
-    from ..uncertainty.cli import uncertainty_records
+    from ..serialize import uncertainty_records
     from ..uncertainty.montecarlo import monte_carlo
 
     if not compiled.parameters.uncertain:
@@ -219,7 +219,7 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     if category is None or not compiled.parameters.uncertain:
         not_computed["sensitivity"] = "no uncertain parameter to vary"
         return None
-    from ..uncertainty.montecarlo import prepare
+    from ..engine.propagate import prepare
     from ..uncertainty.sensitivity import one_at_a_time, sobol
 
     propagator = prepare(compiled)

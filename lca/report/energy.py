@@ -21,9 +21,9 @@ from typing import Any, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from ..compile import CompiledModel
-from ..model import INHERIT, UNASSIGNED
-from ..solve import factorize_matrix
+from ..engine.compile import CompiledModel
+from ..model.records import INHERIT, UNASSIGNED
+from ..engine.solve import factorize_matrix
 from ..units import conversion_factor, parse_unit, ureg
 from .style import stage_order
 
@@ -62,7 +62,7 @@ def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, 
 
 def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.ndarray:
     """Total source energy (kWh) for each sample of *params* (arrays of N values, root units)."""
-    from ..uncertainty.batched import solve_batch
+    from ..engine.batched import solve_batch
 
     entries = compiled.technosphere
     values = entries.values(params)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import FileFormatError, LCAError
-from ..tables import read_toml
+from ..load.resources import locate
+from ..load.tables import read_toml
 from ..units import conversion_factor, parse_unit
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "inventories" / "equivalents.toml"
+DEFAULT_PATH = "lca:equivalents.toml"  # shipped with the package
 _KEYS = {"category", "value", "unit", "label", "source", "note"}
 
 
@@ -43,7 +44,7 @@ class Comparison:
 
 def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
     """Read an equivalents file; each entry must have a positive value, a unit and a source."""
-    path = Path(path)
+    path = locate(path)
     data = read_toml(path)
     table = data.get("equivalents")
     if not isinstance(table, dict) or not table:

@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..calculate import LCAResult
+from ..engine.calculate import LCAResult
 from ..errors import ReportError
 from .flows import EmbodiedFlows, depths
 from .style import HATCHES, OKABE_ITO, format_share, format_value, humanize, scale_of, stage_order, stage_style, wrap
@@ -39,6 +39,11 @@ def _pyplot():
                          "axes.spines.top": False, "axes.spines.right": False,
                          "svg.hashsalt": "lca", "figure.dpi": DPI})
     return plt
+
+
+def require_matplotlib() -> None:
+    """Raise :class:`~lca.errors.ReportError` now if matplotlib is missing, before any work."""
+    _pyplot()
 
 
 @dataclass(frozen=True)

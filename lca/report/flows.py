@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ..compile import CompiledModel
+from ..engine.compile import CompiledModel
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ..calculate import LCAResult, stage_key
-from ..compile import CompiledModel
+from ..engine.calculate import LCAResult
+from ..model.rules import stage_key
+from ..engine.compile import CompiledModel
 from ..errors import LCAError
-from ..model import CATEGORIES, STAGES, Amount, Model
+from ..model.records import Amount, CATEGORIES, Model, STAGES
 from ..units import conversion_factor, parse_unit
 from .energy import EnergyUse
 

@@ -12,9 +12,9 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from . import figures as fig
-from ..model import STAGES
+from ..model.records import STAGES
 from .content import CLIMATE, StudyContent
 from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
 from .flows import condense

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from .content import CLIMATE, StudyContent
 from .interpretation import dependencies
 from .style import format_value, scale_of

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import textwrap
 
-from ..calculate import stage_key
+from ..model.rules import stage_key
 
 # Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")

@@ -14,9 +14,10 @@ See docs/uncertainty.md.
 # scipy.stats is imported inside the functions that need it: the deterministic path imports
 # this package (to check uncertainty tables at load time) and should not pay for it.
 from .compare import ComparativeAssertion, Comparison, compare
-from .distributions import Distribution, check_spec, make_distribution, parameter_distributions
-from .montecarlo import MonteCarloResult, Propagator, evaluate, evaluate_chunked, monte_carlo, prepare
-from .pedigree import pedigree_sigma
+from ..load.distributions import Distribution, check_spec, make_distribution, parameter_distributions
+from .montecarlo import MonteCarloResult, monte_carlo
+from ..engine.propagate import Propagator, evaluate, evaluate_chunked, prepare
+from ..load.pedigree import pedigree_sigma
 from .sampling import SAMPLERS, Design, make_design
 from .sensitivity import SensitivityResult, one_at_a_time, sensitivity, sobol, spearman
 from .statistics import PERCENTILES, Convergence, Summary, convergence, summarize

@@ -17,10 +17,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..compile import CompiledModel
+from ..engine.compile import CompiledModel
 from ..errors import LCAError
-from ..model import Model
-from .montecarlo import MonteCarloResult, Progress, monte_carlo, prepare
+from ..model.records import Model
+from .montecarlo import MonteCarloResult, monte_carlo
+from ..engine.propagate import Progress, prepare
 from .sampling import make_design
 from .statistics import Summary, summarize
 

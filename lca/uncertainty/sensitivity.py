@@ -23,10 +23,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..compile import CompiledModel
+from ..engine.compile import CompiledModel
 from ..errors import LCAError
-from ..model import Model
-from .montecarlo import Progress, Propagator, evaluate_chunked, monte_carlo, prepare
+from ..model.records import Model
+from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
+from .montecarlo import monte_carlo
 
 METHODS = ("oat", "spearman", "sobol")
 

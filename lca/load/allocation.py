@@ -1,120 +1,56 @@
-"""Read a scenario's ``[allocation]``, ``[lineage.*]`` and ``[infrastructure.*]`` tables into
-immutable records, checking every name and dimension once (errors name the file and key).
+"""Parse a study's ``[allocation]``, ``[lineage.*]`` and ``[infrastructure.*]`` tables into
+the immutable records of :mod:`lca.model.allocation`, once, at load time, checking every name
+and dimension (errors name the file and key).
 
->>> spec = read_spec(model)            # doctest: +SKIP
->>> spec.lineage.children["base_model"]  # doctest: +SKIP
-('bloomz', 'code_adapter')
+>>> from lca.load import load_study
+>>> model = load_study("lca:scenarios/pretrain_adapt.toml")
+>>> model.allocation.lineage.roots
+('bloom',)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import networkx as nx
-
 from ..errors import AllocationError, FileFormatError
-from ..parameters import parameter_quantities
-from ..tables import check_keys, named_tables, read_toml
-from ..model import Model
-from .quantity import QuantityExpr, read_quantity
-
-# Lineage rules and the key each reads on the children of a node (None: no key).
-RULE_KEYS: Mapping[str, str | None] = MappingProxyType({
-    "equal": None,
-    "queries": "queries",
-    "tokens": "tokens",
-    "compute": "compute",
-    "economic": "value",
-    "amortized": None,
-})
-RULES = tuple(RULE_KEYS)
-KEY_UNITS = MappingProxyType({"queries": "query", "tokens": "token", "compute": None, "value": None})
-INFRASTRUCTURE_KEYS = ("wall_time", "gpu_hours", "energy", "reserved_capacity")
+from ..model.allocation import (
+    INFRASTRUCTURE_KEYS,
+    KEY_UNITS,
+    KINDS,
+    RULES,
+    AllocationSpec,
+    Demand,
+    Infrastructure,
+    Lineage,
+    Node,
+    build_lineage,
+    check_rule,
+)
+from ..model.quantity import QuantityExpr, read_quantity
+from ..model.records import Model
+from .parameters import parameter_quantities
+from .tables import check_keys, named_tables
 
 _ALLOCATION_KEYS = {"rules", "rule", "multioutput", "comment", "source"}
 _NODE_KEYS = {"name", "parent", "kind", "demand", "queries", "tokens", "compute", "value",
               "expected_adaptations", "source", "comment"}
 _INFRA_KEYS = {"name", "demand", "key", "capacity", "users", "source", "comment"}
-KINDS = ("base_model", "adaptation", "deployed_model", "task")
 
 
-@dataclass(frozen=True)
-class Demand:
-    """Products (or processes) and amounts whose LCA is a node's own footprint."""
-
-    items: tuple[tuple[str, QuantityExpr], ...]
-    where: str
-
-
-@dataclass(frozen=True)
-class Node:
-    """One model or task of a lineage (``kind`` None: inferred from its place)."""
-
-    id: str
-    parent: str | None = None
-    name: str = ""
-    kind: str | None = None
-    demand: Demand = Demand((), "")
-    keys: Mapping[str, QuantityExpr] = field(default_factory=dict)  # queries, tokens, compute, value
-    expected_adaptations: QuantityExpr | None = None
-    where: str = "lineage"
-
-
-@dataclass(frozen=True)
-class Lineage:
-    """A forest of model lineage nodes; ``order`` lists parents before children."""
-
-    nodes: Mapping[str, Node]
-    children: Mapping[str, tuple[str, ...]]
-    order: tuple[str, ...]
-
-    @property
-    def leaves(self) -> tuple[str, ...]:
-        return tuple(n for n in self.order if not self.children[n])
-
-    @property
-    def roots(self) -> tuple[str, ...]:
-        return tuple(n for n in self.order if self.nodes[n].parent is None)
-
-
-@dataclass(frozen=True)
-class Infrastructure:
-    """Shared infrastructure whose footprint over an accounting period is split among users."""
-
-    id: str
-    name: str
-    demand: Demand
-    key: str  # a key name, or a choice parameter whose options are key names
-    capacity: Mapping[str, QuantityExpr]
-    users: Mapping[str, Mapping[str, QuantityExpr]]
-    where: str
-
-
-@dataclass(frozen=True)
-class AllocationSpec:
-    path: str
-    rules: tuple[str, ...]
-    rule_parameter: str | None
-    lineage: Lineage
-    infrastructure: tuple[Infrastructure, ...] = ()
-    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def read_spec(model: Model) -> AllocationSpec:
-    """The allocation tables of *model*'s scenario file."""
+def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | None:
+    """The allocation tables of a study file (*data*, its TOML) over the loaded *model*; None
+    when the study has neither a lineage nor shared infrastructure to allocate."""
+    if not data.get("lineage") and not data.get("infrastructure"):
+        return None
     path = model.study.path
-    data = read_toml(Path(path))
     quantities, choice_state = parameter_quantities(model)
     choices = {name: options for name, (options, _) in choice_state.items()}
     context = _Context(model, quantities, choice_state, path)
     table = named_tables(data, "allocation", path)
     check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
     lineage = _read_lineage(named_tables(data, "lineage", path), context)
-    if not lineage.nodes:
-        raise AllocationError(f"{path}: no [lineage.*] table: nothing to allocate")
     rules = table.get("rules", list(RULES))
     if not isinstance(rules, list) or not rules:
         raise FileFormatError(f"{path}: allocation.rules: expected a non-empty list of rule names")
@@ -132,12 +68,6 @@ def read_spec(model: Model) -> AllocationSpec:
     infrastructure = tuple(_read_infrastructure(key, value, lineage, context)
                            for key, value in named_tables(data, "infrastructure", path).items())
     return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, MappingProxyType(choices))
-
-
-def check_rule(rule: Any, where: str) -> str:
-    if rule not in RULE_KEYS:
-        raise AllocationError(f"{where}: unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
-    return rule
 
 
 @dataclass(frozen=True)
@@ -185,33 +115,6 @@ def _read_lineage(tables: Mapping[str, Any], context: _Context) -> Lineage:
             where=where,
         )
     return build_lineage(nodes, f"{context.path}: lineage")
-
-
-def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
-    """A :class:`Lineage` from nodes naming their parents (parents before children in ``order``).
-
-    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base")})
-    >>> lineage.children["base"], lineage.nodes["chat"].kind
-    (('chat',), 'task')
-    """
-    nodes = dict(nodes)
-    for node in nodes.values():
-        if node.parent is not None and node.parent not in nodes:
-            raise AllocationError(f"{node.where}.parent: no lineage node {node.parent!r}")
-    graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((n.parent, n.id) for n in nodes.values() if n.parent is not None)
-    try:
-        order = tuple(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = " -> ".join(edge[0] for edge in nx.find_cycle(graph))
-        raise AllocationError(f"{where}: parents form a cycle ({cycle})") from None
-    children = {n: tuple(sorted(graph.successors(n), key=order.index)) for n in order}
-    for node in list(nodes.values()):  # kinds not declared follow from the node's place
-        if node.kind is None:
-            kind = "base_model" if node.parent is None else "deployed_model" if children[node.id] else "task"
-            nodes[node.id] = replace(node, kind=kind)
-    return Lineage(MappingProxyType(nodes), MappingProxyType(children), order)
 
 
 def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Context) -> Infrastructure:

@@ -1,19 +1,19 @@
 """The model: flows, products, parameters, processes, impact methods and the study's demand.
 
-Everything here is an immutable record produced by :mod:`lca.io` (files) and consumed by
-:mod:`lca.compile` (matrices). Units are pint units; amounts are numbers or formulas.
+Everything here is an immutable record produced by :mod:`lca.load` (files) and consumed by
+:mod:`lca.engine` (matrices). Units are pint units; amounts are numbers or formulas.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import networkx as nx
 import pint
 
-from .formula import Formula
+from ..formula import Formula
+from .allocation import AllocationSpec
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 # A process whose stage is "inherit" (or not given) counts towards the stage of the processes
@@ -172,36 +172,7 @@ class Model:
     demand: Mapping[str, Amount]
     files: tuple[str, ...]
     warnings: tuple[str, ...] = ()
-
-    def with_parameters(self, overrides: Mapping[str, Any], where: str = "override") -> "Model":
-        """A copy with parameter values replaced (see :func:`lca.parameters.apply_overrides`)."""
-        from .parameters import apply_overrides
-
-        return apply_overrides(self, overrides, where)
-
-    def with_methods(self, method_ids: tuple[str, ...] | list[str]) -> "Model":
-        """A copy using other methods; each replaces the selected one of its category."""
-        from .io import select_methods
-
-        return replace(self, selected_methods=select_methods(self, list(method_ids)))
+    allocation: AllocationSpec | None = None  # [lineage], [infrastructure] and [allocation] tables
 
     def providers(self, product: str) -> tuple[str, ...]:
         return tuple(p.id for p in self.processes.values() if p.reference_product == product)
-
-
-def technosphere_graph(model: Model) -> nx.DiGraph:
-    """The supply chain as a directed graph: an edge provider -> consumer per input.
-
-    >>> g = technosphere_graph(model)          # doctest: +SKIP
-    >>> nx.ancestors(g, "training_run")         # doctest: +SKIP
-    """
-    from .compile import resolve_provider
-
-    graph = nx.DiGraph()
-    for process in model.processes.values():
-        graph.add_node(process.id, stage=process.stage, name=process.name)
-    for process in model.processes.values():
-        for exchange in process.technosphere:
-            provider = resolve_provider(model, exchange)
-            graph.add_edge(provider, process.id, product=exchange.target)
-    return graph

@@ -14,8 +14,9 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import FileFormatError, LCAError
-from .model import frozen
+from ..errors import FileFormatError, LCAError
+from ..model.records import frozen
+from .distributions import check_spec
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
@@ -85,8 +86,6 @@ def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> M
         return None
     if not isinstance(spec, dict):
         raise fail(FileFormatError, where, f"'uncertainty' must be a table, got {spec!r}")
-    from .uncertainty.distributions import check_spec  # imported late: it imports the engine
-
     check_spec(spec, value, where)
     return frozen(spec)
 

@@ -25,8 +25,9 @@ from typing import Any
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_units, parse_formula
-from ..parameters import parameter_quantities
-from ..model import Amount, Exchange, Model, Parameter, Process, Product
+from .parameters import parameter_quantities
+from ..model.records import Amount, Exchange, Model, Parameter, Process, Product
+from ..model.rules import is_intensity
 from ..units import conversion_factor, format_unit, parse_unit
 
 SUBSTITUTION = "substitution"
@@ -183,8 +184,6 @@ class _Scaler:
         return tuple(out)
 
     def _intensity(self, amount: Amount, where: str) -> bool:
-        from ..compile import is_intensity
-
         if amount.formula is None:
             return False
         result = evaluate_units(amount.formula, self.quantities, self.choices, where)

@@ -13,18 +13,17 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from .errors import ModelError, UnitError
-from .formula import evaluate_units
-from .model import Amount, Model
+from ..errors import ModelError, UnitError
+from ..formula import evaluate_units
+from ..model.records import Amount, Model
+from ..model.rules import is_intensity, resolve_provider, technosphere_graph
 from .parameters import parameter_quantities
 from .tables import display_path
-from .units import format_unit
+from ..units import format_unit
 
 
 def validate_model(model: Model) -> Model:
     """Check references, units and the graph; returns the model with warnings attached."""
-    from .compile import resolve_provider
-
     warnings: list[str] = []
     quantities, choices = parameter_quantities(model)
     for process in model.processes.values():
@@ -57,8 +56,6 @@ def validate_model(model: Model) -> Model:
         product = model.products.get(key) or model.products[model.processes[key].reference_product]
         _check_amount(amount, product.unit, f"{model.study.path}: demand.{key}", quantities, choices)
     if model.demand:
-        from .model import technosphere_graph
-
         graph = technosphere_graph(model)
         reachable: set[str] = set()
         for key in model.demand:
@@ -85,8 +82,6 @@ def _check_amount(amount: Amount, target_unit, where: str, quantities: dict, cho
         result = evaluate_units(amount.formula, quantities, choices, where)
         # A formula's own dimension must match the declared unit, unless it is a plain number:
         # then the declared unit applies ("0.2 * share" with unit = "kg").
-        from .compile import is_intensity
-
         if result.dimensionality != amount.unit.dimensionality and not result.dimensionless \
                 and not is_intensity(result.units, amount.unit, per):
             raise UnitError(f"{where}: formula {amount.formula.text!r} gives {format_unit(result.units)}, "

@@ -14,9 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from ..cli import add_study_arguments, dumps_json, load_from_args, render_table
+from ..allocation import allocate_study
+from ..engine.compile import compile_model
 from ..errors import LCAError
+from ..serialize import dumps_json, render_table
 from ..uncertainty.montecarlo import sample_parameters
+from .common import add_study_arguments, load_from_args
 
 
 def register(subparsers: Any) -> None:
@@ -37,9 +40,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compile import compile_model
-    from .study import allocate_study
-
     if args.samples < 0:
         raise LCAError(f"--samples must be >= 0, got {args.samples}")
     model = load_from_args(args)

@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_numeric, parse_formula
-from ..model import Amount, Exchange, Model, Process
+from ..model.records import Amount, Exchange, Model, Process
 from ..units import conversion_factor, format_unit, parse_unit
 
 APPROACHES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({

@@ -15,8 +15,11 @@ import sys
 import time
 from typing import Any
 
-from ..cli import add_study_arguments, load_from_args
 from ..errors import LCAError
+from ..report.build import build_report
+from ..report.content import ReportOptions
+from ..report.figures import require_matplotlib
+from .common import add_study_arguments, load_from_args
 
 
 def register(subparsers: Any) -> None:
@@ -34,11 +37,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .figures import _pyplot
-
-    _pyplot()  # a missing matplotlib is one clear message before any work
-    from .build import build_report
-    from .content import ReportOptions
+    require_matplotlib()  # a missing matplotlib is one clear message before any work
 
     if args.samples < 0:
         raise LCAError(f"--samples must be >= 0, got {args.samples}")

@@ -22,19 +22,18 @@ from __future__ import annotations
 import csv
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..errors import DistributionError
+from .resources import shipped
 
 INDICATORS = ("reliability", "completeness", "temporal", "geographical", "technological")
 PEDIGREE_SETS = ("weidema2013", "ciroth2016")
 DEFAULT_SET = "weidema2013"
-DATA_DIR = Path(__file__).resolve().parents[2] / "inventories" / "pedigree"
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    path = DATA_DIR / name
+    path = shipped(f"lca:pedigree/{name}")
     try:
         with open(path, newline="", encoding="utf-8") as handle:
             return list(csv.DictReader(handle))

@@ -10,13 +10,16 @@ import argparse
 import sys
 from typing import Any
 
-from ..cli import dumps_json, parse_set, render_table
+from ..engine.propagate import Progress, prepare
 from ..errors import LCAError
-from .compare import compare
-from .montecarlo import MonteCarloResult, Progress, monte_carlo, prepare
-from .sampling import SAMPLERS
-from .sensitivity import METHODS, sensitivity
-from .statistics import PERCENTILES
+from ..load import load_study
+from ..serialize import dumps_json, render_table, uncertainty_records
+from ..uncertainty.compare import compare
+from ..uncertainty.montecarlo import monte_carlo
+from ..uncertainty.sampling import SAMPLERS
+from ..uncertainty.sensitivity import METHODS, sensitivity
+from ..uncertainty.statistics import PERCENTILES
+from .common import parse_set
 
 DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
 
@@ -52,26 +55,7 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     return data
 
 
-def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
-    """The ``"uncertainty"`` record of each category (needs ``by_stage=True``), as the JSON of
-    ``lca run --samples`` carries it."""
-    records = {}
-    for category in result.categories:
-        record = result.summary(category).to_dict()
-        record["seed"], record["sampler"] = result.seed, result.sampler
-        record["by_stage"] = {stage: _brief(summary.to_dict())
-                              for stage, summary in result.stage_summaries(category).items()}
-        records[category] = record
-    return records
-
-
-def _brief(record: dict) -> dict:
-    return {key: record[key] for key in ("mean", "std", "median", "percentiles")}
-
-
 def _load(path: str, sets: list[str], methods: list[str]):
-    from ..io import load_study
-
     return load_study(path, overrides=parse_set(sets), methods=methods or None)
 
 

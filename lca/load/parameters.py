@@ -14,11 +14,11 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from .errors import ParameterError, UnitError
-from .formula import evaluate_units, parse_formula
-from .model import Model, Parameter, frozen
+from ..errors import ParameterError, UnitError
+from ..formula import evaluate_units, parse_formula
+from ..model.records import Model, Parameter
 from .tables import PARAMETER_KEYS, check_keys, choice_uncertainty, number, string, validate_uncertainty
-from .units import Quantity, format_unit, parse_unit
+from ..units import Quantity, format_unit, parse_unit
 
 
 def override(parameter: Parameter, value: Any, where: str) -> Parameter:
@@ -87,20 +87,6 @@ def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
                             f"{format_unit(unit)} has another dimension")
         return float(Quantity(magnitude, unit).to(parameter.unit).magnitude)
     raise ParameterError(f"{where}: expected a number for {parameter.name!r}, got {value!r}")
-
-
-def apply_overrides(model: Model, overrides: Mapping[str, Any], where: str = "override") -> Model:
-    """A copy of *model* with parameter values replaced; unknown names are errors."""
-    parameters = dict(model.parameters)
-    for name, value in overrides.items():
-        if name not in parameters:
-            known = ", ".join(sorted(parameters)) or "none"
-            raise ParameterError(f"{where} {name}: no such parameter (known: {known})")
-        parameters[name] = override(parameters[name], value, f"{where} {name}")
-    from .validate import validate_model  # (validate needs this module: import late)
-
-    # a new value may be a formula or a unit that no longer fits an exchange: check it all now
-    return validate_model(replace(model, parameters=frozen(parameters)))
 
 
 def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:

@@ -35,9 +35,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..compile import CompiledModel
+from .compile import CompiledModel
 from ..errors import SingularSystemError
-from ..solve import factorize_matrix
+from .solve import factorize_matrix
 from .preconditioner import IncompleteLU, incomplete_lu
 from .structure import supply_order
 

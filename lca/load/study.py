@@ -12,49 +12,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
-from .errors import (
-    DuplicateIdError,
-    FileFormatError,
-    FormulaError,
-    MethodError,
-    ModelError,
-    ParameterError,
-    UnitError,
-)
-from .formula import parse_formula
-from .model import (
-    CATEGORIES,
-    INHERIT,
-    Amount,
-    Exchange,
-    Factor,
-    Flow,
-    Method,
-    Model,
-    Parameter,
-    Process,
-    Product,
-    Study,
-    frozen,
-)
-from .parameters import apply_overrides, override
-from .tables import (
-    PARAMETER_KEYS,
-    check_id,
-    check_keys,
-    choice_uncertainty,
-    display_path,
-    fail,
-    is_relative,
-    named_tables,
-    number,
-    read_toml,
-    string,
-    validate_uncertainty,
-)
-from .units import format_unit, parse_unit
+from ..errors import DuplicateIdError, FileFormatError, FormulaError, MethodError, ModelError, ParameterError, UnitError
+from ..formula import parse_formula
+from ..model.records import Amount, CATEGORIES, Exchange, Factor, Flow, INHERIT, Method, Model, Parameter, Process, Product, Study, frozen
+from .parameters import override
+from .tables import PARAMETER_KEYS, check_id, check_keys, choice_uncertainty, display_path, fail, is_relative, named_tables, number, read_toml, string, validate_uncertainty
+from ..units import format_unit, parse_unit
+from . import multioutput, recycling
+from .allocation import parse_allocation
+from .resources import locate, shipped
 from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
@@ -115,9 +83,9 @@ class _Loader:
         if isinstance(includes, str):
             includes = [includes]
         if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-            raise fail(FileFormatError, where, "'include' must be a list of relative paths")
+            raise fail(FileFormatError, where, "'include' must be a list of relative paths or lca: names")
         for include in includes:
-            target = path.parent / include
+            target = locate(include, path.parent)
             if not target.exists():
                 raise fail(FileFormatError, f"{where}: include", f"file {include!r} not found (looked at {target})")
             self.load_file(target)
@@ -302,7 +270,7 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     *overrides* maps parameter names to numbers (in the parameter's unit), strings with a unit
     (``"300 W"``) or choice options; *methods* swaps the methods of their categories.
     """
-    path = Path(path)
+    path = locate(path)
     loader = _Loader()
     data = loader.load_file(path, is_root=True)
     where = display_path(path)
@@ -320,9 +288,9 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     )
     model = _finish(loader, study, data, where)
     if methods:
-        model = model.with_methods(list(methods))
+        model = with_methods(model, list(methods))
     if overrides:
-        model = apply_overrides(model, overrides, "--set")
+        model = with_parameters(model, overrides, "--set")
     return model
 
 
@@ -330,7 +298,7 @@ def load_inventory(paths: list[str | Path]) -> Model:
     """Load inventory or method files (no study): what ``lca validate`` checks."""
     loader = _Loader()
     for path in paths:
-        loader.load_file(Path(path), is_root=True)
+        loader.load_file(locate(path), is_root=True)
     study = Study(name="(inventory)", functional_unit="(none)", path=", ".join(map(str, paths)))
     return _finish(loader, study, {}, ", ".join(map(str, paths)))
 
@@ -385,11 +353,11 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     model = replace(model, selected_methods=select_methods(model, selected or list(_default_methods(methods)),
                                                            where, replace_same_category=False))
     if any(p.extra.get("coproducts") or isinstance(p.extra.get("allocation"), dict) for p in processes.values()):
-        from .allocation import recycling, multioutput  # docs/allocation.md
-
         model = multioutput.split_multioutput(recycling.apply_end_of_life(model),
                                               (data.get("allocation") or {}).get("multioutput"))
-    return validate_model(model)  # parameters first: order, units, formulas
+    model = validate_model(model)  # parameters first: order, units, formulas
+    allocation = parse_allocation(data, model)
+    return model if allocation is None else replace(model, allocation=allocation)
 
 
 def _default_methods(methods: Mapping[str, Method]) -> list[str]:
@@ -418,15 +386,34 @@ def select_methods(model: Model, method_ids: list[str], where: str = "--method",
     return tuple(selected)
 
 
+def with_methods(model: Model, method_ids: Sequence[str]) -> Model:
+    """A copy of *model* using other impact methods; each replaces the selected one of its category.
+
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> with_methods(model, ["ipcc_ar5_gwp100"]).selected_methods
+    ('ipcc_ar5_gwp100',)
+    """
+    return replace(model, selected_methods=select_methods(model, list(method_ids)))
+
+
 def _find_method_file(model: Model, method_id: str, where: str) -> None:
-    """A helpful error when the method exists in the project's library but is not included."""
-    for directory in Path(model.study.path.split(",")[0]).resolve().parents:
-        candidate = directory / "inventories" / "methods" / f"{method_id}.toml"
-        if candidate.exists():
-            raise MethodError(f"{where}: method {method_id!r} is in {candidate} but the study does not "
-                              "include it; add that file to the study's 'include'")
+    """A helpful error when the method is shipped with lca but the study does not include it."""
+    name = f"lca:methods/{method_id}.toml"
+    if shipped(name).is_file():
+        raise MethodError(f"{where}: method {method_id!r} is shipped with lca but the study does not "
+                          f"include it; add {name!r} to the study's 'include'")
 
 
 # -- checks -------------------------------------------------------------------------------
 
 
+def with_parameters(model: Model, overrides: Mapping[str, Any], where: str = "override") -> Model:
+    """A copy of *model* with parameter values replaced; unknown names are errors."""
+    parameters = dict(model.parameters)
+    for name, value in overrides.items():
+        if name not in parameters:
+            known = ", ".join(sorted(parameters)) or "none"
+            raise ParameterError(f"{where} {name}: no such parameter (known: {known})")
+        parameters[name] = override(parameters[name], value, f"{where} {name}")
+    # a new value may be a formula or a unit that no longer fits an exchange: check it all now
+    return validate_model(replace(model, parameters=frozen(parameters)))

@@ -20,34 +20,12 @@ import numpy as np
 import pint
 import scipy.sparse as sp
 
-from .errors import AmbiguousProviderError, MissingProviderError, ModelError
-from .formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
-from .parameters import parameter_order, parameter_quantities
-from .model import Amount, Exchange, Model
-from .units import conversion_factor, format_unit, root_factor, root_unit, ureg
-
-
-def resolve_provider(model: Model, exchange: Exchange) -> str:
-    """The process that supplies a technosphere exchange's product."""
-    if exchange.provider is not None:
-        process = model.processes.get(exchange.provider)
-        if process is None:
-            raise MissingProviderError(f"{exchange.where}: provider {exchange.provider!r} is not a process")
-        if process.reference_product != exchange.target:
-            raise ModelError(f"{exchange.where}: provider {exchange.provider!r} makes "
-                             f"{process.reference_product!r}, not {exchange.target!r}")
-        return exchange.provider
-    providers = model.providers(exchange.target)
-    if not providers:
-        import difflib
-
-        close = difflib.get_close_matches(exchange.target, list(model.products), n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise MissingProviderError(f"{exchange.where}: no process makes product {exchange.target!r}{hint}")
-    if len(providers) > 1:
-        raise AmbiguousProviderError(f"{exchange.where}: several processes make {exchange.target!r} "
-                                     f"({', '.join(providers)}); choose one with 'provider = \"...\"'")
-    return providers[0]
+from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
+from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
+from ..load.parameters import parameter_order, parameter_quantities
+from ..model.records import Amount, Model
+from ..model.rules import is_intensity, resolve_provider
+from ..units import conversion_factor, format_unit, root_factor, root_unit, ureg
 
 
 @dataclass(frozen=True)
@@ -278,18 +256,6 @@ def compile_model(model: Model) -> CompiledModel:
         parameters=table, technosphere=tech.build(choices), biosphere=bio.build(choices),
         characterization=char.build(choices), demand=demand.build(choices),
     )
-
-
-def is_intensity(result: pint.Unit, declared: pint.Unit, production: Amount | None) -> bool:
-    """Does a formula giving *result* state an amount per unit of the reference product?
-
-    ``grid_intensity`` in kg CO2-eq/kWh on an exchange declared in kg CO2-eq of a process that
-    makes kWh is an intensity: it is multiplied by the production amount.
-    """
-    if production is None or production.value is None:
-        return False
-    return result.dimensionality == (declared / production.unit).dimensionality \
-        and result.dimensionality != declared.dimensionality
 
 
 class _EntryBuilder:

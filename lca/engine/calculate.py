@@ -16,9 +16,10 @@ from typing import Any, Mapping
 import numpy as np
 
 from .compile import CompiledModel, compile_model
-from .model import INHERIT, STAGES, UNASSIGNED, Model
+from ..model.records import INHERIT, UNASSIGNED, Model
+from ..model.rules import stage_key
 from .solve import Factorized, factorize, factorize_matrix
-from .units import format_unit
+from ..units import format_unit
 
 
 @dataclass(frozen=True)
@@ -193,11 +194,6 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         warnings=compiled.model.warnings,
     )
 
-
-
-def stage_key(stage: str) -> tuple[int, str]:
-    """Sort key of lifecycle stages: cradle to grave, then custom stages by name."""
-    return (STAGES.index(stage) if stage in STAGES else len(STAGES), stage)
 
 
 def _sorted_nonzero(labels: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

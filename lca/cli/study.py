@@ -1,0 +1,157 @@
+"""``lca run``, ``lca validate``, ``lca list`` and ``lca sources``: a study's impacts, file
+checks, what a study holds, and where every number comes from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..engine.calculate import calculate
+from ..engine.compile import compile_model
+from ..errors import LCAError
+from ..load import load_inventory, load_study
+from ..load.tables import read_toml
+from ..report.equivalents import load_equivalents
+from ..serialize import csv_text, dumps_json, render_table, table_text
+from ..sources import number_sources
+from ..units import format_unit
+from .common import EXIT_USER_ERROR, add_study_arguments, load_from_args
+from .uncertainty import add_uncertainty_to_run
+
+
+def register(sub: Any) -> None:
+    run = sub.add_parser("run", help="calculate a study's impacts")
+    add_study_arguments(run)
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.add_argument("--samples", type=int, default=0, metavar="N",
+                     help="Monte Carlo samples (adds an 'uncertainty' record per category)")
+    run.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    run.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=_run)
+
+    validate = sub.add_parser("validate", help="check inventory, method or scenario files")
+    validate.add_argument("files", nargs="+")
+    validate.add_argument("--verbose", action="store_true")
+    validate.set_defaults(handler=_validate)
+
+    listing = sub.add_parser("list", help="list processes, methods or parameters of a study")
+    listing.add_argument("what", choices=("processes", "methods", "parameters"))
+    add_study_arguments(listing)
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=_list)
+
+    sources = sub.add_parser("sources", help="every number a study's result depends on, with its source, "
+                                            "unit and uncertainty, most influential first")
+    add_study_arguments(sources)
+    sources.add_argument("--category", metavar="ID", help="sort by the elasticity of this category "
+                                                          "(default climate_change)")
+    sources.add_argument("--all", action="store_true", help="include numbers with no influence")
+    sources.add_argument("--format", choices=("table", "json"), default="table")
+    sources.set_defaults(handler=_sources)
+
+
+def _run(args: argparse.Namespace) -> int:
+    model = load_from_args(args)
+    result = calculate(model)
+    data = result.to_dict()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if getattr(args, "samples", 0):
+        data = add_uncertainty_to_run(model, data, args)
+    if args.format == "json":
+        sys.stdout.write(dumps_json(data))
+    elif args.format == "csv":
+        sys.stdout.write(csv_text(data))
+    else:
+        print(table_text(data))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    status = 0
+    for path in args.files:
+        try:
+            data = read_toml(Path(path))
+            if "equivalents" in data:  # everyday equivalents for reports, not a model
+                print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
+                continue
+            model = load_study(path) if "study" in data else load_inventory([path])
+            compile_model(model)
+        except LCAError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = EXIT_USER_ERROR
+            continue
+        for warning in model.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr)
+        unused = _unknown_factor_flows(model)
+        if unused and args.verbose:
+            print(f"note: {path}: factors on flows no loaded inventory defines: {', '.join(unused[:20])}",
+                  file=sys.stderr)
+        print(f"ok: {path}: {len(model.processes)} processes, {len(model.flows)} flows, "
+              f"{len(model.parameters)} parameters, {len(model.methods)} methods")
+    return status
+
+
+def _unknown_factor_flows(model) -> list[str]:
+    return sorted({f.flow for m in model.methods.values() for f in m.factors if f.flow not in model.flows})
+
+
+def _list(args: argparse.Namespace) -> int:
+    model = load_from_args(args)
+    if args.what == "processes":
+        rows = [[p.id, p.stage, p.reference_product, format_unit(p.production.unit), p.name]
+                for p in model.processes.values()]
+        headers = ["process", "stage", "product", "unit", "name"]
+    elif args.what == "methods":
+        rows = [[m.id, m.category, m.unit_text, "yes" if m.id in model.selected_methods else "", m.name]
+                for m in model.methods.values()]
+        headers = ["method", "category", "unit", "selected", "name"]
+    else:
+        rows = []
+        for p in model.parameters.values():
+            value = p.formula.text if p.formula is not None else p.value
+            if p.is_choice:
+                value = f"{p.value} (of {', '.join(p.options)})"
+            rows.append([p.name, str(value), p.unit_text or ("option" if p.is_choice else "-"),
+                         "yes" if p.uncertainty else "", p.source or ""])
+        headers = ["parameter", "value", "unit", "uncertain", "source"]
+    if args.format == "json":
+        sys.stdout.write(dumps_json([dict(zip(headers, row)) for row in rows]))
+    else:
+        print(render_table(headers, rows))
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    compiled = compile_model(load_from_args(args))
+    category = args.category or ("climate_change" if "climate_change" in compiled.categories
+                                 else (compiled.categories[0] if compiled.categories else None))
+    if category is not None and category not in compiled.categories:
+        raise LCAError(f"--category {category!r}: the study has {', '.join(compiled.categories)}")
+    rows = number_sources(compiled)
+    if not args.all:
+        rows = tuple(r for r in rows if any(v != 0 for v in r.elasticity.values()))
+    if category is not None:
+        # rounded so that finite-difference noise does not reorder equal influences
+        rows = tuple(sorted(rows, key=lambda r: (-round(abs(r.elasticity.get(category, 0.0)), 6), r.kind, r.name)))
+    if args.format == "json":
+        sys.stdout.write(dumps_json([
+            {"kind": r.kind, "name": r.name, "value": r.value, "unit": r.unit, "source": r.source,
+             "uncertainty": r.uncertainty, "elasticity": dict(r.elasticity)} for r in rows]))
+    else:
+        headers = ["kind", "name", "value", "unit", f"elasticity ({category})", "uncertainty", "source"]
+        table = [[r.kind, _shorten(r.name, 60), r.value if isinstance(r.value, str) else float(r.value), r.unit,
+                  float(r.elasticity.get(category, 0.0)), r.uncertainty, _shorten(r.source or "MISSING", 70)]
+                 for r in rows]
+        print(render_table(headers, table))
+        missing = sum(1 for r in rows if not r.source)
+        print(f"\n{len(rows)} numbers; {missing} without a source; elasticity = d ln(score) / d ln(number)")
+    return 0
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."

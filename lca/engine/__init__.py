@@ -1,0 +1,11 @@
+"""The engine: a model compiled to sparse matrices (:mod:`~lca.engine.compile`), solved
+(:mod:`~lca.engine.solve`, and many systems at once: :mod:`~lca.engine.batched`), and
+characterized with contributions (:mod:`~lca.engine.calculate`); batched evaluation of many
+parameter sets (:mod:`~lca.engine.propagate`) serves every analysis.
+"""
+
+from .calculate import CategoryResult, LCAResult, calculate, compute
+from .compile import CompiledModel, compile_model
+from .solve import factorize
+
+__all__ = ["CategoryResult", "CompiledModel", "LCAResult", "calculate", "compile_model", "compute", "factorize"]

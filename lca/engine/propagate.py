@@ -1,0 +1,314 @@
+"""Batched evaluation: a compiled model prepared once (:class:`Propagator`), then scores for
+blocks of parameter sets, many iterations at once, in memory-bounded chunks.
+
+Per block: parameter values (in declared units) -> all parameters (formulas on arrays) ->
+matrix entries for every iteration -> supply for every iteration
+(:func:`lca.engine.batched.solve_batch`) -> per-process, per-category contributions -> scores
+(and scores by lifecycle stage). No Python loop runs per iteration. Monte Carlo, sensitivity
+analysis and ``lca sources`` all evaluate through here.
+
+>>> import numpy as np
+>>> from lca.load import load_study
+>>> propagator = prepare(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+>>> outcome = evaluate(propagator, np.ones((len(propagator.names), 3)))
+>>> outcome.scores.shape[1]
+3
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import LCAError
+from ..load.distributions import Distribution, family_quantile, parameter_distributions
+from ..model.records import INHERIT, UNASSIGNED, Model
+from ..model.rules import stage_key
+from .batched import plan_structure, solve_batch, solve_planned
+from .compile import CompiledModel, compile_model, influential_parameters, specialize
+
+# Floats one chunk may hold (about 64 MB): bounds memory whatever N is.
+CHUNK_BUDGET = 2 ** 23
+# Threads evaluating chunks side by side (at most a few chunks are in memory at once).
+THREADS = max(1, min(4, os.cpu_count() or 1))
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Propagator:
+    """A compiled model prepared for batched evaluation (built once, reused for every chunk).
+
+    ``names`` are the uncertain free parameters in sampling order; ``pairs`` link each
+    characterization entry to each biosphere entry of the same flow, so that a category's
+    score is a sum of per-process contributions ``C[c, f] * B[f, j] * s[j]``.
+    """
+
+    compiled: CompiledModel
+    names: tuple[str, ...]
+    distributions: Mapping[str, Distribution]
+    stages: tuple[str, ...]
+    pair_char: np.ndarray
+    pair_bio: np.ndarray
+    pair_process: np.ndarray
+    to_category: sp.csr_matrix  # (categories, pairs)
+    to_stage: sp.csr_matrix  # (categories * stages, pairs)
+    floats_per_sample: int
+    # Parameters of one scipy family (all lognormals, all triangulars, ...) share one frozen
+    # distribution with array parameters: one ppf call per family per chunk, not per parameter.
+    families: tuple[tuple[np.ndarray, Any], ...] = ()
+    singles: tuple[int, ...] = ()  # rows transformed one by one (discrete, fixed)
+    inheritance: "_Inheritance | None" = None  # background processes that take their user's stage
+
+    def chunk_size(self, requested: int | None = None) -> int:
+        if requested is not None:
+            if requested < 1:
+                raise LCAError(f"chunk size must be at least 1, got {requested}")
+            return requested
+        return max(16, CHUNK_BUDGET // self.floats_per_sample)
+
+    def transform(self, uniforms: np.ndarray) -> np.ndarray:
+        """Uniforms (parameters, n) -> values in the parameters' declared units."""
+        out = np.empty_like(uniforms)
+        for rows, quantile in self.families:
+            out[rows] = quantile(uniforms[rows])
+        for row in self.singles:
+            out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
+        return out
+
+
+def prepare(model: Model | CompiledModel, names: tuple[str, ...] | None = None) -> Propagator:
+    """Compile (if needed) and index *model* for batched evaluation; *names* defaults to every
+    uncertain parameter (named ones, uncertain exchanges and factors, uncertain choices) that
+    can change a result (:func:`lca.compile.influential_parameters`)."""
+    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+    table = compiled.parameters
+    if names is None:
+        influential = influential_parameters(compiled)
+        names = tuple(n for n in table.uncertain if n in influential)
+    names = tuple(names)
+    unknown = [n for n in names if n not in table.free]
+    if unknown:
+        raise LCAError(f"not a free parameter of the model: {', '.join(unknown)}")
+    compiled = specialize(compiled, names)  # evaluate what no sampled parameter changes once
+    distributions = parameter_distributions(table, tuple(n for n in names if table.uncertainty.get(n)))
+    char, bio = compiled.characterization, compiled.biosphere
+    # Pair every factor with every biosphere entry of its flow.
+    order = np.argsort(bio.rows, kind="stable")
+    per_flow = np.bincount(bio.rows, minlength=len(compiled.flows))
+    offsets = np.concatenate(([0], np.cumsum(per_flow)))
+    counts = per_flow[char.cols] if char.nnz else np.zeros(0, dtype=np.int64)
+    pair_char = np.repeat(np.arange(char.nnz), counts)
+    within = np.arange(pair_char.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    pair_bio = order[np.repeat(offsets[char.cols] if char.nnz else counts, counts) + within]
+    pair_process = bio.cols[pair_bio]
+    n_categories, n_pairs = len(compiled.categories), pair_char.size
+    pair_category = char.rows[pair_char]
+    ones = np.ones(n_pairs)
+    to_category = sp.csr_matrix((ones, (pair_category, np.arange(n_pairs))), shape=(n_categories, n_pairs))
+    stages, inheritance = _stage_plan(compiled, pair_char, pair_process)
+    stage_of = {stage: k for k, stage in enumerate(stages)}
+    direct = np.array([compiled.stages[p] in stage_of for p in pair_process], dtype=bool)
+    pair_stage = np.array([stage_of.get(compiled.stages[p], 0) for p in pair_process], dtype=np.int64)
+    to_stage = sp.csr_matrix((ones[direct], (pair_category[direct] * len(stages) + pair_stage[direct],
+                                             np.flatnonzero(direct))),
+                             shape=(n_categories * len(stages), n_pairs))
+    floats = (compiled.technosphere.nnz + 3 * len(compiled.processes) + bio.nnz + char.nnz + 2 * n_pairs
+              + 2 * len(names) + n_categories * (len(stages) + 1) + len(compiled.flows))
+    families, singles = _families(names, distributions)
+    return Propagator(compiled, names, distributions, stages, pair_char, pair_bio, pair_process,
+                      to_category, to_stage, max(floats, 1), families, singles, inheritance)
+
+
+@dataclass(frozen=True)
+class _Inheritance:
+    """How the supply of ``inherit`` processes U splits over the stages of their users.
+
+    Per sample, the U-inputs demanded by the processes of stage k are
+    d_k = -A[U, stage k] s[stage k] (plus, for "unassigned", the demand on U itself), and
+    x_k = A_UU^-1 d_k is the part of U's supply that stage k causes (see
+    :func:`lca.calculate.stage_contributions`, the deterministic twin).
+    """
+
+    inherit: np.ndarray  # process index of each U process
+    uu_entries: np.ndarray  # technosphere entries inside U
+    plan: Any  # batched plan of the U subsystem
+    ut_entries: np.ndarray  # entries from a staged process (column) to a U process (row)
+    ut_cols: np.ndarray
+    scatter: sp.csr_matrix  # (|U| * stages, len(ut_entries)): entry -> (U row, stage of its column)
+    unassigned: int  # stage index of direct demand on U, or -1
+    pairs: np.ndarray  # (factor, flow) pairs whose process is in U
+    pair_local: np.ndarray  # U-local index of each such pair's process
+    to_category: sp.csr_matrix  # (categories, len(pairs))
+
+
+def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np.ndarray):
+    stages_of = np.array(compiled.stages, dtype=object)
+    tagged = tuple(sorted({s for s in compiled.stages if s != INHERIT}, key=stage_key))
+    inherit = np.flatnonzero(stages_of == INHERIT)
+    if inherit.size == 0:
+        return tagged, None
+    local = np.full(len(compiled.processes), -1)
+    local[inherit] = np.arange(inherit.size)
+    tech = compiled.technosphere
+    demand_on_u = np.isin(compiled.demand.rows, inherit)
+    stages = tagged + ((UNASSIGNED,) if demand_on_u.any() else ())
+    row_u, col_u = local[tech.rows] >= 0, local[tech.cols] >= 0
+    uu = np.flatnonzero(row_u & col_u)
+    ut = np.flatnonzero(row_u & ~col_u)
+    stage_index = {s: k for k, s in enumerate(stages)}
+    col_stage = np.array([stage_index[compiled.stages[c]] for c in tech.cols[ut]], dtype=np.int64)
+    scatter = sp.csr_matrix((np.ones(ut.size), (local[tech.rows[ut]] * len(stages) + col_stage, np.arange(ut.size))),
+                            shape=(inherit.size * len(stages), ut.size))
+    central = tech.values(compiled.parameters.evaluate())[uu]
+    plan = plan_structure(local[tech.rows[uu]], local[tech.cols[uu]], (inherit.size, inherit.size),
+                          central=central, demand_rows=range(inherit.size),
+                          labels=[compiled.processes[i] for i in inherit])
+    pairs = np.flatnonzero(local[pair_process] >= 0)
+    category = compiled.characterization.rows[pair_char[pairs]]
+    to_category = sp.csr_matrix((np.ones(pairs.size), (category, np.arange(pairs.size))),
+                                shape=(len(compiled.categories), pairs.size))
+    inheritance = _Inheritance(inherit, uu, plan, ut, tech.cols[ut], scatter,
+                               stage_index.get(UNASSIGNED, -1), pairs, local[pair_process[pairs]], to_category)
+    return stages, inheritance
+
+
+def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution]):
+    groups: dict[tuple, list[int]] = {}
+    singles = []
+    for row, name in enumerate(names):
+        distribution = distributions.get(name)
+        frozen = None if distribution is None else distribution.frozen
+        if frozen is None or distribution.support is not None or frozen.args:
+            singles.append(row)
+            continue
+        groups.setdefault((frozen.dist.name, tuple(sorted(frozen.kwds))), []).append(row)
+    families = []
+    for (_family, keys), rows in groups.items():
+        first = distributions[names[rows[0]]].frozen
+        arrays = {key: np.array([distributions[names[r]].frozen.kwds[key] for r in rows])[:, None] for key in keys}
+        families.append((np.array(rows), family_quantile(first.dist(**arrays))))
+    return tuple(families), tuple(singles)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Scores (categories, n) and, if asked, scores by stage (categories, stages, n)."""
+
+    scores: np.ndarray
+    by_stage: np.ndarray | None
+
+
+def _per_sample(values: np.ndarray, n: int) -> np.ndarray:
+    """Entry values as (entries, n) even when no uncertain parameter reaches them."""
+    return np.repeat(values[:, None], n, axis=1) if values.ndim == 1 else values
+
+
+def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False) -> Outcome:
+    """Scores for one block of iterations; *inputs* is (len(names), n) in declared units."""
+    compiled = propagator.compiled
+    table = compiled.parameters
+    n = inputs.shape[1]
+    values = {name: inputs[row] * table.root_factors[name] for row, name in enumerate(propagator.names)}
+    params = table.evaluate(values)
+    technosphere = _per_sample(compiled.technosphere.values(params), n)
+    demand = _per_sample(compiled.demand_vector(params), n)
+    supply = solve_batch(compiled, technosphere, demand)
+    biosphere = _per_sample(compiled.biosphere.values(params), n)
+    characterization = _per_sample(compiled.characterization.values(params), n)
+    contributions = characterization[propagator.pair_char]
+    contributions *= biosphere[propagator.pair_bio]
+    contributions *= supply[propagator.pair_process]
+    scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
+    stages = None
+    if by_stage:
+        stages = np.asarray(propagator.to_stage @ contributions).reshape(
+            len(compiled.categories), len(propagator.stages), n)
+        if propagator.inheritance is not None:
+            inherit = propagator.inheritance.pairs  # only the pairs of inherit processes
+            per_unit = characterization[propagator.pair_char[inherit]] * biosphere[propagator.pair_bio[inherit]]
+            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
+                                          len(propagator.stages))
+    return Outcome(scores, stages)
+
+
+def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, supply: np.ndarray,
+                        demand: np.ndarray, per_unit: np.ndarray, n_stages: int) -> np.ndarray:
+    """Scores of the inherit processes by the stage that caused them: (categories, stages, n).
+
+    *per_unit* is C[c, f] B[f, j] for the inherit processes' (factor, flow) pairs, in the order
+    of ``inheritance.pairs``."""
+    n_u, n = inheritance.inherit.size, supply.shape[1]
+    caused = -(technosphere[inheritance.ut_entries] * supply[inheritance.ut_cols])
+    rhs = np.asarray(inheritance.scatter @ caused).reshape(n_u, n_stages, n)
+    if inheritance.unassigned >= 0:
+        rhs[:, inheritance.unassigned, :] += demand[inheritance.inherit]
+    # one batched solve: the K stages' right-hand sides side by side, k-major like np.tile
+    values = np.tile(technosphere[inheritance.uu_entries], (1, n_stages))
+    shares = solve_planned(inheritance.plan, values, rhs.reshape(n_u, n_stages * n)).reshape(n_u, n_stages, n)
+    out = np.empty((inheritance.to_category.shape[0], n_stages, n))
+    for k in range(n_stages):
+        out[:, k, :] = inheritance.to_category @ (per_unit * shares[inheritance.pair_local, k, :])
+    return out
+
+
+def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int], np.ndarray],
+                     by_stage: bool = False, chunk_size: int | None = None,
+                     progress: Progress | None = None,
+                     transform: Callable[[np.ndarray, int, int], np.ndarray] | None = None) -> Outcome:
+    """Evaluate *n* iterations whose inputs ``inputs(start, stop)`` supplies, chunk by chunk.
+
+    ``inputs`` is called in order, chunk after chunk, in this thread (random streams continue
+    where the last chunk stopped); ``transform(block, start, stop)``, if given, and the
+    evaluation run on a pool of threads, one chunk each: numpy and scipy release the GIL in
+    their array loops, so the cores share the work. Each chunk writes its own columns, so the
+    numbers do not depend on the number of threads.
+    """
+    size = propagator.chunk_size(chunk_size)
+    categories, stages = len(propagator.compiled.categories), len(propagator.stages)
+    scores = np.empty((categories, n))
+    per_stage = np.empty((categories, stages, n)) if by_stage else None
+
+    def run(block: np.ndarray, start: int, stop: int) -> int:
+        values = block if transform is None else transform(block, start, stop)
+        outcome = evaluate(propagator, values, by_stage)
+        scores[:, start:stop] = outcome.scores
+        if per_stage is not None:
+            per_stage[:, :, start:stop] = outcome.by_stage
+        return stop
+
+    # The first chunk runs alone (it builds the solver's plan, which later chunks share), so it
+    # is kept short: the threads start sooner. Chunking changes no number.
+    first = min(n, max(16, size // 8))
+    bounds = [(0, first)] * (n > 0) + [(start, min(n, start + size)) for start in range(first, n, size)]
+    if not bounds:
+        return Outcome(scores, per_stage)
+    done = run(inputs(*bounds[0]), *bounds[0])
+    if progress is not None:
+        progress(done, n)
+    workers = min(THREADS, len(bounds) - 1)
+    if workers <= 1:
+        for start, stop in bounds[1:]:
+            done = run(inputs(start, stop), start, stop)
+            if progress is not None:
+                progress(done, n)
+        return Outcome(scores, per_stage)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        for start, stop in bounds[1:]:
+            if len(pending) >= 2 * workers:  # bounded memory: a few chunks in flight
+                done = pending.popleft().result()
+                if progress is not None:
+                    progress(done, n)
+            pending.append(pool.submit(run, inputs(start, stop), start, stop))
+        while pending:
+            done = pending.popleft().result()
+            if progress is not None:
+                progress(done, n)
+    return Outcome(scores, per_stage)

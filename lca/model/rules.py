@@ -1,0 +1,70 @@
+"""Pure rules over the model records: which process provides an exchange, when a formula is an
+intensity, the order of lifecycle stages, the supply chain as a graph.
+
+>>> stage_key("use") < stage_key("end_of_life") < stage_key("custom")
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import networkx as nx
+import pint
+
+from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
+from .records import STAGES, Amount, Exchange, Model
+
+
+def resolve_provider(model: Model, exchange: Exchange) -> str:
+    """The process that supplies a technosphere exchange's product."""
+    if exchange.provider is not None:
+        process = model.processes.get(exchange.provider)
+        if process is None:
+            raise MissingProviderError(f"{exchange.where}: provider {exchange.provider!r} is not a process")
+        if process.reference_product != exchange.target:
+            raise ModelError(f"{exchange.where}: provider {exchange.provider!r} makes "
+                             f"{process.reference_product!r}, not {exchange.target!r}")
+        return exchange.provider
+    providers = model.providers(exchange.target)
+    if not providers:
+        close = difflib.get_close_matches(exchange.target, list(model.products), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise MissingProviderError(f"{exchange.where}: no process makes product {exchange.target!r}{hint}")
+    if len(providers) > 1:
+        raise AmbiguousProviderError(f"{exchange.where}: several processes make {exchange.target!r} "
+                                     f"({', '.join(providers)}); choose one with 'provider = \"...\"'")
+    return providers[0]
+
+
+def is_intensity(result: pint.Unit, declared: pint.Unit, production: Amount | None) -> bool:
+    """Does a formula giving *result* state an amount per unit of the reference product?
+
+    ``grid_intensity`` in kg CO2-eq/kWh on an exchange declared in kg CO2-eq of a process that
+    makes kWh is an intensity: it is multiplied by the production amount.
+    """
+    if production is None or production.value is None:
+        return False
+    return result.dimensionality == (declared / production.unit).dimensionality \
+        and result.dimensionality != declared.dimensionality
+
+
+def stage_key(stage: str) -> tuple[int, str]:
+    """Sort key of lifecycle stages: cradle to grave, then custom stages by name."""
+    return (STAGES.index(stage) if stage in STAGES else len(STAGES), stage)
+
+
+def technosphere_graph(model: Model) -> nx.DiGraph:
+    """The supply chain as a directed graph: an edge provider -> consumer per input.
+
+    >>> g = technosphere_graph(model)          # doctest: +SKIP
+    >>> nx.ancestors(g, "training_run")         # doctest: +SKIP
+    """
+    graph = nx.DiGraph()
+    for process in model.processes.values():
+        graph.add_node(process.id, stage=process.stage, name=process.name)
+    for process in model.processes.values():
+        for exchange in process.technosphere:
+            provider = resolve_provider(model, exchange)
+            graph.add_edge(provider, process.id, product=exchange.target)
+    return graph

@@ -1,0 +1,109 @@
+"""The output contract: results as JSON (stable: same inputs and seed give byte-identical
+text), CSV and plain-text tables, and the ``"uncertainty"`` record of a Monte Carlo run. The
+command line and the reports both write through here, so their numbers are the same.
+
+>>> print(render_table(["category", "value"], [["climate_change", 1234.5]]))
+category        value
+--------------  -------
+climate_change  1,234.5
+>>> dumps_json({"value": 1.0})
+'{\n  "value": 1.0\n}\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any, Sequence
+
+from .uncertainty.montecarlo import MonteCarloResult
+
+
+def dumps_json(data: Any) -> str:
+    """Stable JSON: same inputs give byte-identical output."""
+    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def format_number(value: float) -> str:
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1e6 or magnitude < 1e-3:
+        return f"{value:.4g}"
+    if magnitude >= 100:
+        return f"{value:,.1f}"
+    return f"{value:.4g}"
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain-text table, numbers right-aligned."""
+    cells = [[h for h in headers]] + [[format_number(c) if isinstance(c, float) else str(c) for c in row]
+                                     for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    numeric = [all(isinstance(row[i], float) for row in rows) if rows else False for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [c.rjust(w) if numeric[i] and n > 0 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def table_text(data: dict) -> str:
+    stages: list[str] = []
+    for impact in data["impacts"].values():
+        for stage in impact["by_stage"]:
+            if stage not in stages:
+                stages.append(stage)
+    has_uncertainty = any("uncertainty" in i for i in data["impacts"].values())
+    headers = ["category", "value", "unit"] + (["2.5%", "97.5%"] if has_uncertainty else []) + stages
+    rows = []
+    for cid, impact in data["impacts"].items():
+        row = [cid, float(impact["value"]), impact["unit"]]
+        if has_uncertainty:
+            pct = impact.get("uncertainty", {}).get("percentiles", {})
+            row += [float(pct.get("2.5", math.nan)), float(pct.get("97.5", math.nan))]
+        row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
+        rows.append(row)
+    title = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n"
+    return title + render_table(headers, rows)
+
+
+def csv_text(data: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["category", "unit", "scope", "name", "value"])
+    for cid, impact in data["impacts"].items():
+        writer.writerow([cid, impact["unit"], "total", "", repr(impact["value"])])
+        for stage, value in impact["by_stage"].items():
+            writer.writerow([cid, impact["unit"], "stage", stage, repr(value)])
+        for process, value in impact["by_process"].items():
+            writer.writerow([cid, impact["unit"], "process", process, repr(value)])
+        uncertainty = impact.get("uncertainty")
+        if uncertainty:  # Monte Carlo: one row per statistic
+            for stat in ("mean", "std", "median", "sem"):
+                if stat in uncertainty:
+                    writer.writerow([cid, impact["unit"], "uncertainty", stat, repr(uncertainty[stat])])
+            for percent, value in uncertainty["percentiles"].items():
+                writer.writerow([cid, impact["unit"], "uncertainty", f"p{percent}", repr(value)])
+    return buffer.getvalue()
+
+
+def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
+    """The ``"uncertainty"`` record of each category (needs ``by_stage=True``), as the JSON of
+    ``lca run --samples`` carries it."""
+    records = {}
+    for category in result.categories:
+        record = result.summary(category).to_dict()
+        record["seed"], record["sampler"] = result.seed, result.sampler
+        record["by_stage"] = {stage: _brief(summary.to_dict())
+                              for stage, summary in result.stage_summaries(category).items()}
+        records[category] = record
+    return records
+
+
+def _brief(record: dict) -> dict:
+    return {key: record[key] for key in ("mean", "std", "median", "percentiles")}
