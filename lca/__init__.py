@@ -13,7 +13,14 @@ calculate) -> analyses (:mod:`lca.uncertainty`, :mod:`lca.allocation`, :mod:`lca
 """
 
 from ._version import __version__
-from .engine.calculate import CategoryResult, FlowResult, LCAResult, ParameterValue, calculate, compute
+from .engine.calculate import (
+    CategoryResult,
+    FlowResult,
+    LCAResult,
+    ParameterValue,
+    calculate,
+    compute,
+)
 from .engine.compile import CompiledModel, compile_model
 from .engine.solve import factorize
 from .errors import (

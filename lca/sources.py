@@ -21,8 +21,9 @@ import numpy as np
 
 from .engine.calculate import compute
 from .engine.compile import CompiledModel, MatrixEntries, compile_model
-from .model.records import Amount, Model
+from .engine.propagate import evaluate, prepare
 from .engine.solve import factorize
+from .model.records import Amount, Model
 from .units import format_unit
 
 # Relative step of the central differences for parameters: small enough that formulas are
@@ -155,7 +156,6 @@ def _central_differences(compiled: CompiledModel, names: list[str]) -> dict[str,
     raises parameter j by RELATIVE_STEP, column 2j + 1 lowers it."""
     if not names:
         return {}
-    from .engine.propagate import evaluate, prepare
 
     table = compiled.parameters
     propagator = prepare(compiled, tuple(names))

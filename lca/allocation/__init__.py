@@ -10,10 +10,10 @@ equal the unallocated total. See docs/allocation.md.
 >>> result = allocate_study(load_study("scenarios/pretrain_adapt.toml"), ["equal", "queries"])  # doctest: +SKIP
 """
 
+from ..model.allocation import RULES
 from .infrastructure import allocate_infrastructure
 from .lineage import LineageAllocation, allocate_lineage
 from .shares import partition
-from ..model.allocation import RULES
 from .study import RuleResult, StudyAllocation, allocate_study
 
 __all__ = ["RULES", "LineageAllocation", "RuleResult", "StudyAllocation", "allocate_infrastructure",

@@ -16,8 +16,9 @@ import scipy.sparse as sp
 
 from ..engine.compile import CompiledModel
 from ..engine.solve import factorize_matrix
-from ..units import conversion_factor
+from ..errors import AllocationError
 from ..model.allocation import Demand
+from ..units import conversion_factor
 
 
 def demand_matrix(compiled: CompiledModel, demands: Sequence[Demand], params: Mapping[str, Any],
@@ -65,7 +66,6 @@ def _provider(model, key: str, where: str) -> str:
         return key
     providers = model.providers(key)
     if len(providers) != 1:
-        from ..errors import AllocationError
 
         raise AllocationError(f"{where}.{key}: {len(providers)} processes make {key!r}"
                               + (f" ({', '.join(providers)}); name the process instead" if providers else ""))

@@ -21,8 +21,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import AllocationError
-from .shares import check_keys, select
 from ..model.allocation import Infrastructure
+from .shares import check_keys, select
 
 
 @dataclass(frozen=True)

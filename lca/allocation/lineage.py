@@ -28,8 +28,8 @@ from typing import Mapping
 import numpy as np
 
 from ..errors import AllocationError
+from ..model.allocation import RULE_KEYS, Lineage, check_rule
 from .shares import partition
-from ..model.allocation import Lineage, RULE_KEYS, check_rule
 
 
 @dataclass(frozen=True)

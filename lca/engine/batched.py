@@ -35,10 +35,10 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .compile import CompiledModel
 from ..errors import SingularSystemError
-from .solve import factorize_matrix
+from .compile import CompiledModel
 from .preconditioner import IncompleteLU, incomplete_lu
+from .solve import factorize_matrix
 from .structure import supply_order
 
 DENSE_MAX = 32  # loops up to this size are solved as batched dense systems

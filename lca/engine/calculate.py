@@ -15,11 +15,11 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .compile import CompiledModel, compile_model
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
-from .solve import Factorized, factorize, factorize_matrix
 from ..units import format_unit
+from .compile import CompiledModel, compile_model
+from .solve import Factorized, factorize, factorize_matrix
 
 
 @dataclass(frozen=True)

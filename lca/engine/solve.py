@@ -14,8 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .compile import CompiledModel
 from ..errors import SingularSystemError
+from .compile import CompiledModel
 
 # Normwise backward error (per demand vector) a solution may have: well above the ~1e-16 of a sound LU of a
 # regular matrix, far below what a near-singular pivot leaves.

@@ -3,6 +3,12 @@
 multi-output and end-of-life rewrites, and the allocation tables parsed into the model.
 """
 
-from .study import load_inventory, load_study, select_methods, with_methods, with_parameters
+from .study import (
+    load_inventory,
+    load_study,
+    select_methods,
+    with_methods,
+    with_parameters,
+)
 
 __all__ = ["load_inventory", "load_study", "select_methods", "with_methods", "with_parameters"]

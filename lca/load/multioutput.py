@@ -25,10 +25,10 @@ from typing import Any
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_units, parse_formula
-from .parameters import parameter_quantities
 from ..model.records import Amount, Exchange, Model, Parameter, Process, Product
 from ..model.rules import is_intensity
 from ..units import conversion_factor, format_unit, parse_unit
+from .parameters import parameter_quantities
 
 SUBSTITUTION = "substitution"
 _COPRODUCT_KEYS = {"product", "amount", "unit", "substitutes", "name", "source", "comment"}

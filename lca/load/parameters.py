@@ -17,8 +17,15 @@ import networkx as nx
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
 from ..model.records import Model, Parameter
-from .tables import PARAMETER_KEYS, check_keys, choice_uncertainty, number, string, validate_uncertainty
 from ..units import Quantity, format_unit, parse_unit
+from .tables import (
+    PARAMETER_KEYS,
+    check_keys,
+    choice_uncertainty,
+    number,
+    string,
+    validate_uncertainty,
+)
 
 
 def override(parameter: Parameter, value: Any, where: str) -> Parameter:

@@ -14,15 +14,50 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ..errors import DuplicateIdError, FileFormatError, FormulaError, MethodError, ModelError, ParameterError, UnitError
+from ..errors import (
+    DuplicateIdError,
+    FileFormatError,
+    FormulaError,
+    MethodError,
+    ModelError,
+    ParameterError,
+    UnitError,
+)
 from ..formula import parse_formula
-from ..model.records import Amount, CATEGORIES, Exchange, Factor, Flow, INHERIT, Method, Model, Parameter, Process, Product, Study, frozen
-from .parameters import override
-from .tables import PARAMETER_KEYS, check_id, check_keys, choice_uncertainty, display_path, fail, is_relative, named_tables, number, read_toml, string, validate_uncertainty
+from ..model.records import (
+    CATEGORIES,
+    INHERIT,
+    Amount,
+    Exchange,
+    Factor,
+    Flow,
+    Method,
+    Model,
+    Parameter,
+    Process,
+    Product,
+    Study,
+    frozen,
+)
 from ..units import format_unit, parse_unit
 from . import multioutput, recycling
 from .allocation import parse_allocation
+from .parameters import override
 from .resources import locate, shipped
+from .tables import (
+    PARAMETER_KEYS,
+    check_id,
+    check_keys,
+    choice_uncertainty,
+    display_path,
+    fail,
+    is_relative,
+    named_tables,
+    number,
+    read_toml,
+    string,
+    validate_uncertainty,
+)
 from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",

@@ -17,9 +17,9 @@ from ..errors import ModelError, UnitError
 from ..formula import evaluate_units
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider, technosphere_graph
+from ..units import format_unit
 from .parameters import parameter_quantities
 from .tables import display_path
-from ..units import format_unit
 
 
 def validate_model(model: Model) -> Model:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..serialize import csv_text as run_csv, dumps_json
 from ..errors import ReportError
 from ..model.records import Model
+from ..serialize import csv_text as run_csv
+from ..serialize import dumps_json
 from .content import FORMATS, ReportOptions, StudyContent, gather
 from .figures import Figure
 from .html import render_html

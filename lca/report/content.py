@@ -17,11 +17,14 @@ from typing import Any, Callable, Mapping
 import networkx as nx
 import numpy as np
 
+from ..allocation import allocate_study
 from ..engine.calculate import LCAResult, Scores, compute, label
 from ..engine.compile import CompiledModel, compile_model
-from ..errors import LCAError
-from ..load.tables import read_toml
+from ..engine.propagate import prepare
 from ..model.records import Model
+from ..serialize import uncertainty_records
+from ..uncertainty.montecarlo import monte_carlo, sample_parameters
+from ..uncertainty.sensitivity import one_at_a_time, sobol
 from .energy import EnergyUse, energy_samples, source_energy
 from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
@@ -186,8 +189,6 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
 def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
                  not_computed: dict[str, str], with_energy: bool) -> tuple[Uncertainty | None, dict]:
     """Samples for the figures, and the JSON exactly as ``lca run --samples`` writes it."""
-    from ..serialize import uncertainty_records
-    from ..uncertainty.montecarlo import monte_carlo
 
     if not compiled.parameters.uncertain:
         not_computed["uncertainty"] = "no parameter, exchange or factor of this study has an uncertainty"
@@ -200,7 +201,6 @@ def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
                           for c, i in results["impacts"].items()}
     energy = None
     if with_energy:
-        from ..uncertainty.montecarlo import sample_parameters  # the same draws as lca run --samples
 
         energy = energy_samples(compiled, sample_parameters(compiled, options.samples, options.seed, options.sampler))
     return Uncertainty(
@@ -219,8 +219,6 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     if category is None or not compiled.parameters.uncertain:
         not_computed["sensitivity"] = "no uncertain parameter to vary"
         return None
-    from ..engine.propagate import prepare
-    from ..uncertainty.sensitivity import one_at_a_time, sobol
 
     propagator = prepare(compiled)
     swings = one_at_a_time(propagator, categories=[category]).values[category]
@@ -240,13 +238,8 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
 
 
 def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, str]) -> Allocation | None:
-    try:
-        has_lineage = "lineage" in read_toml(model.study.path)
-    except LCAError:
-        has_lineage = False
-    if not has_lineage:
+    if model.allocation is None or not model.allocation.lineage.nodes:
         not_computed["allocation"] = "the study has no multi-output process or model lineage to allocate"
         return None
-    from ..allocation import allocate_study
 
     return Allocation(MappingProxyType(allocate_study(model, compiled=compiled).to_dict()))

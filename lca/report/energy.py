@@ -21,9 +21,10 @@ from typing import Any, Mapping
 import numpy as np
 import scipy.sparse as sp
 
+from ..engine.batched import solve_batch
 from ..engine.compile import CompiledModel
-from ..model.records import INHERIT, UNASSIGNED
 from ..engine.solve import factorize_matrix
+from ..model.records import INHERIT, UNASSIGNED
 from ..units import conversion_factor, parse_unit, ureg
 from .style import stage_order
 
@@ -62,7 +63,6 @@ def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, 
 
 def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.ndarray:
     """Total source energy (kWh) for each sample of *params* (arrays of N values, root units)."""
-    from ..engine.batched import solve_batch
 
     entries = compiled.technosphere
     values = entries.values(params)

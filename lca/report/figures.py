@@ -20,7 +20,17 @@ import numpy as np
 from ..engine.calculate import LCAResult
 from ..errors import ReportError
 from .flows import EmbodiedFlows, depths
-from .style import HATCHES, OKABE_ITO, format_share, format_value, humanize, scale_of, stage_order, stage_style, wrap
+from .style import (
+    HATCHES,
+    OKABE_ITO,
+    format_share,
+    format_value,
+    humanize,
+    scale_of,
+    stage_order,
+    stage_style,
+    wrap,
+)
 
 DPI = 130
 OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]

@@ -16,10 +16,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from ..engine.calculate import LCAResult
-from ..model.rules import stage_key
 from ..engine.compile import CompiledModel
 from ..errors import LCAError
-from ..model.records import Amount, CATEGORIES, Model, STAGES
+from ..model.records import CATEGORIES, STAGES, Amount, Model
+from ..model.rules import stage_key
 from ..units import conversion_factor, parse_unit
 from .energy import EnergyUse
 

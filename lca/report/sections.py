@@ -13,15 +13,14 @@ from typing import Any, Iterable
 import numpy as np
 
 from .._version import __version__
-from . import figures as fig
 from ..model.records import STAGES
+from . import figures as fig
 from .content import CLIMATE, StudyContent
 from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
 from .flows import condense
 from .interpretation import dependencies
 from .snippet import snippet
 from .style import format_share, format_value, humanize, readable, stage_order
-
 
 TORNADO_ROWS = 15
 BOUNDARY_BOXES = 26  # processes drawn one by one in the system-boundary figure

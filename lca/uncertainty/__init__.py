@@ -13,11 +13,16 @@ See docs/uncertainty.md.
 
 # scipy.stats is imported inside the functions that need it: the deterministic path imports
 # this package (to check uncertainty tables at load time) and should not pay for it.
-from .compare import ComparativeAssertion, Comparison, compare
-from ..load.distributions import Distribution, check_spec, make_distribution, parameter_distributions
-from .montecarlo import MonteCarloResult, monte_carlo
 from ..engine.propagate import Propagator, evaluate, evaluate_chunked, prepare
+from ..load.distributions import (
+    Distribution,
+    check_spec,
+    make_distribution,
+    parameter_distributions,
+)
 from ..load.pedigree import pedigree_sigma
+from .compare import ComparativeAssertion, Comparison, compare
+from .montecarlo import MonteCarloResult, monte_carlo
 from .sampling import SAMPLERS, Design, make_design
 from .sensitivity import SensitivityResult, one_at_a_time, sensitivity, sobol, spearman
 from .statistics import PERCENTILES, Convergence, Summary, convergence, summarize

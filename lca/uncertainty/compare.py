@@ -18,10 +18,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..engine.compile import CompiledModel
+from ..engine.propagate import Progress, prepare
 from ..errors import LCAError
 from ..model.records import Model
 from .montecarlo import MonteCarloResult, monte_carlo
-from ..engine.propagate import Progress, prepare
 from .sampling import make_design
 from .statistics import Summary, summarize
 

@@ -24,6 +24,7 @@ from ..model.records import Model
 from .sampling import Design, make_design
 from .statistics import Convergence, Summary, convergence, summarize
 
+
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Samples of every category's score (and optionally of its stages and of the inputs)."""

@@ -24,9 +24,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..engine.compile import CompiledModel
+from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
 from ..model.records import Model
-from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from .montecarlo import monte_carlo
 
 METHODS = ("oat", "spearman", "sobol")
