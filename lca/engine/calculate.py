@@ -19,6 +19,7 @@ from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..units import format_unit
 from .compile import CompiledModel, compile_model
+from .energy import EnergyUse, source_energy
 from .solve import Factorized, factorize, factorize_matrix
 
 
@@ -58,10 +59,12 @@ class LCAResult:
     supply: Mapping[str, float]
     parameters: Mapping[str, ParameterValue]
     warnings: tuple[str, ...] = ()
+    # electricity and other energy drawn at its sources (grid, meter); None without energy carriers
+    energy: EnergyUse | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``lca run --format json``."""
-        return {
+        data = {
             "study": self.study,
             "functional_unit": self.functional_unit,
             "impacts": {
@@ -77,6 +80,10 @@ class LCAResult:
             "inventory": {fid: {"value": f.value, "unit": f.unit} for fid, f in self.inventory.items()},
             "parameters": {name: {"value": p.value, "unit": p.unit} for name, p in self.parameters.items()},
         }
+        if self.energy is not None and self.energy.assessed:
+            data["energy"] = {"value": self.energy.total_kwh, "unit": "kWh", "by_stage": dict(self.energy.by_stage),
+                              "by_process": dict(self.energy.by_source)}
+        return data
 
 
 @dataclass(frozen=True)
@@ -192,6 +199,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         supply=MappingProxyType({p: float(v) for p, v in zip(compiled.processes, numbers.supply)}),
         parameters=MappingProxyType(parameters),
         warnings=compiled.model.warnings,
+        energy=source_energy(compiled, params, numbers.supply),
     )
 
 

@@ -20,12 +20,12 @@ import numpy as np
 from ..allocation import allocate_study
 from ..engine.calculate import LCAResult, Scores, compute, label
 from ..engine.compile import CompiledModel, compile_model
+from ..engine.energy import EnergyUse, energy_samples, source_energy
 from ..engine.propagate import prepare
 from ..model.records import Model
 from ..serialize import uncertainty_records
 from ..uncertainty.montecarlo import monte_carlo, sample_parameters
 from ..uncertainty.sensitivity import one_at_a_time, sobol
-from .energy import EnergyUse, energy_samples, source_energy
 from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
 from .interpretation import HOTSPOT_SHARE, Interpretation, interpret

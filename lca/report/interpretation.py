@@ -17,11 +17,11 @@ import numpy as np
 
 from ..engine.calculate import LCAResult
 from ..engine.compile import CompiledModel
+from ..engine.energy import EnergyUse
 from ..errors import LCAError
 from ..model.records import CATEGORIES, STAGES, Amount, Model
 from ..model.rules import stage_key
 from ..units import conversion_factor, parse_unit
-from .energy import EnergyUse
 
 HOTSPOT_SHARE = 0.10  # a stage, process or flow is significant from 10 % of its category score
 CONSISTENCY_RTOL = 1e-9

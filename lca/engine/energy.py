@@ -21,12 +21,12 @@ from typing import Any, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from ..engine.batched import solve_batch
-from ..engine.compile import CompiledModel
-from ..engine.solve import factorize_matrix
 from ..model.records import INHERIT, UNASSIGNED
+from ..model.rules import stage_key
 from ..units import conversion_factor, parse_unit, ureg
-from .style import stage_order
+from .batched import solve_batch
+from .compile import CompiledModel
+from .solve import factorize_matrix
 
 KWH = parse_unit("kWh")
 
@@ -81,7 +81,7 @@ def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.nda
 
 def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> EnergyUse:
     """Energy (kWh) the system draws from its energy sources, split by lifecycle stage the way
-    :func:`lca.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
+    :func:`lca.engine.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
     there; an ``inherit`` (background) source counts in the stages of the processes that demand
     it, through any chain of background processes."""
     matrix = compiled.technosphere.matrix(params).tocsc()
@@ -103,7 +103,7 @@ def _by_stage(compiled: CompiledModel, params: Mapping[str, Any], matrix: sp.csr
               per_unit: np.ndarray) -> dict[str, float]:
     stages = np.array(compiled.stages, dtype=object)
     background = stages == INHERIT
-    tagged = stage_order(s for s in compiled.stages if s != INHERIT)
+    tagged = sorted({s for s in compiled.stages if s != INHERIT}, key=stage_key)
     direct = per_unit * supply
     out = {stage: float(direct[stages == stage].sum()) for stage in tagged}
     u = np.flatnonzero(background)
