@@ -39,7 +39,12 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
                              "gpu_power='300 W'); repeatable")
     parser.add_argument("--method", action="append", metavar="ID", default=[],
                         help="use this impact method for its category (e.g. ipcc_ar5_gwp100); repeatable")
+    parser.add_argument("--energy-log", action="append", metavar="FILE", default=[], dest="energy_log",
+                        help="measured energy: a CodeCarbon emissions.csv, Zeus or nvidia-smi CSV log; sets the "
+                             "study's [energy_log] parameter (replacing the study's own log files); repeatable, "
+                             "the logs of one run's ranks or machines are summed")
 
 
 def load_from_args(args: argparse.Namespace):
-    return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None)
+    return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None,
+                      energy_logs=getattr(args, "energy_log", None) or None)

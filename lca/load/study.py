@@ -39,9 +39,10 @@ from ..model.records import (
     Study,
     frozen,
 )
-from ..units import format_unit, parse_unit
+from ..units import format_unit, parse_unit, ureg
 from . import multioutput, recycling
 from .allocation import parse_allocation
+from .energy_logs import measured_override, parse_energy_log, read_energy_logs
 from .parameters import override
 from .resources import locate, shipped
 from .tables import (
@@ -61,7 +62,7 @@ from .tables import (
 from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
-             "study", "demand", "methods", "allocation", "lineage", "infrastructure"}
+             "study", "demand", "methods", "allocation", "lineage", "infrastructure", "energy_log"}
 _FLOW_KEYS = {"name", "compartment", "unit", "cas", "comment", "source", "location"}
 _PRODUCT_KEYS = {"name", "unit", "comment", "source"}
 _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "location", "source", "comment",
@@ -299,11 +300,14 @@ class _Loader:
 # -- studies ------------------------------------------------------------------------------
 
 def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
-               methods: list[str] | tuple[str, ...] | None = None) -> Model:
+               methods: list[str] | tuple[str, ...] | None = None,
+               energy_logs: Sequence[str | Path] | None = None) -> Model:
     """Load a scenario (study) file with everything it includes, check it and return the model.
 
     *overrides* maps parameter names to numbers (in the parameter's unit), strings with a unit
-    (``"300 W"``) or choice options; *methods* swaps the methods of their categories.
+    (``"300 W"``) or choice options; *methods* swaps the methods of their categories;
+    *energy_logs* (tracker logs: CodeCarbon, Zeus, nvidia-smi) replace the files of the study's
+    ``[energy_log]`` and set its measured-energy parameter.
     """
     path = locate(path)
     loader = _Loader()
@@ -324,9 +328,37 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     model = _finish(loader, study, data, where)
     if methods:
         model = with_methods(model, list(methods))
+    model = _bind_energy_log(model, data, path, where, energy_logs or (), overrides or {})
     if overrides:
         model = with_parameters(model, overrides, "--set")
     return model
+
+
+def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Sequence[str | Path],
+                     overrides: Mapping[str, Any]) -> Model:
+    """Set the study's measured-energy parameter from its energy logs (or those given instead)."""
+    if "energy_log" not in data:
+        if files:
+            raise FileFormatError(f"--energy-log: {where} has no [energy_log] table naming the parameter the "
+                                  "measured energy sets (add [energy_log] parameter = \"...\"; see docs/file-format.md)")
+        return model
+    spec = parse_energy_log(data["energy_log"], path.parent, where)
+    parameter = model.parameters.get(spec.parameter)
+    if parameter is None:
+        raise ParameterError(f"{spec.where}.parameter: no parameter {spec.parameter!r} "
+                             f"(known: {', '.join(sorted(model.parameters)) or 'none'})")
+    if parameter.is_choice or parameter.unit.dimensionality != ureg.kWh.dimensionality:
+        unit = "an option" if parameter.is_choice else (format_unit(parameter.unit) or "dimensionless")
+        raise UnitError(f"{spec.where}.parameter: {spec.parameter!r} ({parameter.defined_in}) is {unit}, "
+                        "not an energy: name the parameter the measured kWh replace")
+    paths = tuple(Path(f) for f in files) or spec.files
+    if not paths:
+        return model
+    if spec.parameter in overrides:
+        raise ParameterError(f"--set {spec.parameter}: this parameter is the study's measured energy, set by "
+                             f"{', '.join(map(str, paths))}; give the logs or the value, not both")
+    measured = measured_override(spec, read_energy_logs(paths))
+    return with_parameters(model, {spec.parameter: measured}, f"{spec.where}:")
 
 
 def load_inventory(paths: list[str | Path]) -> Model:

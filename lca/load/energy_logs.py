@@ -1,0 +1,481 @@
+"""Measured energy from the logs of energy trackers, bound to a study's measured-energy parameter.
+
+Three formats, told apart by their header row:
+
+* **CodeCarbon** ``emissions.csv`` (2.x and 3.x column sets): ``energy_consumed`` (kWh, the sum
+  of ``cpu_energy``, ``gpu_energy`` and ``ram_energy``) per run. CodeCarbon multiplies its
+  energies by its own ``pue`` column; it is divided out here, so a study applies its own PUE.
+  Several files (one per rank of a multi-GPU run) are summed; a run written twice (the same
+  ``run_id``, the same numbers) counts once.
+* **Zeus** CSV logs (``start_time,window_name,elapsed_time,gpu<i>_energy``, J per GPU and window).
+* **nvidia-smi** ``--query-gpu=timestamp,...,power.draw,... --format=csv`` (with or without
+  ``nounits``): each GPU's power integrated over time (trapezoid); GPUs are told apart by
+  ``uuid``, ``pci.bus_id`` or ``index``, and the samples of one GPU may be split over files.
+
+The result is the IT energy the tracker saw (before any datacenter overhead), in kWh, with a
+measurement uncertainty from the sensors' stated accuracy (``lca:energy_logs/sensor_accuracy.csv``).
+Every problem with a log is a :class:`~lca.errors.FileFormatError` naming the file and line.
+
+>>> import pathlib, tempfile
+>>> log = pathlib.Path(tempfile.mkdtemp()) / "smi.csv"
+>>> _ = log.write_text("timestamp, index, power.draw [W]\\n"
+...                    "2026/01/05 10:00:00.000, 0, 300.00 W\\n"
+...                    "2026/01/05 10:00:10.000, 0, 300.00 W\\n")
+>>> m = read_energy_logs([log])
+>>> m.format, round(m.kwh * 3.6e6)      # 300 W x 10 s = 3000 J
+('nvidia-smi', 3000)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping, Sequence
+
+from scipy.integrate import trapezoid
+
+from ..errors import FileFormatError, LCAError
+from ..units import conversion_factor, parse_unit, ureg
+from .resources import locate, shipped
+from .tables import check_keys, display_path, string, validate_uncertainty
+
+# A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
+# a larger file is more likely a wrong path than a log, and would be read whole.
+MAX_LOG_BYTES = 256 * 2**20
+J_PER_KWH = 3.6e6
+# nvidia-smi series: a pause longer than both of these is not integrated over (see _check_gaps)
+GAP_STEPS, GAP_SECONDS = 10, 60.0
+ACCURACY_TABLE = "lca:energy_logs/sensor_accuracy.csv"
+ENERGY_LOG_KEYS = {"parameter", "files", "uncertainty", "comment"}
+_MISSING = {"", "n/a", "[n/a]", "[not supported]", "not supported", "[unknown error]", "nan", "none"}
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
+_SMI_POWER = ("power.draw", "power.draw.average", "power.draw.instant")
+_SMI_GPU_KEYS = ("uuid", "pci.bus_id", "index")
+_SMI_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S")
+_ZEUS_GPU = re.compile(r"^gpu(\d+)_energy$")
+_CODECARBON_REQUIRED = ("run_id", "duration", "cpu_energy", "gpu_energy", "ram_energy", "energy_consumed")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Energy read from one or more logs of one format.
+
+    ``kwh`` is the IT energy (the tracker's PUE divided out); ``by_sensor`` splits it by the
+    sensor (row of the accuracy table) that measured or estimated it; ``sd_kwh`` is its standard
+    uncertainty; ``records`` the runs, windows or GPUs counted.
+    """
+
+    format: str
+    files: tuple[str, ...]
+    kwh: float
+    by_sensor: Mapping[str, float]
+    sd_kwh: float
+    duration_s: float
+    records: int
+
+    @property
+    def gsd(self) -> float:
+        """Geometric standard deviation of a lognormal with the relative uncertainty sd/kWh."""
+        return math.exp(self.sd_kwh / self.kwh)
+
+
+@dataclass(frozen=True)
+class EnergyLogSpec:
+    """A study's ``[energy_log]`` table: the parameter the measurement sets, default log files
+    (relative to the study file) and an optional uncertainty replacing the sensors' one."""
+
+    parameter: str
+    files: tuple[Path, ...]
+    uncertainty: Mapping[str, Any] | None
+    where: str
+
+
+def read_energy_logs(paths: Sequence[str | Path]) -> Measurement:
+    """Read tracker logs of one format and return their total measured energy.
+
+    Parameters
+    ----------
+    paths
+        CodeCarbon ``emissions.csv`` files, Zeus CSV logs or nvidia-smi CSV logs (one format).
+
+    Returns
+    -------
+    Measurement
+        kWh of IT energy with its standard uncertainty.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "zeus.csv"
+    >>> _ = log.write_text("start_time,window_name,elapsed_time,gpu0_energy,gpu1_energy\\n"
+    ...                    "1767607200.0,train,3600.0,1800000.0,1800000.0\\n")
+    >>> read_energy_logs([log]).kwh      # 3.6 MJ
+    1.0
+    """
+    if not paths:
+        raise FileFormatError("energy log: no file given")
+    tables = [_read_table(Path(p)) for p in paths]
+    formats = {t.format for t in tables}
+    if len(formats) > 1:
+        named = ", ".join(f"{t.where} ({t.format})" for t in tables)
+        raise FileFormatError(f"energy logs of different formats: {named}; give the logs of one tracker "
+                              "(two trackers of the same run would count its energy twice)")
+    reader = {"codecarbon": _codecarbon, "zeus": _zeus, "nvidia-smi": _nvidia_smi}[tables[0].format]
+    return reader(tables)
+
+
+# -- reading the files ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Table:
+    where: str
+    format: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]  # (line number, cells by column)
+
+
+def _read_table(path: Path) -> _Table:
+    where = display_path(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_LOG_BYTES + 1)
+    except FileNotFoundError:
+        raise FileFormatError(f"{where}: energy log not found") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{where}: is a directory, not an energy log") from None
+    except OSError as exc:
+        raise FileFormatError(f"{where}: cannot read the energy log: {exc.strerror or exc}") from None
+    if len(raw) > MAX_LOG_BYTES:
+        raise FileFormatError(f"{where}: larger than {MAX_LOG_BYTES // 2**20} MiB; is this an energy log? "
+                              "(split it, or sum it with the tracker first)")
+    if b"\x00" in raw:
+        raise FileFormatError(f"{where}: binary data (NUL bytes), not a CSV energy log")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileFormatError(f"{where}: line {line}: not UTF-8 text, not a CSV energy log") from None
+    if not text.strip():
+        raise FileFormatError(f"{where}: empty energy log (no header, no rows)")
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    try:
+        header = tuple(cell.strip() for cell in next(reader))
+        if len(set(header)) != len(header):
+            raise FileFormatError(f"{where}: line 1: a column name is repeated in the header")
+        fmt = _detect(header, where)
+        rows = []
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise FileFormatError(f"{where}: line {reader.line_num}: {len(cells)} cells, the header has "
+                                      f"{len(header)} columns")
+            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells)}))
+    except csv.Error as exc:
+        raise FileFormatError(f"{where}: line {reader.line_num}: not a CSV row: {exc}") from None
+    if not rows:
+        raise FileFormatError(f"{where}: the energy log has a header but no rows")
+    return _Table(where, fmt, header, tuple(rows))
+
+
+def _detect(header: tuple[str, ...], where: str) -> str:
+    names = set(header)
+    if "energy_consumed" in names or ("run_id" in names and "gpu_energy" in names):
+        return "codecarbon"
+    if "window_name" in names or any(_ZEUS_GPU.match(h) for h in header):
+        return "zeus"
+    if "timestamp" in names and any(_smi_name(h)[0] in _SMI_POWER for h in header):
+        return "nvidia-smi"
+    shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+    raise FileFormatError(f"{where}: line 1: not a known energy log (header: {shown}); lca reads CodeCarbon "
+                          "emissions.csv, Zeus CSV logs and nvidia-smi --query-gpu=timestamp,power.draw,... "
+                          "--format=csv logs")
+
+
+def _require(table: _Table, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in table.header]
+    if missing:
+        raise FileFormatError(f"{table.where}: line 1: {what} without column(s) {', '.join(missing)}")
+
+
+def _number(text: str, where: str, column: str, negative: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise FileFormatError(f"{where}: {column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise FileFormatError(f"{where}: {column} {text!r} is not a finite number")
+    if value < 0 and not negative:
+        raise FileFormatError(f"{where}: {column} {value:g} is negative")
+    return value
+
+
+# -- CodeCarbon -------------------------------------------------------------------------
+
+
+def _codecarbon(tables: Sequence[_Table]) -> Measurement:
+    runs: dict[str, tuple[tuple[float, ...], str]] = {}
+    for table in tables:
+        _require(table, _CODECARBON_REQUIRED, "a CodeCarbon emissions.csv")
+        for line, row in table.rows:
+            where = f"{table.where}: line {line}"
+            run_id = row["run_id"]
+            if not run_id:
+                raise FileFormatError(f"{where}: empty run_id")
+            where = f"{where} (run_id {run_id})"
+            values = tuple(_number(row[c], where, c) for c in _CODECARBON_REQUIRED[1:])
+            duration, cpu, gpu, ram, total = values
+            pue = _number(row["pue"], where, "pue") if row.get("pue") else 1.0
+            if pue < 1:
+                raise FileFormatError(f"{where}: pue {pue:g} is below 1 (facility energy cannot be less than IT energy)")
+            gpus = _number(row["gpu_count"], where, "gpu_count") if row.get("gpu_count", "").lower() not in _MISSING \
+                else 0.0
+            if gpus > 0 and gpu == 0:
+                raise FileFormatError(f"{where}: gpu_count {gpus:g} but gpu_energy 0: the GPUs were not metered "
+                                      "(no NVML energy counter); their energy is missing from this run")
+            if total == 0:
+                raise FileFormatError(f"{where}: energy_consumed is 0: the run recorded no energy")
+            if not math.isclose(cpu + gpu + ram, total, rel_tol=1e-6, abs_tol=1e-12):
+                raise FileFormatError(f"{where}: energy_consumed {total:g} kWh is not cpu_energy + gpu_energy + "
+                                      f"ram_energy = {cpu + gpu + ram:g} kWh")
+            record = values + (pue,)
+            if run_id in runs:
+                if runs[run_id][0] != record:
+                    raise FileFormatError(f"{where}: run_id {run_id} is also at {runs[run_id][1]} with other "
+                                          "numbers; keep one row per run (the last flush of a run holds its total)")
+                continue
+            runs[run_id] = (record, where)
+    by_sensor = {"nvml_gpu": 0.0, "codecarbon_cpu": 0.0, "codecarbon_ram": 0.0}
+    duration = 0.0
+    for (seconds, cpu, gpu, ram, _total, pue), _where in runs.values():
+        by_sensor["codecarbon_cpu"] += cpu / pue
+        by_sensor["nvml_gpu"] += gpu / pue
+        by_sensor["codecarbon_ram"] += ram / pue
+        duration = max(duration, seconds)
+    return _measurement("codecarbon", tables, by_sensor, {}, duration, len(runs))
+
+
+# -- Zeus -------------------------------------------------------------------------------
+
+
+def _zeus(tables: Sequence[_Table]) -> Measurement:
+    windows: dict[tuple[str, str], tuple[tuple[float, ...], str]] = {}
+    duration = 0.0
+    for table in tables:
+        _require(table, ("start_time", "window_name", "elapsed_time"), "a Zeus log")
+        gpus = [h for h in table.header if _ZEUS_GPU.match(h)]
+        others = [h for h in table.header if h.endswith("_energy") and h not in gpus]
+        if not gpus:
+            raise FileFormatError(f"{table.where}: line 1: a Zeus log without gpu<i>_energy columns")
+        if others:
+            raise FileFormatError(f"{table.where}: line 1: column(s) {', '.join(others)}: lca reads the GPU energy "
+                                  "of Zeus logs (gpu<i>_energy, J)")
+        spans = []
+        for line, row in table.rows:
+            where = f"{table.where}: line {line}"
+            start = _zeus_time(row["start_time"], where)
+            elapsed = _number(row["elapsed_time"], where, "elapsed_time")
+            energy = tuple(_number(row[g], where, g) for g in gpus)
+            key = (row["window_name"], row["start_time"])
+            if key in windows:
+                if windows[key][0] != energy + (elapsed,):
+                    raise FileFormatError(f"{where}: window {key[0]!r} starting {key[1]} is also at "
+                                          f"{windows[key][1]} with other numbers")
+                continue
+            windows[key] = (energy + (elapsed,), where)
+            spans.append((start, start + elapsed, where, row["window_name"]))
+            duration = max(duration, elapsed)
+        spans.sort()
+        for (_s0, end0, where0, name0), (start1, _e1, where1, name1) in zip(spans, spans[1:]):
+            if start1 < end0:
+                raise FileFormatError(f"{where1}: window {name1!r} overlaps window {name0!r} ({where0}); "
+                                      "nested Zeus windows would count the same energy twice: keep windows "
+                                      "that do not overlap (one file per machine)")
+    joules = math.fsum(sum(values[:-1]) for values, _where in windows.values())
+    return _measurement("zeus", tables, {"nvml_gpu": joules / J_PER_KWH}, {}, duration, len(windows))
+
+
+def _zeus_time(text: str, where: str) -> float:
+    try:
+        return _number(text, where, "start_time")
+    except FileFormatError:
+        try:
+            return datetime.fromisoformat(text).timestamp()
+        except ValueError:
+            raise FileFormatError(f"{where}: start_time {text!r} is neither seconds nor an ISO time") from None
+
+
+# -- nvidia-smi -------------------------------------------------------------------------
+
+
+def _smi_name(column: str) -> tuple[str, str | None]:
+    """``"power.draw [W]"`` -> ``("power.draw", "W")``."""
+    match = re.match(r"^(.*?)\s*\[(.*)\]$", column)
+    return (match.group(1), match.group(2)) if match else (column, None)
+
+
+def _nvidia_smi(tables: Sequence[_Table]) -> Measurement:
+    samples: dict[str, dict[datetime, tuple[float, str]]] = {}
+    for table in tables:
+        names = {_smi_name(h)[0]: h for h in table.header}
+        power_column = next(names[p] for p in _SMI_POWER if p in names)
+        header_unit = _smi_name(power_column)[1]
+        to_watt = _power_factor(header_unit, f"{table.where}: line 1: {power_column}") if header_unit else 1.0
+        gpu_column = next((names[k] for k in _SMI_GPU_KEYS if k in names), None)
+        for line, row in table.rows:
+            where = f"{table.where}: line {line}"
+            when = _smi_time(row[names["timestamp"]], where)
+            watts = _smi_power(row[power_column], where, power_column, to_watt)
+            gpu = row[gpu_column] if gpu_column else "0"
+            if not gpu:
+                raise FileFormatError(f"{where}: empty {gpu_column}")
+            if watts is None:  # [N/A]: no reading; the trapezoid spans the gap
+                continue
+            series = samples.setdefault(gpu, {})
+            if when in series:
+                if series[when][0] != watts:
+                    raise FileFormatError(f"{where}: GPU {gpu} at {when} is also at {series[when][1]} with another "
+                                          "power; two machines' logs? add uuid to --query-gpu to tell their GPUs apart")
+                continue
+            series[when] = (watts, where)
+    if not samples:
+        raise FileFormatError(f"{', '.join(t.where for t in tables)}: no power reading (every power.draw is [N/A])")
+    joules, seconds = {}, {}
+    for gpu, series in samples.items():
+        if len(series) < 2:
+            (only,) = series.values()
+            raise FileFormatError(f"{only[1]}: GPU {gpu} has one power reading; energy needs two or more over time")
+        times = sorted(series)
+        t = [(x - times[0]).total_seconds() for x in times]
+        _check_gaps(gpu, t, [series[x][1] for x in times])
+        joules[gpu] = float(trapezoid([series[x][0] for x in times], t))
+        seconds[gpu] = t[-1]
+    return _measurement("nvidia-smi", tables, {"nvidia_smi_power": math.fsum(joules.values()) / J_PER_KWH},
+                        {"nvidia_smi_power": math.fsum(seconds.values())}, max(seconds.values()), len(samples))
+
+
+def _check_gaps(gpu: str, t: Sequence[float], wheres: Sequence[str]) -> None:
+    """A gap far longer than the sampling interval is two runs (or two machines' GPUs with the
+    same index) in one series: the trapezoid would bridge it with energy never measured."""
+    steps = [b - a for a, b in zip(t, t[1:])]
+    usual = sorted(steps)[len(steps) // 2]
+    for k, step in enumerate(steps):
+        if step > max(GAP_STEPS * usual, GAP_SECONDS):
+            raise FileFormatError(f"{wheres[k + 1]}: GPU {gpu}: no reading for {step:g} s since {wheres[k]} "
+                                  f"(readings are {usual:g} s apart): logs of separate runs or machines? add uuid "
+                                  "to --query-gpu to tell GPUs apart, or give each run on its own")
+
+
+def _power_factor(unit_text: str, where: str) -> float:
+    try:
+        unit = parse_unit(unit_text, where)
+    except LCAError as exc:
+        raise FileFormatError(str(exc)) from None
+    if unit.dimensionality != ureg.W.dimensionality:
+        raise FileFormatError(f"{where}: unit {unit_text!r} is not a power")
+    return conversion_factor(unit, parse_unit("W"))
+
+
+def _smi_power(text: str, where: str, column: str, to_watt: float) -> float | None:
+    if text.lower() in _MISSING:
+        return None
+    match = _NUMBER.match(text)
+    if not match:
+        raise FileFormatError(f"{where}: {column} {text!r} is not a power reading")
+    factor = _power_factor(match.group(2), f"{where}: {column}") if match.group(2) else to_watt
+    return _number(match.group(1), where, column) * factor
+
+
+def _smi_time(text: str, where: str) -> datetime:
+    for pattern in _SMI_TIME_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise FileFormatError(f"{where}: timestamp {text!r} is not nvidia-smi's YYYY/MM/DD HH:MM:SS.fff")
+
+
+# -- uncertainty and binding ------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def sensor_accuracy() -> Mapping[str, tuple[float, str]]:
+    """Standard uncertainty of each sensor: (value, unit) with unit ``"%"`` (of the energy) or
+    ``"W"`` (per GPU over its log's span), from ``lca:energy_logs/sensor_accuracy.csv``.
+
+    >>> sensor_accuracy()["nvml_gpu"]
+    (2.886751345948129, '%')
+    """
+    path = shipped(ACCURACY_TABLE)
+    out = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["distribution"] != "uniform" or row["bound_unit"] not in ("%", "W"):
+                raise FileFormatError(f"{ACCURACY_TABLE}: {row['sensor']}: expected a uniform bound in % or W")
+            out[row["sensor"]] = (float(row["bound"]) / math.sqrt(3), row["bound_unit"])
+    return MappingProxyType(out)
+
+
+def _measurement(fmt: str, tables: Sequence[_Table], by_sensor: Mapping[str, float],
+                 seconds: Mapping[str, float], duration: float, records: int) -> Measurement:
+    kwh = math.fsum(by_sensor.values())
+    where = ", ".join(dict.fromkeys(t.where for t in tables))
+    if kwh <= 0:
+        raise FileFormatError(f"{where}: the energy log(s) record no energy")
+    accuracy = sensor_accuracy()
+    # one sensor's errors share a sign (one calibration); different sensors are independent
+    parts = []
+    for sensor, energy in by_sensor.items():
+        value, unit = accuracy[sensor]
+        parts.append(value / 100 * energy if unit == "%" else value * seconds[sensor] / J_PER_KWH)
+    return Measurement(fmt, tuple(dict.fromkeys(t.where for t in tables)), kwh,
+                       MappingProxyType({k: v for k, v in by_sensor.items() if v}), math.hypot(*parts),
+                       duration, records)
+
+
+def parse_energy_log(table: Any, study_folder: Path, where: str) -> EnergyLogSpec:
+    """Read a study's ``[energy_log]`` table (``parameter``, ``files``, ``uncertainty``).
+
+    >>> parse_energy_log({"parameter": "it_energy", "files": ["emissions.csv"]}, Path("runs"), "s.toml").files
+    (PosixPath('runs/emissions.csv'),)
+    """
+    where = f"{where}: energy_log"
+    check_keys(table, ENERGY_LOG_KEYS, where)
+    parameter = string(table, "parameter", where, required=True)
+    files = table.get("files", [])
+    if isinstance(files, str):
+        files = [files]
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        raise FileFormatError(f"{where}.files: must be a list of log file paths (relative to the study file)")
+    uncertainty = table.get("uncertainty")
+    if uncertainty is not None:
+        uncertainty = validate_uncertainty(uncertainty, 1.0, "kWh", f"{where}.uncertainty")
+        if uncertainty.get("distribution") not in ("lognormal", "fixed") or not any(
+                k in uncertainty for k in ("gsd", "sigma")) and uncertainty.get("distribution") != "fixed":
+            raise FileFormatError(f"{where}.uncertainty: a measured energy takes a relative uncertainty "
+                                  "(distribution = \"lognormal\" with gsd or sigma, or \"fixed\")")
+    return EnergyLogSpec(parameter, tuple(locate(f, study_folder) for f in files), uncertainty, where)
+
+
+def measured_override(spec: EnergyLogSpec, measurement: Measurement) -> dict[str, Any]:
+    """The parameter override that binds *measurement* to ``spec.parameter``: its kWh, a
+    source naming the logs, and the sensors' uncertainty (or the study's)."""
+    uncertainty = dict(spec.uncertainty) if spec.uncertainty is not None else {
+        "distribution": "lognormal", "gsd": measurement.gsd,
+        "source": "sensor accuracy (lca:energy_logs/sensor_accuracy.csv)"}
+    counted = {"codecarbon": "run(s); CodeCarbon's PUE divided out", "zeus": "window(s)",
+               "nvidia-smi": "GPU(s); power integrated over time"}[measurement.format]
+    return {
+        "value": measurement.kwh, "unit": "kWh", "uncertainty": uncertainty,
+        "source": f"measured: {measurement.format} log {', '.join(measurement.files)} "
+                  f"({measurement.records} {counted})",
+    }
+
