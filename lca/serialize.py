@@ -69,7 +69,12 @@ def table_text(data: dict) -> str:
         row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
         rows.append(row)
     title = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n"
-    return title + render_table(headers, rows)
+    energy = data.get("energy")
+    if not energy:
+        return title + render_table(headers, rows)
+    stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
+    return (title + render_table(headers, rows) +
+            f"\n\nenergy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})")
 
 
 def csv_text(data: dict) -> str:

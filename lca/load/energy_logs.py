@@ -231,6 +231,8 @@ def _codecarbon(tables: Sequence[_Table]) -> Measurement:
             if not run_id:
                 raise FileFormatError(f"{where}: empty run_id")
             where = f"{where} (run_id {run_id})"
+            if row.get("task_name"):  # per-task files: one row per task of a run
+                run_id, where = f"{run_id}/{row['task_name']}", f"{where[:-1]}, task {row['task_name']})"
             values = tuple(_number(row[c], where, c) for c in _CODECARBON_REQUIRED[1:])
             duration, cpu, gpu, ram, total = values
             pue = _number(row["pue"], where, "pue") if row.get("pue") else 1.0

@@ -115,3 +115,8 @@ unit = "kg"
 widget = 1
 '''
     assert "energy" not in calculate(load_study(study(body))).to_dict()
+
+
+def test_table_shows_the_energy_line(capsys):
+    assert main(["run", "lca:scenarios/strubell2019_transformer_big.toml"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("energy drawn at the sources: 201.1 kWh (use 201.1)")

@@ -322,3 +322,11 @@ def test_constant_power_integrates_to_p_times_t_and_splitting_keeps_the_total(tm
     second.write_text(smi_log(rows[k - 1 if shared else k:]))  # optionally the boundary row in both
     assert read_energy_logs([first, second]).kwh * 3.6e6 == pytest.approx(total, rel=1e-12)
     assert read_energy_logs([second, first]).kwh * 3.6e6 == pytest.approx(total, rel=1e-12)
+
+
+def test_codecarbon_per_task_rows_of_one_run_are_summed(tmp_path):
+    columns = CODECARBON_3 + ["task_name"]
+    path = codecarbon_file(tmp_path / "emissions_exp_run.csv", columns, dict(RUN_A, task_name="train"),
+                           dict(RUN_B, run_id=RUN_A["run_id"], task_name="evaluate"))
+    m = read_energy_logs([path])
+    assert m.records == 2 and m.kwh == pytest.approx(0.8 + 0.53, rel=1e-12)
