@@ -218,6 +218,17 @@ def _number(text: str, where: str, column: str, negative: bool = False) -> float
     return value
 
 
+def _keep_once(seen: dict, key: Any, value: Any, where: str, what: str, hint: str) -> bool:
+    """Record *value* under *key*, once: the same record again (a file given twice, a row
+    copied into another rank's file) is dropped; the same key with other numbers is an error."""
+    if key not in seen:
+        seen[key] = (value, where)
+        return True
+    if seen[key][0] != value:
+        raise FileFormatError(f"{where}: {what} is also at {seen[key][1]} with other numbers; {hint}")
+    return False
+
+
 # -- CodeCarbon -------------------------------------------------------------------------
 
 
@@ -248,13 +259,8 @@ def _codecarbon(tables: Sequence[_Table]) -> Measurement:
             if not math.isclose(cpu + gpu + ram, total, rel_tol=1e-6, abs_tol=1e-12):
                 raise FileFormatError(f"{where}: energy_consumed {total:g} kWh is not cpu_energy + gpu_energy + "
                                       f"ram_energy = {cpu + gpu + ram:g} kWh")
-            record = values + (pue,)
-            if run_id in runs:
-                if runs[run_id][0] != record:
-                    raise FileFormatError(f"{where}: run_id {run_id} is also at {runs[run_id][1]} with other "
-                                          "numbers; keep one row per run (the last flush of a run holds its total)")
-                continue
-            runs[run_id] = (record, where)
+            _keep_once(runs, run_id, values + (pue,), where, f"run_id {run_id}",
+                       "keep one row per run (the last flush of a run holds its total)")
     by_sensor = {"nvml_gpu": 0.0, "codecarbon_cpu": 0.0, "codecarbon_ram": 0.0}
     duration = 0.0
     for (seconds, cpu, gpu, ram, _total, pue), _where in runs.values():
@@ -287,13 +293,9 @@ def _zeus(tables: Sequence[_Table]) -> Measurement:
             elapsed = _number(row["elapsed_time"], where, "elapsed_time")
             energy = tuple(_number(row[g], where, g) for g in gpus)
             key = (row["window_name"], row["start_time"])
-            if key in windows:
-                if windows[key][0] != energy + (elapsed,):
-                    raise FileFormatError(f"{where}: window {key[0]!r} starting {key[1]} is also at "
-                                          f"{windows[key][1]} with other numbers")
-                continue
-            windows[key] = (energy + (elapsed,), where)
-            spans.append((start, start + elapsed, where, row["window_name"]))
+            if _keep_once(windows, key, energy + (elapsed,), where, f"window {key[0]!r} starting {key[1]}",
+                          "one window, one row"):
+                spans.append((start, start + elapsed, where, row["window_name"]))
             duration = max(duration, elapsed)
         spans.sort()
         for (_s0, end0, where0, name0), (start1, _e1, where1, name1) in zip(spans, spans[1:]):
@@ -341,13 +343,8 @@ def _nvidia_smi(tables: Sequence[_Table]) -> Measurement:
                 raise FileFormatError(f"{where}: empty {gpu_column}")
             if watts is None:  # [N/A]: no reading; the trapezoid spans the gap
                 continue
-            series = samples.setdefault(gpu, {})
-            if when in series:
-                if series[when][0] != watts:
-                    raise FileFormatError(f"{where}: GPU {gpu} at {when} is also at {series[when][1]} with another "
-                                          "power; two machines' logs? add uuid to --query-gpu to tell their GPUs apart")
-                continue
-            series[when] = (watts, where)
+            _keep_once(samples.setdefault(gpu, {}), when, watts, where, f"GPU {gpu} at {when}",
+                       "two machines' logs? add uuid to --query-gpu to tell their GPUs apart")
     if not samples:
         raise FileFormatError(f"{', '.join(t.where for t in tables)}: no power reading (every power.draw is [N/A])")
     joules, seconds = {}, {}

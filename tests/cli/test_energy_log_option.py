@@ -27,6 +27,7 @@ RUN = dict(run_id="7d1c58e0-2f7e-4c43-9a51-3b8f6b1e2c90", cpu="0.05", gpu="1.2",
            pue="1.6")
 # the study's datacenter: industry-average PUE 1.56 (inventories/datacenter.toml), French grid
 STUDY_PUE = 1.56
+STUDY_HEAD = '[study]\nname = "measured"\nfunctional_unit = "one run"\n'
 
 
 def write_log(path: Path, *runs: dict) -> Path:
@@ -81,11 +82,7 @@ def test_the_shipped_example_log_is_read_by_default(capsys):
 def test_study_energy_log_files_are_relative_to_the_study_and_uncertainty_can_be_replaced(study, tmp_path):
     (tmp_path / "logs").mkdir()
     write_log(tmp_path / "logs" / "emissions.csv", {})
-    path = study(f'''
-[study]
-name = "measured"
-functional_unit = "one run"
-
+    path = study(STUDY_HEAD + f'''
 [energy_log]
 parameter = "it_kwh"
 files = ["logs/emissions.csv"]
@@ -170,11 +167,7 @@ def test_set_and_energy_log_on_the_same_parameter_conflict(capsys, tmp_path):
     ("pue_factor", "is dimensionless, not an energy"),
 ])
 def test_energy_log_must_name_an_energy_parameter(capsys, study, parameter, message):
-    path = study(f'''
-[study]
-name = "measured"
-functional_unit = "one run"
-
+    path = study(STUDY_HEAD + f'''
 [energy_log]
 parameter = "{parameter}"
 
