@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from ..model.records import INHERIT, UNASSIGNED
 from ..model.rules import stage_key
-from ..units import conversion_factor, parse_unit, ureg
+from ..units import conversion_factor, parse_unit
 from .batched import solve_batch
 from .compile import CompiledModel
 from .solve import factorize_matrix
@@ -46,7 +46,7 @@ class EnergyUse:
 
 
 def is_energy(unit_text: str) -> bool:
-    return parse_unit(unit_text).dimensionality == ureg.kWh.dimensionality
+    return parse_unit(unit_text).dimensionality == KWH.dimensionality
 
 
 def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
