@@ -44,7 +44,7 @@ from scipy.integrate import trapezoid
 from ..errors import FileFormatError, LCAError
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import locate, shipped
-from .tables import check_keys, display_path, string, validate_uncertainty
+from .tables import check_keys, display_path, is_relative, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -69,7 +69,7 @@ class Measurement:
 
     ``kwh`` is the IT energy (the tracker's PUE divided out); ``by_sensor`` splits it by the
     sensor (row of the accuracy table) that measured or estimated it; ``sd_kwh`` is its standard
-    uncertainty; ``records`` the runs, windows or GPUs counted.
+    uncertainty; ``records`` the runs, windows or GPUs counted; ``duration_s`` the longest of them.
     """
 
     format: str
@@ -426,16 +426,16 @@ def sensor_accuracy() -> Mapping[str, tuple[float, str]]:
 def _measurement(fmt: str, tables: Sequence[_Table], by_sensor: Mapping[str, float],
                  seconds: Mapping[str, float], duration: float, records: int) -> Measurement:
     kwh = math.fsum(by_sensor.values())
-    where = ", ".join(dict.fromkeys(t.where for t in tables))
+    files = tuple(dict.fromkeys(t.where for t in tables))
     if kwh <= 0:
-        raise FileFormatError(f"{where}: the energy log(s) record no energy")
+        raise FileFormatError(f"{', '.join(files)}: the energy log(s) record no energy")
     accuracy = sensor_accuracy()
     # one sensor's errors share a sign (one calibration); different sensors are independent
     parts = []
     for sensor, energy in by_sensor.items():
         value, unit = accuracy[sensor]
         parts.append(value / 100 * energy if unit == "%" else value * seconds[sensor] / J_PER_KWH)
-    return Measurement(fmt, tuple(dict.fromkeys(t.where for t in tables)), kwh,
+    return Measurement(fmt, files, kwh,
                        MappingProxyType({k: v for k, v in by_sensor.items() if v}), math.hypot(*parts),
                        duration, records)
 
@@ -457,10 +457,9 @@ def parse_energy_log(table: Any, study_folder: Path, where: str) -> EnergyLogSpe
     uncertainty = table.get("uncertainty")
     if uncertainty is not None:
         uncertainty = validate_uncertainty(uncertainty, 1.0, "kWh", f"{where}.uncertainty")
-        if uncertainty.get("distribution") not in ("lognormal", "fixed") or not any(
-                k in uncertainty for k in ("gsd", "sigma")) and uncertainty.get("distribution") != "fixed":
+        if not is_relative(uncertainty):
             raise FileFormatError(f"{where}.uncertainty: a measured energy takes a relative uncertainty "
-                                  "(distribution = \"lognormal\" with gsd or sigma, or \"fixed\")")
+                                  "(distribution = \"lognormal\" with gsd or sigma, a pedigree, or \"fixed\")")
     return EnergyLogSpec(parameter, tuple(locate(f, study_folder) for f in files), uncertainty, where)
 
 

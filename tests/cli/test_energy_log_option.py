@@ -212,3 +212,27 @@ def test_zeus_and_nvidia_smi_logs_through_the_command_line(capsys, tmp_path, tex
     data = run_json(capsys, MEASURED, "--energy-log", str(log))
     assert data["parameters"]["measured_it_energy"]["value"] == pytest.approx(joules / 3.6e6, rel=1e-12)
     assert data["energy"]["value"] == pytest.approx(joules / 3.6e6 * STUDY_PUE, rel=1e-12)
+
+
+def test_energy_log_uncertainty_must_be_relative(capsys, study):
+    path = study(STUDY_HEAD + '''
+[energy_log]
+parameter = "it_kwh"
+uncertainty = { distribution = "uniform", min = 1, max = 2 }
+
+[parameters]
+it_kwh = { value = 1, unit = "kWh" }
+
+[processes.run]
+unit = "item"
+stage = "use"
+[[processes.run.biosphere]]
+flow = "ghg"
+amount = 1
+unit = "kg CO2-eq"
+
+[demand]
+run = 1
+''')
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2 and "study.toml: energy_log.uncertainty: a measured energy takes a relative uncertainty" in err
