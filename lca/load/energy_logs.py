@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +44,7 @@ from scipy.integrate import trapezoid
 
 from ..errors import FileFormatError, LCAError
 from ..units import conversion_factor, parse_unit, ureg
-from .resources import locate, shipped
+from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
 from .tables import check_keys, display_path, is_relative, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
@@ -142,8 +143,18 @@ class _Table:
     rows: tuple[tuple[int, dict[str, str]], ...]  # (line number, cells by column)
 
 
+def _log_name(path: Path) -> str:
+    """A log as messages and sources name it: ``lca:scenarios/...`` for a shipped example."""
+    absolute = Path(os.path.abspath(path))  # not resolve(): an installed data file may be a link
+    for folder in FOLDERS:
+        root = Path(os.path.abspath(data_folder(folder)))
+        if absolute.is_relative_to(root):
+            return f"{PREFIX}{folder}/{absolute.relative_to(root).as_posix()}"
+    return display_path(path)
+
+
 def _read_table(path: Path) -> _Table:
-    where = display_path(path)
+    where = _log_name(path)
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_LOG_BYTES + 1)
