@@ -27,7 +27,36 @@ RUN = dict(run_id="7d1c58e0-2f7e-4c43-9a51-3b8f6b1e2c90", cpu="0.05", gpu="1.2",
            pue="1.6")
 # the study's datacenter: industry-average PUE 1.56 (inventories/datacenter.toml), French grid
 STUDY_PUE = 1.56
-STUDY_HEAD = '[study]\nname = "measured"\nfunctional_unit = "one run"\n'
+# a small measured study: IT energy `it_kwh` drawn from a grid; its [energy_log] table varies
+MEASURED_STUDY = '''
+[study]
+name = "measured"
+functional_unit = "one run"
+
+{energy_log}
+
+[parameters]
+it_kwh = {{ value = 1, unit = "MWh" }}
+pue_factor = 1.2
+
+[processes.run]
+unit = "item"
+stage = "use"
+[[processes.run.technosphere]]
+product = "grid"
+amount = "it_kwh * pue_factor"
+unit = "kWh"
+
+[processes.grid]
+unit = "kWh"
+[[processes.grid.biosphere]]
+flow = "ghg"
+amount = 0.1
+unit = "kg CO2-eq"
+
+[demand]
+run = 1
+'''
 
 
 def write_log(path: Path, *runs: dict) -> Path:
@@ -84,33 +113,10 @@ def test_the_shipped_example_log_is_read_by_default(capsys):
 def test_study_energy_log_files_are_relative_to_the_study_and_uncertainty_can_be_replaced(study, tmp_path):
     (tmp_path / "logs").mkdir()
     write_log(tmp_path / "logs" / "emissions.csv", {})
-    path = study(STUDY_HEAD + f'''
-[energy_log]
+    path = study(MEASURED_STUDY.format(energy_log='''[energy_log]
 parameter = "it_kwh"
 files = ["logs/emissions.csv"]
-uncertainty = {{ distribution = "lognormal", gsd = 1.2 }}
-
-[parameters]
-it_kwh = {{ value = 1, unit = "MWh" }}
-
-[processes.run]
-unit = "item"
-stage = "use"
-[[processes.run.technosphere]]
-product = "grid"
-amount = "it_kwh"
-unit = "kWh"
-
-[processes.grid]
-unit = "kWh"
-[[processes.grid.biosphere]]
-flow = "ghg"
-amount = 0.1
-unit = "kg CO2-eq"
-
-[demand]
-run = 1
-''')
+uncertainty = { distribution = "lognormal", gsd = 1.2 }'''))
     model = load_study(path)
     parameter = model.parameters["it_kwh"]
     assert parameter.unit_text == "kWh" and parameter.value == pytest.approx(0.8, rel=1e-12)
@@ -169,24 +175,7 @@ def test_set_and_energy_log_on_the_same_parameter_conflict(capsys, tmp_path):
     ("pue_factor", "is dimensionless, not an energy"),
 ])
 def test_energy_log_must_name_an_energy_parameter(capsys, study, parameter, message):
-    path = study(STUDY_HEAD + f'''
-[energy_log]
-parameter = "{parameter}"
-
-[parameters]
-pue_factor = 1.2
-
-[processes.run]
-unit = "item"
-stage = "use"
-[[processes.run.biosphere]]
-flow = "ghg"
-amount = "pue_factor"
-unit = "kg CO2-eq"
-
-[demand]
-run = 1
-''')
+    path = study(MEASURED_STUDY.format(energy_log=f'[energy_log]\nparameter = "{parameter}"'))
     code, _, err = run(capsys, "run", str(path))
     assert code == 2 and "study.toml: energy_log.parameter: " in err and message in err
 
@@ -217,24 +206,8 @@ def test_zeus_and_nvidia_smi_logs_through_the_command_line(capsys, tmp_path, tex
 
 
 def test_energy_log_uncertainty_must_be_relative(capsys, study):
-    path = study(STUDY_HEAD + '''
-[energy_log]
+    path = study(MEASURED_STUDY.format(energy_log='''[energy_log]
 parameter = "it_kwh"
-uncertainty = { distribution = "uniform", min = 1, max = 2 }
-
-[parameters]
-it_kwh = { value = 1, unit = "kWh" }
-
-[processes.run]
-unit = "item"
-stage = "use"
-[[processes.run.biosphere]]
-flow = "ghg"
-amount = 1
-unit = "kg CO2-eq"
-
-[demand]
-run = 1
-''')
+uncertainty = { distribution = "uniform", min = 1, max = 2 }'''))
     code, _, err = run(capsys, "run", str(path))
     assert code == 2 and "study.toml: energy_log.uncertainty: a measured energy takes a relative uncertainty" in err
