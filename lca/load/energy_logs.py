@@ -339,6 +339,7 @@ def _smi_name(column: str) -> tuple[str, str | None]:
 
 def _nvidia_smi(tables: Sequence[_Table]) -> Measurement:
     samples: dict[str, dict[datetime, tuple[float, str]]] = {}
+    unread: dict[str, str] = {}  # GPU -> first [N/A] reading
     for table in tables:
         names = {_smi_name(h)[0]: h for h in table.header}
         power_column = next(names[p] for p in _SMI_POWER if p in names)
@@ -352,14 +353,17 @@ def _nvidia_smi(tables: Sequence[_Table]) -> Measurement:
             gpu = row[gpu_column] if gpu_column else "0"
             if not gpu:
                 raise FileFormatError(f"{where}: empty {gpu_column}")
+            series = samples.setdefault(gpu, {})
             if watts is None:  # [N/A]: no reading; the trapezoid spans the gap
+                unread.setdefault(gpu, where)
                 continue
-            _keep_once(samples.setdefault(gpu, {}), when, watts, where, f"GPU {gpu} at {when}",
+            _keep_once(series, when, watts, where, f"GPU {gpu} at {when}",
                        "two machines' logs? add uuid to --query-gpu to tell their GPUs apart")
-    if not samples:
-        raise FileFormatError(f"{', '.join(t.where for t in tables)}: no power reading (every power.draw is [N/A])")
     joules, seconds = {}, {}
     for gpu, series in samples.items():
+        if not series:
+            raise FileFormatError(f"{unread[gpu]}: GPU {gpu} has no power reading (every power.draw is [N/A]): "
+                                  "its energy cannot be measured")
         if len(series) < 2:
             (only,) = series.values()
             raise FileFormatError(f"{only[1]}: GPU {gpu} has one power reading; energy needs two or more over time")

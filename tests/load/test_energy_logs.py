@@ -260,7 +260,9 @@ def test_nvidia_smi_power_draw_average_and_a_header_unit_in_kw(tmp_path):
 
 
 @pytest.mark.parametrize("rows, message", [
-    (["2026/01/05 10:00:00.000, 0, [N/A]", "2026/01/05 10:00:01.000, 0, [N/A]"], "no power reading"),
+    (["2026/01/05 10:00:00.000, 0, [N/A]", "2026/01/05 10:00:01.000, 0, [N/A]"], "line 2: GPU 0 has no power reading"),
+    (["2026/01/05 10:00:00.000, 0, 250 W", "2026/01/05 10:00:00.000, 1, [N/A]", "2026/01/05 10:00:01.000, 0, 250 W",
+      "2026/01/05 10:00:01.000, 1, [Not Supported]"], "line 3: GPU 1 has no power reading"),
     (["2026/01/05 10:00:00.000, 0, 250.00 W"], "line 2: GPU 0 has one power reading"),
     (["2026/01/05 10:00:00.000, 0, lots"], "line 2: power.draw [W] 'lots' is not a power reading"),
     (["2026/01/05 10:00:00.000, 0, -3.00 W"], "line 2: power.draw [W] -3 is negative"),
