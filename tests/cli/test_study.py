@@ -41,10 +41,11 @@ def test_set_overrides_with_units(capsys):
     assert changed_value == pytest.approx(base_value * (1.2 / 1.1) * (300 / 330), rel=1e-12)
 
 
-def test_json_is_byte_identical_between_runs():
+def test_json_is_byte_identical_between_runs(tmp_path):
+    # -m puts the working directory on sys.path: run outside the clone so the installed lca is used
     command = [sys.executable, "-m", "lca.cli", "run", GPT3, "--format", "json"]
-    first = subprocess.run(command, capture_output=True, check=True).stdout
-    second = subprocess.run(command, capture_output=True, check=True).stdout
+    first = subprocess.run(command, capture_output=True, check=True, cwd=tmp_path).stdout
+    second = subprocess.run(command, capture_output=True, check=True, cwd=tmp_path).stdout
     assert first == second and first.startswith(b"{")
 
 
