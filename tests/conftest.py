@@ -1,11 +1,17 @@
-"""Shared test helpers: small hand-written studies in temporary folders."""
+"""Shared test helpers: small hand-written studies in temporary folders, the command line run
+in-process, random technosphere matrices, and the rule for comparing with published figures."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from lca.cli import main
+
+from studies import RICH
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,3 +92,37 @@ def study(tmp_path):
     def make(body: str, **kwargs) -> Path:
         return write_study(tmp_path, body, **kwargs)
     return make
+
+
+@pytest.fixture
+def rich(study):
+    """The report tests' study with every feature (see studies.RICH)."""
+    return study(RICH)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """``lca ARGV`` in this process: exit status, stdout, stderr."""
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def random_technosphere(rng, n, edges, loops=False, production=(0.8, 1.2), amount=(0.01, 0.09)):
+    """Random technosphere: production on the diagonal, inputs below it (acyclic) or anywhere."""
+    if loops:
+        rows, cols = rng.integers(0, n, edges), rng.integers(0, n, edges)
+    else:
+        a, b = rng.integers(0, n, edges), rng.integers(0, n, edges)
+        rows, cols = np.maximum(a, b), np.minimum(a, b)  # a process supplies only later ones
+    off = rows != cols
+    rows = np.concatenate([np.arange(n), rows[off]])
+    cols = np.concatenate([np.arange(n), cols[off]])
+    central = np.concatenate([rng.uniform(*production, n), -rng.uniform(*amount, off.sum())])
+    return rows, cols, central
+
+
+def within_published(computed: float, published: float, decimals: int, rel: float = 0.01) -> bool:
+    """Papers round inputs and outputs: a figure passes within *rel* of the published value or
+    within half a unit of its last published digit, whichever is wider."""
+    tolerance = max(rel * abs(published), 0.5 * 10 ** (-decimals))
+    return abs(computed - published) <= tolerance

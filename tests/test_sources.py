@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import lca
 from lca.engine.calculate import calculate
-from lca.cli import main
 from lca.sources import number_sources
-from conftest import ROOT
-from test_engine import CHAIN
+
+from studies import CHAIN
 
 
 def test_multiplicative_model_has_unit_elasticities():
-    rows = number_sources(lca.load_study(ROOT / "scenarios" / "patterson2021_gpt3.toml"))
+    rows = number_sources(lca.load_study("lca:scenarios/patterson2021_gpt3.toml"))
     by_name = {r.name: r for r in rows if r.kind == "parameter"}
     for name in ("n_chips", "chip_power", "duration", "pue", "grid_intensity"):
         assert by_name[name].elasticity["climate_change"] == pytest.approx(1.0, rel=1e-6)
@@ -37,11 +34,3 @@ def test_entry_elasticities_match_finite_differences(study):
     steel_co2 = [r for r in rows if "processes.steel.biosphere[0]" in r.name][0]
     assert steel_co2.elasticity["climate_change"] == pytest.approx(11 * 1.8 / base, rel=1e-12)
     assert steel_co2.value == 1.8 and steel_co2.unit == "kg" and steel_co2.source == "test"
-
-
-def test_cli_sources_lists_every_number_with_a_source(capsys):
-    assert main(["sources", str(ROOT / "scenarios" / "strubell2019_bert_base.toml"), "--format", "json"]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert rows and all(r["source"] for r in rows)
-    assert {r["name"] for r in rows if r["kind"] == "parameter"} == {
-        "n_chips", "chip_power", "duration", "pue", "grid_intensity"}

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from ..engine.calculate import calculate
 from ..engine.compile import compile_model
 from ..errors import LCAError
 from ..load import load_inventory, load_study
+from ..load.resources import locate
 from ..load.tables import read_toml
 from ..report.equivalents import load_equivalents
 from ..serialize import csv_text, dumps_json, render_table, table_text
@@ -75,7 +75,7 @@ def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            data = read_toml(Path(path))
+            data = read_toml(locate(path))  # lca: names are shipped files, as for lca run
             if "equivalents" in data:  # everyday equivalents for reports, not a model
                 print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
                 continue

@@ -1,0 +1,1 @@
+"""Inventories, methods and tables shipped with lca, read as package data (``lca:PATH``)."""

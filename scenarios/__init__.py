@@ -1,0 +1,1 @@
+"""Studies shipped with lca, read as package data (``lca:scenarios/NAME.toml``)."""
