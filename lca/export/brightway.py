@@ -89,7 +89,9 @@ def stats_arrays_uncertainty(distribution: Distribution, scale: float) -> dict[s
     >>> round(stats_arrays_uncertainty(ln, 2.0)["loc"], 6) == round(math.log(10.0), 6)
     True
     """
-    kind, args = distribution.kind, dict(distribution.arguments)
+    kind = distribution.kind
+    args = {key: float(value) for key, value in distribution.arguments} if kind != "discrete" else {}
+    scale = float(scale)
     if kind == "fixed" or scale == 0:
         return {"uncertainty type": UNDEFINED, "loc": scale * distribution.center}
     if kind == "lognormal":
@@ -98,6 +100,8 @@ def stats_arrays_uncertainty(distribution: Distribution, scale: float) -> dict[s
                 "negative": bool(median < 0)}
     if kind == "normal":
         return {"uncertainty type": NORMAL, "loc": scale * args["loc"], "scale": abs(scale) * args["scale"]}
+    if kind not in ("uniform", "triangular", "pert"):
+        return None  # weighted discrete alternatives
     low, high = scale * args["loc"], scale * (args["loc"] + args["scale"])
     bounds = {"minimum": min(low, high), "maximum": max(low, high)}
     if kind == "uniform":
@@ -105,10 +109,9 @@ def stats_arrays_uncertainty(distribution: Distribution, scale: float) -> dict[s
     if kind == "triangular":
         mode = args["loc"] + args["c"] * args["scale"]
         return {"uncertainty type": TRIANGULAR, "loc": scale * mode, **bounds}
-    if kind == "pert":  # beta on [min, max]: alpha is stats_arrays' loc, beta its shape
-        alpha, beta = (args["a"], args["b"]) if scale > 0 else (args["b"], args["a"])
-        return {"uncertainty type": BETA, "loc": alpha, "shape": beta, **bounds}
-    return None  # weighted discrete alternatives
+    # PERT: a beta on [min, max]; alpha is stats_arrays' loc, beta its shape
+    alpha, beta = (args["a"], args["b"]) if scale > 0 else (args["b"], args["a"])
+    return {"uncertainty type": BETA, "loc": alpha, "shape": beta, **bounds}
 
 
 @dataclass(frozen=True)
