@@ -49,8 +49,8 @@ from ..uncertainty.montecarlo import sample_parameters
 
 FUNCTIONAL_UNIT = "functional_unit"
 EXTRA = 'pip install "lca[brightway]"'
-# What each writer needs (import name -> distribution name in the extra).
-PROJECT_MODULES = ("bw2data", "bw2calc", "stats_arrays")
+# What each writer imports (all in the brightway extra).
+PROJECT_MODULES = ("bw2data", "bw_processing", "stats_arrays", "fsspec")
 DATAPACKAGE_MODULES = ("bw_processing", "stats_arrays", "fsspec")
 # stats_arrays ids (stats_arrays.UndefinedUncertainty.id, ... ; fixed so that building the
 # export needs no optional package)
