@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +61,11 @@ _BAD_PROJECT = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def require(modules: tuple[str, ...], purpose: str) -> dict[str, ModuleType]:
-    """Import the optional Brightway packages, or raise one :class:`LCAError` naming the extra."""
+    """Import the optional Brightway packages, or raise one :class:`LCAError` naming the extra.
+
+    >>> require(("bw_processing",), "--format bw-datapackage")["bw_processing"].__name__   # doctest: +SKIP
+    'bw_processing'
+    """
     found, missing = {}, []
     for name in modules:
         try:
@@ -412,7 +416,12 @@ def _rewrite_processed(bwp: ModuleType, path: Path, vectors: dict[str, dict]) ->
 
 
 def datapackage_ids(export: BrightwayExport) -> tuple[dict[str, int], dict[str, int]]:
-    """Integer ids of a datapackage: activities 1..n+1 (the functional unit last), flows after."""
+    """Integer ids of a datapackage: activities 1..n+1 (the functional unit last), flows after.
+
+    >>> activities, flows = datapackage_ids(export)          # doctest: +SKIP
+    >>> activities["functional_unit"] == len(export.activities)   # doctest: +SKIP
+    True
+    """
     activities = {name: i + 1 for i, name in enumerate(export.activities)}
     flows = {name: len(activities) + 1 + i for i, name in enumerate(export.compiled.flows)}
     return activities, flows
@@ -526,7 +535,12 @@ def _add_presamples(package, export: BrightwayExport, n: int, seed: int, activit
 
 
 def check_writable(path: Path) -> None:
-    """Raise :class:`LCAError` unless a file can be created at *path* (its folder exists and is writable)."""
+    """Raise :class:`LCAError` unless a file can be created at *path* (its folder exists and is writable).
+
+    >>> check_writable(Path("/no/such/folder/x.zip"))
+    Traceback (most recent call last):
+    lca.errors.LCAError: --out /no/such/folder/x.zip: the folder /no/such/folder does not exist
+    """
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise LCAError(f"--out {path}: is a folder; give a file name (e.g. {path / 'study.zip'})")
