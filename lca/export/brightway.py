@@ -435,7 +435,8 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
     ``identifier = ["lca", category]`` (what ``bw2calc.MultiLCA`` selects by). The ids are
     in the datapackage's metadata under ``"lca"``. With *presamples* > 0, the matrix cells
     holding an entry without a stats_arrays form also get *presamples* draws of ``lca``'s
-    Monte Carlo (*seed*) as persistent arrays, used by bw2calc with ``use_arrays=True``.
+    Monte Carlo (*seed*) as persistent arrays, used by bw2calc with ``use_arrays=True``, in
+    order (the datapackage is sequential; *seed* also seeds the stats_arrays draws).
 
     >>> write_datapackage(export, "gpt3.zip")                                     # doctest: +SKIP
     >>> dp = bw_processing.load_datapackage(ZipFileSystem("gpt3.zip"))            # doctest: +SKIP
@@ -464,8 +465,10 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
     }}
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
     try:
+        # sequential: bw2calc takes the presample columns in order (each draw once, the three
+        # matrices in step) unless given a seed_override, which makes it pick them at random
         package = bwp.create_datapackage(fs=ZipFileSystem(str(partial), mode="w"), name=export.database,
-                                         seed=seed, metadata=metadata)
+                                         seed=seed, metadata=metadata, sequential=bool(presamples))
         tech, bio, char = export.technosphere, export.biosphere, export.characterization
         package.add_persistent_vector(
             matrix="technosphere_matrix", name="technosphere", indices_array=_indices(activity_ids[tech.rows],
