@@ -137,16 +137,19 @@ class Entries:
 
     def distributions(self) -> np.ndarray:
         """The uncertainty as a stats_arrays (bw_processing ``UNCERTAINTY_DTYPE``) array."""
-        out = np.zeros(len(self.rows), dtype=[("uncertainty_type", np.uint8), ("loc", np.float32),
-                                              ("scale", np.float32), ("shape", np.float32),
-                                              ("minimum", np.float32), ("maximum", np.float32),
-                                              ("negative", bool)])
-        for i, record in enumerate(self.uncertainty):
-            out[i]["uncertainty_type"] = record["uncertainty type"]
-            for key in _STATS_KEYS:
-                out[i][key] = record.get(key, math.nan)
-            out[i]["negative"] = record.get("negative", False)
-        return out
+        return _distributions(self.uncertainty)
+
+
+def _distributions(records) -> np.ndarray:
+    out = np.zeros(len(records), dtype=[("uncertainty_type", np.uint8), ("loc", np.float32), ("scale", np.float32),
+                                        ("shape", np.float32), ("minimum", np.float32), ("maximum", np.float32),
+                                        ("negative", bool)])
+    for i, record in enumerate(records):
+        out[i]["uncertainty_type"] = record.get("uncertainty type", record.get("uncertainty_type", UNDEFINED))
+        for key in _STATS_KEYS:
+            out[i][key] = record.get(key, math.nan)
+        out[i]["negative"] = record.get("negative", False)
+    return out
 
 
 @dataclass(frozen=True)
@@ -277,8 +280,9 @@ def check_project_name(name: str) -> None:
 def write_project(export: BrightwayExport, project: str) -> None:
     """Write *export* into the Brightway project *project* (created if needed).
 
-    The study's database, its biosphere database and the ``("lca", category)`` methods are
-    replaced if they exist; other databases of the project are left alone. If writing fails
+    The study's database and its biosphere database are replaced if they exist, and so are
+    this study's factors in the ``("lca", category)`` methods (other studies exported into
+    the same project keep theirs); other databases of the project are left alone. If writing fails
     in a project this call created, the project is deleted again.
 
     >>> write_project(brightway_export(compiled), "my project")          # doctest: +SKIP
@@ -299,6 +303,9 @@ def write_project(export: BrightwayExport, project: str) -> None:
 def _write_databases(bd: ModuleType, export: BrightwayExport) -> None:
     compiled, model = export.compiled, export.compiled.model
     bio, db = export.biosphere_database, export.database
+    # the ("lca", category) methods are shared by every study exported into the project:
+    # factors of this study's earlier flows are replaced, other studies' kept
+    previous = {node.id for node in bd.Database(bio)} if bio in bd.databases else set()
     bd.Database(bio).write({
         (bio, fid): {"name": model.flows[fid].name, "unit": unit, "type": "emission",
                      "categories": (model.flows[fid].compartment,),
@@ -333,11 +340,12 @@ def _write_databases(bd: ModuleType, export: BrightwayExport) -> None:
     methods = []
     for row, category in enumerate(compiled.categories):
         method = bd.Method(export.method(category))
+        kept = [line for line in method.load() if line[0] not in previous] if method.name in bd.methods else []
         method.register(unit=compiled.category_units[row], description=model.methods[compiled.methods[row]].name,
                         lca_method=compiled.methods[row])
-        method.write([((bio, compiled.flows[char.cols[i]]), {"amount": float(char.amounts[i]), **char.uncertainty[i]})
-                      for i in np.flatnonzero(char.rows == row)])
-        methods.append(method)
+        method.write(kept + [((bio, compiled.flows[char.cols[i]]), {"amount": float(char.amounts[i]), **char.uncertainty[i]})
+                             for i in np.flatnonzero(char.rows == row)])
+        methods.append((method, kept))
     _double_precision(bd, export, methods)
 
 
@@ -365,12 +373,17 @@ def _double_precision(bd: ModuleType, export: BrightwayExport, methods: list) ->
         "biosphere_matrix": dict(indices_array=_indices(flow_ids[bio.rows], activity_ids[bio.cols]),
                                  data_array=bio.amounts, distributions_array=bio.distributions()),
     })
-    for row, method in enumerate(methods):
+    for row, (method, kept) in enumerate(methods):
         path = Path(method.filepath_processed())
         pick = np.flatnonzero(char.rows == row)
+        # factors kept from other studies' exports, as bw2data stores them: a number or a dict
+        amounts = [cf["amount"] if isinstance(cf, dict) else cf for _flow, cf, *_location in kept]
+        records = [cf if isinstance(cf, dict) else {"loc": cf} for _flow, cf, *_location in kept]
+        rows = np.concatenate([np.array([line[0] for line in kept], dtype=np.int64), flow_ids[char.cols[pick]]])
         _rewrite_processed(bwp, path, {"characterization_matrix": dict(
-            indices_array=_indices(flow_ids[char.cols[pick]], np.full(len(pick), _global_column(bwp, path))),
-            data_array=char.amounts[pick], distributions_array=char.distributions()[pick])})
+            indices_array=_indices(rows, np.full(len(rows), _global_column(bwp, path))),
+            data_array=np.concatenate([np.asarray(amounts, dtype=float), char.amounts[pick]]),
+            distributions_array=np.concatenate([_distributions(records), char.distributions()[pick]]))})
 
 
 def _global_column(bwp: ModuleType, path: Path) -> int:

@@ -175,6 +175,28 @@ def test_bw2calc_reproduces_every_category(bw, name, tmp_path):
         assert relative(from_project.score, expected) < 1e-9, category
 
 
+def test_export_again_replaces_and_keeps_other_studies(bw, uncertain):
+    import bw2calc
+
+    gpt3 = compiled_study("patterson2021_gpt3")
+    write_project(brightway_export(uncertain), "shared")
+    write_project(brightway_export(gpt3), "shared")
+    write_project(brightway_export(uncertain), "shared")  # again: replaced, not doubled
+    assert {"uncertain", "uncertain biosphere", "patterson2021_gpt3", "patterson2021_gpt3 biosphere"} <= set(bw.databases)
+    part = bw.get_node(database="uncertain", code="part")
+    assert len(list(part.technosphere())) == 2
+    expected = {"uncertain": hand_scores()["climate_change"],
+                "patterson2021_gpt3": calculate(gpt3).impacts["climate_change"].value}
+    for database, value in expected.items():
+        lca = bw2calc.LCA({bw.get_node(database=database, code=FUNCTIONAL_UNIT): 1}, method=("lca", "climate_change"))
+        lca.lci()
+        lca.lcia()
+        # one method ("lca", "climate_change") holds both studies' factors
+        assert relative(lca.score, value) < 1e-9, database
+    factors = bw.Method(("lca", "climate_change")).load()
+    assert len(factors) == len({line[0] for line in factors})  # the third export replaced, not appended
+
+
 def test_multilca_scores_every_category_from_one_datapackage(bw, tmp_path):
     import bw2calc
 
