@@ -21,7 +21,7 @@ LAYERS = (
     ("load", ("lca.load",)),
     ("engine", ("lca.engine",)),
     ("analyses", ("lca.uncertainty", "lca.allocation", "lca.sources")),
-    ("serialization", ("lca.serialize",)),
+    ("serialization", ("lca.serialize", "lca.export")),
     ("report", ("lca.report",)),
     ("cli", ("lca.cli",)),
     ("api", ("lca",)),

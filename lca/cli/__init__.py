@@ -1,4 +1,4 @@
-"""Command line: ``lca run|validate|list|sources|compare|sensitivity|allocate|report``.
+"""Command line: ``lca run|validate|list|sources|compare|sensitivity|allocate|report|export``.
 
 One module per command group, each with ``register(subparsers)``; nothing else in the package
 imports this one. A user's mistake prints one line ``error: <file>: <item>: <problem>`` on
@@ -12,10 +12,10 @@ import sys
 from typing import Sequence
 
 from ..errors import LCAError
-from . import allocate, report, study, uncertainty
+from . import allocate, export, report, study, uncertainty
 from .common import EXIT_USER_ERROR
 
-COMMAND_MODULES = (study, uncertainty, allocate, report)
+COMMAND_MODULES = (study, uncertainty, allocate, report, export)
 
 
 def build_parser() -> argparse.ArgumentParser:

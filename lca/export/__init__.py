@@ -1,0 +1,5 @@
+"""Exports of a compiled study to other LCA tools (serialization layer).
+
+:mod:`lca.export.brightway` writes a Brightway 2.5 project (bw2data) or a bw_processing
+datapackage; both need the optional ``brightway`` extra.
+"""
