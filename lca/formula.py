@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -58,7 +58,7 @@ class Formula:
     """A parsed, whitelisted formula; ``names`` are the parameters it reads."""
 
     text: str
-    tree: ast.Expression
+    tree: ast.Expression = field(compare=False)  # parsed from text: equal texts, equal formulas
     names: frozenset[str]
 
     def __str__(self) -> str:

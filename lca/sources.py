@@ -14,7 +14,6 @@ one adjoint solve (A^T lambda = (C B)^T); named parameters get central finite di
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
@@ -23,6 +22,7 @@ from .engine.calculate import compute
 from .engine.compile import CompiledModel, MatrixEntries, compile_model
 from .engine.propagate import evaluate, prepare
 from .engine.solve import factorize
+from .model.frozen import FrozenDict
 from .model.records import Amount, Model
 from .units import format_unit
 
@@ -77,7 +77,7 @@ def number_sources(model: Model | CompiledModel) -> tuple[NumberSource, ...]:
 def _elasticity(contribution: np.ndarray, scores: np.ndarray, categories: tuple[str, ...]) -> Mapping[str, float]:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(scores != 0, contribution / np.where(scores != 0, scores, 1.0), 0.0)
-    return MappingProxyType({c: float(v) for c, v in zip(categories, ratio)})
+    return FrozenDict({c: float(v) for c, v in zip(categories, ratio)})
 
 
 def _entry_rows(compiled: CompiledModel, params: Mapping[str, Any], base) -> list[NumberSource]:
@@ -136,7 +136,7 @@ def _parameter_rows(compiled: CompiledModel, params: Mapping[str, Any], scores: 
     for name in named:
         parameter = model.parameters[name]
         if name in table.choices:
-            elasticity = MappingProxyType({c: 0.0 for c in compiled.categories})
+            elasticity = FrozenDict({c: 0.0 for c in compiled.categories})
             value: Any = parameter.value
             unit = "option of " + ", ".join(parameter.options)
         else:

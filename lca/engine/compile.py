@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
 from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from ..load.parameters import parameter_order, parameter_quantities
+from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider
 from ..units import conversion_factor, format_unit, root_factor, root_unit, ureg
@@ -84,8 +85,11 @@ class ParameterTable:
 
 
 @dataclass(frozen=True)
-class MatrixEntries:
-    """Sparse entries whose values are ``constant * formula(params) * params[multiplier]``."""
+class MatrixEntries(ReadOnlyArrays):
+    """Sparse entries whose values are ``constant * formula(params) * params[multiplier]``
+    (``rows``, ``cols`` and ``constant`` are read-only arrays)."""
+
+    _read_only = ("rows", "cols", "constant")
 
     shape: tuple[int, int]
     rows: np.ndarray
@@ -93,7 +97,7 @@ class MatrixEntries:
     constant: np.ndarray
     formulas: tuple[tuple[int, Formula, str], ...] = ()
     multipliers: tuple[tuple[int, str], ...] = ()
-    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
     labels: tuple[str, ...] = ()  # where each entry comes from (file: item), for reports
     amounts: tuple[Amount, ...] = ()  # the amount behind each entry: its source and uncertainty
 
@@ -244,9 +248,10 @@ def compile_model(model: Model) -> CompiledModel:
                    f"{model.study.path}: demand.{key}", f"~demand.{key}")
 
     table = ParameterTable(
-        order=tuple(order) + tuple(builder.implicit_order), defaults=defaults, formulas=formulas,
-        choices=choices, units=units, root_factors=factors, uncertainty=uncertainty, sources=sources,
-        implicit=frozenset(builder.implicit_order), labels=labels,
+        order=tuple(order) + tuple(builder.implicit_order), defaults=FrozenDict(defaults),
+        formulas=FrozenDict(formulas), choices=FrozenDict(choices), units=FrozenDict(units),
+        root_factors=FrozenDict(factors), uncertainty=FrozenDict(uncertainty), sources=FrozenDict(sources),
+        implicit=frozenset(builder.implicit_order), labels=FrozenDict(labels),
     )
     return CompiledModel(
         model=model, processes=processes, stages=tuple(model.processes[p].stage for p in processes),
@@ -333,7 +338,7 @@ class _Entries:
         return MatrixEntries(
             shape=self.shape, rows=np.asarray(self.rows, dtype=np.int64), cols=np.asarray(self.cols, dtype=np.int64),
             constant=np.asarray(self.constant, dtype=float), formulas=tuple(self.formulas),
-            multipliers=tuple(self.multipliers), choices=dict(choices), labels=tuple(self.labels),
+            multipliers=tuple(self.multipliers), choices=FrozenDict(choices), labels=tuple(self.labels),
             amounts=tuple(self.amounts),
         )
 
@@ -455,7 +460,7 @@ def specialize(compiled: CompiledModel, sampled: tuple[str, ...] | frozenset[str
         )
 
     return replace(
-        compiled, parameters=replace(table, defaults=defaults, formulas=formulas),
+        compiled, parameters=replace(table, defaults=FrozenDict(defaults), formulas=FrozenDict(formulas)),
         technosphere=fold(tech, live.technosphere | diagonal), biosphere=fold(compiled.biosphere, live.biosphere),
         characterization=fold(compiled.characterization, live.characterization),
         demand=fold(compiled.demand, np.ones(compiled.demand.nnz, dtype=bool)),

@@ -11,7 +11,6 @@ and dimension (errors name the file and key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import AllocationError, FileFormatError
@@ -28,6 +27,7 @@ from ..model.allocation import (
     build_lineage,
     check_rule,
 )
+from ..model.frozen import FrozenDict
 from ..model.quantity import QuantityExpr, read_quantity
 from ..model.records import Model
 from .parameters import parameter_quantities
@@ -67,7 +67,7 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
             check_rule(rule, f"{path}: allocation.rules")
     infrastructure = tuple(_read_infrastructure(key, value, lineage, context)
                            for key, value in named_tables(data, "infrastructure", path).items())
-    return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, MappingProxyType(choices))
+    return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, FrozenDict(choices))
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def _read_lineage(tables: Mapping[str, Any], context: _Context) -> Lineage:
             raise FileFormatError(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
         nodes[key] = Node(
             id=key, name=str(table.get("name", key)), kind=kind, parent=parent,
-            demand=context.demand(table.get("demand"), f"{where}.demand"), keys=MappingProxyType(keys),
+            demand=context.demand(table.get("demand"), f"{where}.demand"), keys=FrozenDict(keys),
             expected_adaptations=None if expected is None else
             context.quantity(expected, "", f"{where}.expected_adaptations"),
             where=where,
@@ -143,7 +143,7 @@ def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Conte
     for user, keys in users_table.items():
         user_where = f"{where}.users.{user}"
         check_keys(keys, set(INFRASTRUCTURE_KEYS), user_where)
-        users[user] = MappingProxyType({
+        users[user] = FrozenDict({
             name: context.quantity(raw, capacity[name].unit if name in capacity else None, f"{user_where}.{name}")
             for name, raw in keys.items()})
         for option in options:
@@ -151,4 +151,4 @@ def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Conte
                 raise AllocationError(f"{user_where}: allocation key {option!r} is not given for this user "
                                       "(every user needs every key the allocation may use)")
     return Infrastructure(key, str(table.get("name", key)), context.demand(table.get("demand"), f"{where}.demand"),
-                          key_name, MappingProxyType(capacity), MappingProxyType(users), where)
+                          key_name, FrozenDict(capacity), FrozenDict(users), where)

@@ -20,11 +20,11 @@ Called by :func:`lca.io.load_study` for every model with co-products:
 from __future__ import annotations
 
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_units, parse_formula
+from ..model.frozen import FrozenDict
 from ..model.records import Amount, Exchange, Model, Parameter, Process, Product
 from ..model.rules import is_intensity
 from ..units import conversion_factor, format_unit, parse_unit
@@ -61,7 +61,7 @@ def split_multioutput(model: Model, default: Any = None) -> Model:
             process, technosphere=scaled.exchanges("technosphere", factors[process.reference_product], 1.0)
             + _credits(coproducts, options, rule, model, where),
             biosphere=scaled.exchanges("biosphere", factors[process.reference_product], 1.0),
-            extra=MappingProxyType({k: v for k, v in process.extra.items() if k not in ("coproducts",)}))
+            extra=FrozenDict({k: v for k, v in process.extra.items() if k not in ("coproducts",)}))
         for product, (amount, _) in coproducts.items():
             new_id = f"{process.id}__{product}"
             if new_id in processes:
@@ -71,9 +71,9 @@ def split_multioutput(model: Model, default: Any = None) -> Model:
                 process, id=new_id, name=f"{process.name} ({product}, allocated)", reference_product=product,
                 production=amount, technosphere=scaled.exchanges("technosphere", factors[product], ratio),
                 biosphere=scaled.exchanges("biosphere", factors[product], ratio),
-                extra=MappingProxyType({"allocated_from": process.id}))
-    return replace(model, processes=MappingProxyType(processes), products=MappingProxyType(products),
-                   parameters=MappingProxyType(parameters))
+                extra=FrozenDict({"allocated_from": process.id}))
+    return replace(model, processes=FrozenDict(processes), products=FrozenDict(products),
+                   parameters=FrozenDict(parameters))
 
 
 def _options(rule: Any, model: Model, where: str) -> tuple[str, ...]:

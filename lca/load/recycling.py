@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_numeric, parse_formula
+from ..model.frozen import FrozenDict
 from ..model.records import Amount, Exchange, Model, Process
 from ..units import conversion_factor, format_unit, parse_unit
 
-APPROACHES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
+APPROACHES: Mapping[str, Mapping[str, str | None]] = FrozenDict({
     "cut_off": {"A": "1", "B": "0", "credit": "0"},
     "avoided_burden": {"A": "0", "B": "0", "credit": "1"},
     "fifty_fifty": {"A": "0.5", "B": "0.5", "credit": "1"},
@@ -39,7 +39,7 @@ APPROACHES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
 })
 
 # Coefficient of each role's impact per unit of material (Annex IV, rearranged by term).
-COEFFICIENTS: Mapping[str, str] = MappingProxyType({
+COEFFICIENTS: Mapping[str, str] = FrozenDict({
     "virgin": "(1 - R1) + R1 * (1 - A) * Qsin_Qp",
     "recycled": "R1 * A",
     "recycling_eol": "(1 - A) * R2",
@@ -88,7 +88,7 @@ def apply_end_of_life(model: Model) -> Model:
         if isinstance(spec, dict) and "end_of_life" in spec:
             processes[process.id] = replace(
                 process, technosphere=process.technosphere + _inputs(process, spec, model))
-    return replace(model, processes=MappingProxyType(processes))
+    return replace(model, processes=FrozenDict(processes))
 
 
 def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:

@@ -24,6 +24,7 @@ from ..errors import (
     UnitError,
 )
 from ..formula import parse_formula
+from ..model.frozen import frozen
 from ..model.records import (
     CATEGORIES,
     INHERIT,
@@ -37,7 +38,6 @@ from ..model.records import (
     Process,
     Product,
     Study,
-    frozen,
 )
 from ..units import format_unit, parse_unit
 from . import multioutput, recycling

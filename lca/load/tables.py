@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import FileFormatError, LCAError
-from ..model.records import frozen
+from ..model.frozen import frozen
 from .distributions import check_spec
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")

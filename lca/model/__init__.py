@@ -4,6 +4,7 @@ rules over them (:mod:`lca.model.rules`). Nothing here reads a file or builds a 
 """
 
 from .allocation import AllocationSpec, Infrastructure, Lineage, Node
+from .frozen import FrozenDict, frozen
 from .records import (
     CATEGORIES,
     INHERIT,
@@ -23,7 +24,7 @@ from .records import (
 from .rules import is_intensity, resolve_provider, stage_key, technosphere_graph
 
 __all__ = [
-    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Exchange", "Factor", "Flow",
+    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Exchange", "Factor", "Flow", "FrozenDict",
     "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study",
-    "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
+    "frozen", "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
 ]

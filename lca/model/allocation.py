@@ -10,16 +10,16 @@ parsed at load time from its ``[lineage.*]``, ``[infrastructure.*]`` and ``[allo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import networkx as nx
 
 from ..errors import AllocationError
+from .frozen import FrozenDict
 from .quantity import QuantityExpr
 
 # Lineage rules and the key each reads on the children of a node (None: no key).
-RULE_KEYS: Mapping[str, str | None] = MappingProxyType({
+RULE_KEYS: Mapping[str, str | None] = FrozenDict({
     "equal": None,
     "queries": "queries",
     "tokens": "tokens",
@@ -28,7 +28,7 @@ RULE_KEYS: Mapping[str, str | None] = MappingProxyType({
     "amortized": None,
 })
 RULES = tuple(RULE_KEYS)
-KEY_UNITS = MappingProxyType({"queries": "query", "tokens": "token", "compute": None, "value": None})
+KEY_UNITS = FrozenDict({"queries": "query", "tokens": "token", "compute": None, "value": None})
 INFRASTRUCTURE_KEYS = ("wall_time", "gpu_hours", "energy", "reserved_capacity")
 
 KINDS = ("base_model", "adaptation", "deployed_model", "task")
@@ -126,4 +126,4 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
         if node.kind is None:
             kind = "base_model" if node.parent is None else "deployed_model" if children[node.id] else "task"
             nodes[node.id] = replace(node, kind=kind)
-    return Lineage(MappingProxyType(nodes), MappingProxyType(children), order)
+    return Lineage(FrozenDict(nodes), FrozenDict(children), order)

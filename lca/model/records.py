@@ -7,13 +7,13 @@ Everything here is an immutable record produced by :mod:`lca.load` (files) and c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import pint
 
 from ..formula import Formula
 from .allocation import AllocationSpec
+from .frozen import FrozenDict, frozen
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 # A process whose stage is "inherit" (or not given) counts towards the stage of the processes
@@ -22,7 +22,7 @@ INHERIT = "inherit"
 # Impacts of inherited processes demanded directly by the functional unit.
 UNASSIGNED = "unassigned"
 
-CATEGORIES: Mapping[str, str] = MappingProxyType(
+CATEGORIES: Mapping[str, str] = FrozenDict(
     {
         "climate_change": "kg CO2-eq",
         "water_consumption": "m3",
@@ -33,10 +33,6 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
         "abiotic_depletion_fossil": "MJ",
     }
 )
-
-
-def frozen(mapping: Mapping | None = None) -> Mapping:
-    return MappingProxyType(dict(mapping or {}))
 
 
 @dataclass(frozen=True)

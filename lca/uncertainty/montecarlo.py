@@ -20,14 +20,18 @@ import numpy as np
 from ..engine.compile import CompiledModel
 from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
+from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
 from .sampling import Design, make_design
 from .statistics import Convergence, Summary, convergence, summarize
 
 
 @dataclass(frozen=True)
-class MonteCarloResult:
-    """Samples of every category's score (and optionally of its stages and of the inputs)."""
+class MonteCarloResult(ReadOnlyArrays):
+    """Samples of every category's score (and optionally of its stages and of the inputs),
+    in read-only arrays."""
+
+    _read_only = ("scores", "by_stage", "inputs")
 
     categories: tuple[str, ...]
     units: tuple[str, ...]
