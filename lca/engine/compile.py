@@ -198,7 +198,7 @@ def compile_model(model: Model) -> CompiledModel:
     flow_index = {fid: i for i, fid in enumerate(flows)}
     for process in model.processes.values():
         if process.extra.get("coproducts"):
-            raise ModelError(f"{process.defined_in}: process has co-products; declare an allocation "
+            raise ModelError.at(process.defined_in, "process has co-products; declare an allocation "
                              "(see docs/allocation.md) or model them by substitution")
 
     tech = builder.matrix((len(processes), len(processes)))
@@ -239,10 +239,10 @@ def compile_model(model: Model) -> CompiledModel:
         if provider is None:
             providers = model.providers(key)
             if len(providers) != 1:
-                raise AmbiguousProviderError(
-                    f"{model.study.path}: demand.{key}: {len(providers)} processes make {key!r} "
-                    f"({', '.join(providers)}); name the process instead") if providers else \
-                    MissingProviderError(f"{model.study.path}: demand.{key}: no process makes {key!r}")
+                where = f"{model.study.path}: demand.{key}"
+                raise AmbiguousProviderError.at(where, f"{len(providers)} processes make {key!r} "
+                                                f"({', '.join(providers)}); name the process instead") \
+                    if providers else MissingProviderError.at(where, f"no process makes {key!r}")
             provider = providers[0]
         demand.add(index[provider], 0, amount, model.processes[provider].production.unit,
                    f"{model.study.path}: demand.{key}", f"~demand.{key}")
@@ -277,7 +277,7 @@ class _EntryBuilder:
 
     def implicit(self, name: str, value: float, unit: pint.Unit, spec, source, where) -> str:
         if name in self.defaults:
-            raise ModelError(f"{where}: implicit parameter {name!r} defined twice")
+            raise ModelError.at(where, f"implicit parameter {name!r} defined twice")
         self.implicit_order.append(name)
         self.units[name] = unit
         self.factors[name] = root_factor(unit)

@@ -92,18 +92,18 @@ def check_spec(spec: Mapping[str, Any], value: Any, where: str) -> None:
 def make_distribution(spec: Mapping[str, Any], value: Any, where: str) -> Distribution:
     """The distribution an ``uncertainty`` table describes around the central *value*."""
     if not isinstance(spec, Mapping):
-        raise DistributionError(f"{where}: 'uncertainty' must be a table, got {spec!r}")
+        raise DistributionError.at(where, f"'uncertainty' must be a table, got {spec!r}")
     if value is None:
-        raise DistributionError(f"{where}: a parameter given by a formula takes no uncertainty of its own; "
+        raise DistributionError.at(where, "a parameter given by a formula takes no uncertainty of its own; "
                                 "put the uncertainty on the parameters the formula uses")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise DistributionError(f"{where}: the central value must be a finite number, got {value!r}")
+        raise DistributionError.at(where, f"the central value must be a finite number, got {value!r}")
     value = float(value)
     if "pedigree" in spec:
         return _pedigree(spec, value, where)
     kind = spec.get("distribution")
     if kind not in _KEYS:
-        raise DistributionError(f"{where}: unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
+        raise DistributionError.at(where, f"unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
                                 "or a pedigree = [...] table)" if kind is not None else
                                 f"{where}: missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) "
                                 "or 'pedigree'")
@@ -115,17 +115,17 @@ def _check_keys(spec: Mapping[str, Any], allowed: frozenset[str], where: str, ki
     unknown = sorted(set(spec) - allowed - _TEXT_KEYS)
     if unknown:
         expected = ", ".join(sorted(allowed)) or "no other keys"
-        raise DistributionError(f"{where}: {kind} does not take {', '.join(map(repr, unknown))} (it takes {expected})")
+        raise DistributionError.at(where, f"{kind} does not take {', '.join(map(repr, unknown))} (it takes {expected})")
 
 
 def _number(spec: Mapping[str, Any], key: str, where: str, required: bool = True) -> float | None:
     raw = spec.get(key)
     if raw is None:
         if required:
-            raise DistributionError(f"{where}: {spec.get('distribution')} needs {key!r}")
+            raise DistributionError.at(where, f"{spec.get('distribution')} needs {key!r}")
         return None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        raise DistributionError(f"{where}: {key!r} must be a finite number, got {raw!r}")
+        raise DistributionError.at(where, f"{key!r} must be a finite number, got {raw!r}")
     return float(raw)
 
 
@@ -136,15 +136,15 @@ def _fixed(spec, value, where) -> Distribution:
 def _lognormal(spec, value, where) -> Distribution:
     gsd, sigma, mu = (_number(spec, k, where, required=False) for k in ("gsd", "sigma", "mu"))
     if (gsd is None) == (sigma is None):
-        raise DistributionError(f"{where}: lognormal needs exactly one of 'gsd' (> 1) or 'sigma' (> 0, of ln)")
+        raise DistributionError.at(where, "lognormal needs exactly one of 'gsd' (> 1) or 'sigma' (> 0, of ln)")
     if gsd is not None and not gsd > 1:
-        raise DistributionError(f"{where}: lognormal gsd must be > 1, got {gsd:g}")
+        raise DistributionError.at(where, f"lognormal gsd must be > 1, got {gsd:g}")
     if sigma is not None and not sigma > 0:
-        raise DistributionError(f"{where}: lognormal sigma must be > 0, got {sigma:g}")
+        raise DistributionError.at(where, f"lognormal sigma must be > 0, got {sigma:g}")
     if not value > 0:
-        raise DistributionError(f"{where}: a lognormal needs a positive median (the value), got {value:g}")
+        raise DistributionError.at(where, f"a lognormal needs a positive median (the value), got {value:g}")
     if mu is not None and not math.isclose(mu, math.log(value), rel_tol=1e-6, abs_tol=1e-9):
-        raise DistributionError(f"{where}: lognormal mu = {mu:g} disagrees with ln(value) = "
+        raise DistributionError.at(where, f"lognormal mu = {mu:g} disagrees with ln(value) = "
                                 f"{math.log(value):g}; the median is the value")
     sigma = math.log(gsd) if gsd is not None else sigma
     return _lognormal_sigma(value, sigma)
@@ -159,16 +159,16 @@ def _lognormal_sigma(median: float, sigma: float) -> Distribution:
 def _normal(spec, value, where) -> Distribution:
     sd = _number(spec, "sd", where)
     if not sd > 0:
-        raise DistributionError(f"{where}: normal sd must be > 0, got {sd:g}")
+        raise DistributionError.at(where, f"normal sd must be > 0, got {sd:g}")
     return Distribution("normal", value, "norm", (("loc", value), ("scale", sd)))
 
 
 def _range(spec, value, where) -> tuple[float, float]:
     low, high = _number(spec, "min", where), _number(spec, "max", where)
     if not low < high:
-        raise DistributionError(f"{where}: {spec['distribution']} needs min < max, got min = {low:g}, max = {high:g}")
+        raise DistributionError.at(where, f"{spec['distribution']} needs min < max, got min = {low:g}, max = {high:g}")
     if not low <= value <= high:
-        raise DistributionError(f"{where}: the value {value:g} is outside [min, max] = [{low:g}, {high:g}]")
+        raise DistributionError.at(where, f"the value {value:g} is outside [min, max] = [{low:g}, {high:g}]")
     return low, high
 
 
@@ -176,7 +176,7 @@ def _mode(spec, value, where, low, high) -> float:
     mode = _number(spec, "mode", where, required=False)
     mode = value if mode is None else mode
     if not low <= mode <= high:
-        raise DistributionError(f"{where}: mode {mode:g} is outside [min, max] = [{low:g}, {high:g}]")
+        raise DistributionError.at(where, f"mode {mode:g} is outside [min, max] = [{low:g}, {high:g}]")
     return mode
 
 
@@ -205,7 +205,7 @@ def _discrete(spec, value, where) -> Distribution:
     values = spec.get("values")
     if (not isinstance(values, list) or not values
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values)):
-        raise DistributionError(f"{where}: discrete needs 'values', a non-empty list of numbers")
+        raise DistributionError.at(where, "discrete needs 'values', a non-empty list of numbers")
     return discrete_distribution([float(v) for v in values], spec.get("weights"), value, where)
 
 
@@ -216,7 +216,7 @@ def discrete_distribution(support: list[float], weights: Any, center: float, whe
     if (not isinstance(weights, (list, tuple)) or len(weights) != len(support)
             or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
                        for w in weights) or not sum(weights) > 0):
-        raise DistributionError(f"{where}: discrete needs {len(support)} non-negative weights (one per value) "
+        raise DistributionError.at(where, f"discrete needs {len(support)} non-negative weights (one per value) "
                                 f"with a positive sum, got {weights!r}")
     total = float(sum(weights))
     probabilities = np.asarray(weights, dtype=float) / total
@@ -227,10 +227,10 @@ def discrete_distribution(support: list[float], weights: Any, center: float, whe
 def _pedigree(spec, value, where) -> Distribution:
     kind = spec.get("distribution", "lognormal")
     if kind != "lognormal":
-        raise DistributionError(f"{where}: a pedigree gives a lognormal, not {kind!r}")
+        raise DistributionError.at(where, f"a pedigree gives a lognormal, not {kind!r}")
     _check_keys(spec, _PEDIGREE_KEYS, where, "pedigree")
     if not value > 0:
-        raise DistributionError(f"{where}: a pedigree (lognormal) needs a positive median (the value), got {value:g}")
+        raise DistributionError.at(where, f"a pedigree (lognormal) needs a positive median (the value), got {value:g}")
     return _lognormal_sigma(value, sigma_from_spec(spec, where))
 
 

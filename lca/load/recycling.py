@@ -95,16 +95,16 @@ def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
     where = f"{process.defined_in}.allocation"
     unknown = sorted(set(spec) - set(FACTORS) - set(ROLES) - {"end_of_life", "source", "comment"})
     if unknown:
-        raise FileFormatError(f"{where}: unknown key(s) {', '.join(unknown)} (factors: {', '.join(FACTORS)}; "
+        raise FileFormatError.at(where, f"unknown key(s) {', '.join(unknown)} (factors: {', '.join(FACTORS)}; "
                               f"processes: {', '.join(ROLES)})")
     if process.production.value is None:
-        raise ModelError(f"{where}: end-of-life allocation needs a numeric production amount")
+        raise ModelError.at(where, "end-of-life allocation needs a numeric production amount")
     approach = spec["end_of_life"]
     parameter = model.parameters.get(approach)
     options = parameter.options if parameter is not None and parameter.is_choice else (approach,)
     for option in options:
         if option not in APPROACHES:
-            raise FileFormatError(f"{where}.end_of_life: {option!r} is not one of {', '.join(APPROACHES)}")
+            raise FileFormatError.at(f"{where}.end_of_life", f"{option!r} is not one of {', '.join(APPROACHES)}")
     values = {name: _text(spec.get(name, _DEFAULTS[name]), f"{where}.{name}") for name in FACTORS}
     for name in ("A", "B", "credit"):  # fixed by the approach, or the process's own (cff)
         per_option = {o: APPROACHES[o][name] or values.get(name, "1") for o in options}
@@ -122,7 +122,7 @@ def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
             continue
         target = model.processes.get(provider)
         if target is None:
-            raise ModelError(f"{where}.{role}: {provider!r} is not a process")
+            raise ModelError.at(f"{where}.{role}", f"{provider!r} is not a process")
         coefficient = _NAMES.sub(lambda match: values[match.group(1)], COEFFICIENTS[role])
         if role in ("heat", "electricity"):  # LHV is MJ per kg of material
             amount_text, unit = f"({coefficient}) * {mass!r}", parse_unit("MJ")
@@ -137,5 +137,5 @@ def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
 
 def _text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise FileFormatError(f"{where}: expected a number or a formula, got {value!r}")
+        raise FileFormatError.at(where, f"expected a number or a formula, got {value!r}")
     return f"({parse_formula(value, where).text})" if isinstance(value, str) else f"({float(value)!r})"

@@ -14,8 +14,11 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import FileFormatError, LCAError
+import pint
+
+from ..errors import FileFormatError, LCAError, UnitError
 from ..model.frozen import frozen
+from ..units import parse_unit
 from .distributions import check_spec
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
@@ -23,7 +26,8 @@ PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty"
 
 
 def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
-    return cls(f"{where}: {message}")
+    """The error *cls* at *where* ("file: item"), with its ``file`` and ``item`` fields set."""
+    return cls.at(where, message)
 
 
 def check_keys(table: Any, allowed: set[str], where: str) -> dict:
@@ -61,19 +65,35 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def read_unit(text: Any, where: str) -> pint.Unit:
+    """:func:`lca.units.parse_unit` of the unit at *where*; a :class:`UnitError` carries its
+    ``file`` and ``item``.
+
+    >>> read_unit("kg CO2-eq", "flows.ghg.unit") == read_unit("kg CO2e", "flows.ghg.unit")
+    True
+    >>> read_unit("kgg", "a.toml: flows.ghg.unit")
+    Traceback (most recent call last):
+    lca.errors.UnitError: a.toml: flows.ghg.unit: cannot read unit 'kgg' ('kgg' is not defined in the unit registry)
+    """
+    try:
+        return parse_unit(text, where)
+    except UnitError as exc:
+        raise exc.located(where)
+
+
 def read_toml(path: Path) -> dict:
     """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise FileFormatError(f"{path}: file not found") from None
+        raise FileFormatError(f"{path}: file not found", file=str(path)) from None
     except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a TOML file") from None
+        raise FileFormatError(f"{path}: is a directory, not a TOML file", file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: invalid TOML: {exc}") from None
+        raise FileFormatError(f"{path}: invalid TOML: {exc}", file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"{path}: not UTF-8 text: {exc}") from None
+        raise FileFormatError(f"{path}: not UTF-8 text: {exc}", file=str(path)) from None
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Mapping[str, Any] | None:

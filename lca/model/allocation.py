@@ -98,7 +98,7 @@ class AllocationSpec:
 
 def check_rule(rule: Any, where: str) -> str:
     if rule not in RULE_KEYS:
-        raise AllocationError(f"{where}: unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
+        raise AllocationError.at(where, f"unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
     return rule
 
 
@@ -112,7 +112,7 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
     nodes = dict(nodes)
     for node in nodes.values():
         if node.parent is not None and node.parent not in nodes:
-            raise AllocationError(f"{node.where}.parent: no lineage node {node.parent!r}")
+            raise AllocationError.at(f"{node.where}.parent", f"no lineage node {node.parent!r}")
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from((n.parent, n.id) for n in nodes.values() if n.parent is not None)
@@ -120,7 +120,7 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
         order = tuple(nx.lexicographical_topological_sort(graph))
     except nx.NetworkXUnfeasible:
         cycle = " -> ".join(edge[0] for edge in nx.find_cycle(graph))
-        raise AllocationError(f"{where}: parents form a cycle ({cycle})") from None
+        raise AllocationError.at(where, f"parents form a cycle ({cycle})") from None
     children = {n: tuple(sorted(graph.successors(n), key=order.index)) for n in order}
     for node in list(nodes.values()):  # kinds not declared follow from the node's place
         if node.kind is None:

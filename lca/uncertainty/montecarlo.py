@@ -49,8 +49,9 @@ class MonteCarloResult(ReadOnlyArrays):
         return self.scores.shape[1]
 
     def _row(self, category: str) -> int:
+        # asking for a category the result does not have is the caller's mistake, not the user's
         if category not in self.categories:
-            raise LCAError(f"no category {category!r} in the result (have: {', '.join(self.categories)})")
+            raise KeyError(f"no category {category!r} in the result (have: {', '.join(self.categories)})")
         return self.categories.index(category)
 
     def samples(self, category: str) -> np.ndarray:
