@@ -24,6 +24,7 @@ from .engine.propagate import evaluate, prepare
 from .engine.solve import factorize
 from .model.frozen import FrozenDict
 from .model.records import Amount, Model
+from .model.uncertainty import Uncertainty
 from .units import format_unit
 
 # Relative step of the central differences for parameters: small enough that formulas are
@@ -42,19 +43,25 @@ class NumberSource:
     elasticity: Mapping[str, float]  # per category
 
 
-def describe_uncertainty(spec: Mapping[str, Any] | None) -> str:
-    """A short human reading of an uncertainty spec: ``lognormal gsd=1.1``."""
-    if not spec:
+def describe_uncertainty(uncertainty: Uncertainty | None) -> str:
+    """A short human reading of an uncertainty: ``lognormal gsd=1.1``.
+
+    >>> describe_uncertainty(Uncertainty("triangular", minimum=1, maximum=3, mode=2))
+    'triangular min=1 mode=2 max=3'
+    """
+    if uncertainty is None:
         return "none"
-    if "pedigree" in spec:
-        scores = ",".join(str(s) for s in spec["pedigree"])
-        return f"pedigree ({scores})"
-    parts = [str(spec.get("distribution", "?"))]
-    parts += [f"{k}={spec[k]}" for k in ("gsd", "sigma", "sd", "min", "mode", "max") if k in spec]
-    if "weights" in spec:
-        parts.append("weights=" + ",".join(f"{w:g}" for w in spec["weights"]))
-    if "values" in spec:
-        parts.append("values=" + ",".join(f"{w:g}" for w in spec["values"]))
+    if uncertainty.pedigree is not None:
+        return f"pedigree ({','.join(str(s) for s in uncertainty.pedigree)})"
+    parts = [uncertainty.kind]
+    parts += [f"{key}={value}" for key, value in (("gsd", uncertainty.gsd), ("sigma", uncertainty.sigma),
+                                                  ("sd", uncertainty.sd), ("min", uncertainty.minimum),
+                                                  ("mode", uncertainty.mode), ("max", uncertainty.maximum))
+              if value is not None]
+    if uncertainty.weights is not None:
+        parts.append("weights=" + ",".join(f"{w:g}" for w in uncertainty.weights))
+    if uncertainty.values is not None:
+        parts.append("values=" + ",".join(f"{w:g}" for w in uncertainty.values))
     return " ".join(parts)
 
 

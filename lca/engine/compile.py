@@ -26,6 +26,7 @@ from ..load.parameters import parameter_order, parameter_quantities
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider
+from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, format_unit, root_factor, root_unit, ureg
 
 
@@ -43,7 +44,7 @@ class ParameterTable:
     choices: Mapping[str, tuple[str, ...]]
     units: Mapping[str, pint.Unit]  # declared (display) units
     root_factors: Mapping[str, float]  # declared unit -> root unit
-    uncertainty: Mapping[str, Mapping[str, Any] | None]
+    uncertainty: Mapping[str, Uncertainty | None]
     sources: Mapping[str, str | None]
     implicit: frozenset[str]  # parameters made from uncertain exchanges and factors
     labels: Mapping[str, str]  # where each parameter was defined
@@ -55,8 +56,7 @@ class ParameterTable:
     @cached_property
     def uncertain(self) -> tuple[str, ...]:
         """Free parameters that have a distribution (what Monte Carlo varies)."""
-        return tuple(n for n in self.free if self.uncertainty.get(n) and
-                     self.uncertainty[n].get("distribution") != "fixed")
+        return tuple(n for n in self.free if self.uncertainty.get(n) is not None and self.uncertainty[n].varies)
 
     def evaluate(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """All parameters in root units, from free values (defaults where not given).
@@ -308,7 +308,7 @@ class _Entries:
         self.cols.append(col)
         self.labels.append(where)
         self.amounts.append(amount)
-        uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
+        uncertain = amount.uncertainty is not None and amount.uncertainty.varies
         if amount.formula is None:
             factor = conversion_factor(amount.unit, target_unit, where)
             if uncertain:

@@ -191,7 +191,7 @@ class _Scaler:
         return is_intensity(result.units, amount.unit, self.process.production)
 
     def _shared(self, kind: str, i: int, amount: Amount) -> str:
-        uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
+        uncertain = amount.uncertainty is not None and amount.uncertainty.varies
         text = amount.formula.text if amount.formula is not None else repr(amount.value)
         if not uncertain:
             return text

@@ -17,6 +17,7 @@ import networkx as nx
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
 from ..model.records import Model, Parameter
+from ..model.uncertainty import Uncertainty
 from ..units import Quantity, format_unit
 from .tables import (
     PARAMETER_KEYS,
@@ -68,12 +69,10 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
                    uncertainty=uncertainty)
 
 
-def _recentre(spec: Mapping[str, Any], parameter: Parameter, magnitude: float, where: str) -> Mapping[str, Any] | None:
-    """Keep a relative uncertainty (lognormal, normal sd) when a value is overridden; absolute
-    ranges (min/max) no longer describe the new value, so they are dropped."""
-    if "pedigree" in spec or spec.get("distribution") in ("lognormal", "fixed"):
-        return spec
-    return None
+def _recentre(uncertainty: Uncertainty, parameter: Parameter, magnitude: float, where: str) -> Uncertainty | None:
+    """Keep a relative uncertainty (lognormal, pedigree) when a value is overridden; absolute
+    ones (ranges, a normal's sd) no longer describe the new value, so they are dropped."""
+    return uncertainty if uncertainty.relative else None
 
 
 def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:

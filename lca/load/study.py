@@ -51,7 +51,6 @@ from .tables import (
     choice_uncertainty,
     display_path,
     fail,
-    is_relative,
     named_tables,
     number,
     read_toml,
@@ -210,7 +209,7 @@ class _Loader:
         if isinstance(raw, str):
             formula = parse_formula(raw, f"{where}.{key}")
             uncertainty = validate_uncertainty(spec, 1.0, "", f"{where}.uncertainty")
-            if uncertainty is not None and relative_only_for_formula and not is_relative(uncertainty):
+            if uncertainty is not None and relative_only_for_formula and not uncertainty.relative:
                 raise fail(FormulaError, f"{where}.uncertainty",
                             "an amount given by a formula takes only a relative uncertainty "
                             "(lognormal gsd/sigma or pedigree)")

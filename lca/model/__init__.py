@@ -22,9 +22,10 @@ from .records import (
     Study,
 )
 from .rules import is_intensity, resolve_provider, stage_key, technosphere_graph
+from .uncertainty import Distribution, Uncertainty
 
 __all__ = [
-    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Exchange", "Factor", "Flow", "FrozenDict",
-    "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study",
+    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Distribution", "Exchange", "Factor", "Flow", "FrozenDict",
+    "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study", "Uncertainty",
     "frozen", "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
 ]

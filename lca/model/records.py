@@ -14,6 +14,7 @@ import pint
 from ..formula import Formula
 from .allocation import AllocationSpec
 from .frozen import FrozenDict, frozen
+from .uncertainty import Uncertainty
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 # A process whose stage is "inherit" (or not given) counts towards the stage of the processes
@@ -37,14 +38,14 @@ CATEGORIES: Mapping[str, str] = FrozenDict(
 
 @dataclass(frozen=True)
 class Amount:
-    """A number or a formula, in ``unit``, with its source and uncertainty (raw spec)."""
+    """A number or a formula, in ``unit``, with its source and uncertainty (parsed at load)."""
 
     value: float | None
     formula: Formula | None
     unit: pint.Unit
     unit_text: str
     source: str | None = None
-    uncertainty: Mapping[str, Any] | None = None
+    uncertainty: Uncertainty | None = None
 
     @property
     def text(self) -> str:
@@ -87,7 +88,7 @@ class Parameter:
     formula: Formula | None = None
     options: tuple[str, ...] | None = None
     source: str | None = None
-    uncertainty: Mapping[str, Any] | None = None
+    uncertainty: Uncertainty | None = None
     description: str | None = None
 
     @property
