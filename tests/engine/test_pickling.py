@@ -156,3 +156,15 @@ def test_pint_quantities_outside_lca_use_lcas_registry():
     unit = pickle.loads(pickle.dumps(lca.ureg.Unit("kg CO2_eq")))
     assert unit == lca.ureg.Unit("kg CO2_eq")
     assert (1 * unit).to("g CO2_eq").magnitude == pytest.approx(1000.0)
+
+
+def test_analysis_results_round_trip():
+    from lca.uncertainty import compare, one_at_a_time
+
+    model = lca.load_study("lca:scenarios/patterson2021_gpt3.toml")
+    comparison = compare([model, lca.with_parameters(model, {"pue": 1.5})], 64, seed=4, labels=("a", "b"))
+    sensitivity = one_at_a_time(model)
+    for copied in round_trips(comparison):
+        assert copied.assertion("climate_change", "a", "b") == comparison.assertion("climate_change", "a", "b")
+    for copied in round_trips(sensitivity):
+        assert copied.to_dict() == sensitivity.to_dict()
