@@ -144,7 +144,7 @@ def _credits(coproducts: dict, options: tuple[str, ...], rule: str, model: Model
     credits = []
     for product, (amount, provider) in coproducts.items():
         if provider is None:
-            raise FileFormatError.at(f"{where}.coproducts ({product})", f"substitution needs 'substitutes' = "
+            raise FileFormatError.at(f"{where}.coproducts ({product})", "substitution needs 'substitutes' = "
                                   "the process whose output the co-product replaces")
         target = model.processes.get(provider)
         if target is None:

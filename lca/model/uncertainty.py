@@ -143,6 +143,9 @@ class Uncertainty:
         if self.kind == "normal":
             return Distribution("normal", center, "norm", (("loc", center), ("scale", float(self.sd))))
         if self.kind == "discrete":
+            if self.values is None:
+                raise ValueError("a choice parameter's weights are over its options: see "
+                                 "lca.load.distributions.parameter_distributions")
             return discrete_distribution([float(v) for v in self.values], self.weights, center, where)
         low, high = float(self.minimum), float(self.maximum)
         if not low <= center <= high:
