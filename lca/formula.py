@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -58,7 +58,7 @@ class Formula:
     """A parsed, whitelisted formula; ``names`` are the parameters it reads."""
 
     text: str
-    tree: ast.Expression
+    tree: ast.Expression = field(compare=False)  # parsed from text: equal texts, equal formulas
     names: frozenset[str]
 
     def __str__(self) -> str:
@@ -68,15 +68,15 @@ class Formula:
 def parse_formula(text: str, where: str = "formula") -> Formula:
     """Parse *text*, rejecting anything outside the whitelist with a :class:`FormulaError`."""
     if not isinstance(text, str) or not text.strip():
-        raise FormulaError(f"{where}: a formula must be a non-empty string")
+        raise FormulaError.at(where, "a formula must be a non-empty string")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"{where}: formula is longer than {MAX_LENGTH} characters")
+        raise FormulaError.at(where, f"formula is longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise FormulaError(f"{where}: cannot parse formula {text!r}: {exc.msg}") from None
+        raise FormulaError.at(where, f"cannot parse formula {text!r}: {exc.msg}") from None
     if _depth(tree.body) > MAX_DEPTH:
-        raise FormulaError(f"{where}: formula {text[:60]!r}... nests deeper than {MAX_DEPTH} levels")
+        raise FormulaError.at(where, f"formula {text[:60]!r}... nests deeper than {MAX_DEPTH} levels")
     names: set[str] = set()
     for node in ast.walk(tree):
         _check_node(node, text, where, names)
@@ -100,27 +100,26 @@ def _check_node(node: ast.AST, text: str, where: str, names: set[str]) -> None:
         *_BINARY, *_COMPARE,
     )
     if not isinstance(node, allowed):
-        raise FormulaError(f"{where}: {type(node).__name__} is not allowed in formula {text!r}")
+        raise FormulaError.at(where, f"{type(node).__name__} is not allowed in formula {text!r}")
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
             called = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-            raise FormulaError(
-                f"{where}: call to {called!r} is not allowed in formula {text!r} "
+            raise FormulaError.at(where, f"call to {called!r} is not allowed in formula {text!r} "
                 f"(allowed: {', '.join(FUNCTIONS)})"
             )
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
-            raise FormulaError(f"{where}: keyword or starred arguments are not allowed in {text!r}")
+            raise FormulaError.at(where, f"keyword or starred arguments are not allowed in {text!r}")
         expected = {"abs": 1, "exp": 1, "log": 1, "log10": 1, "sqrt": 1, "where": 3, "sin": 1, "cos": 1}.get(node.func.id)
         if expected is not None and len(node.args) != expected:
-            raise FormulaError(f"{where}: {node.func.id}() takes {expected} argument(s) in {text!r}")
+            raise FormulaError.at(where, f"{node.func.id}() takes {expected} argument(s) in {text!r}")
         if node.func.id in ("min", "max") and len(node.args) < 2:
-            raise FormulaError(f"{where}: {node.func.id}() needs at least two arguments in {text!r}")
+            raise FormulaError.at(where, f"{node.func.id}() needs at least two arguments in {text!r}")
     elif isinstance(node, ast.Name):
         if node.id not in FUNCTIONS:
             names.add(node.id)
     elif isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
-            raise FormulaError(f"{where}: constant {node.value!r} is not allowed in {text!r}")
+            raise FormulaError.at(where, f"constant {node.value!r} is not allowed in {text!r}")
 
 
 class _Choice:
@@ -150,17 +149,17 @@ def evaluate_units(
         elif name in quantities:
             env[name] = quantities[name]
         else:
-            raise FormulaError(f"{where}: unknown name {name!r} in formula {formula.text!r}")
+            raise FormulaError.at(where, f"unknown name {name!r} in formula {formula.text!r}")
     try:
         result = _Evaluator(env, _UNITS, formula.text, where).visit(formula.tree.body)
     except FormulaError:
         raise
     except pint.errors.DimensionalityError as exc:
-        raise FormulaError(f"{where}: dimension error in formula {formula.text!r}: {exc}") from None
+        raise FormulaError.at(where, f"dimension error in formula {formula.text!r}: {exc}") from None
     except (ZeroDivisionError, OverflowError, ValueError, TypeError) as exc:
-        raise FormulaError(f"{where}: cannot evaluate formula {formula.text!r}: {exc}") from None
+        raise FormulaError.at(where, f"cannot evaluate formula {formula.text!r}: {exc}") from None
     if isinstance(result, _Choice) or isinstance(result, str):
-        raise FormulaError(f"{where}: formula {formula.text!r} gives a choice, not a number")
+        raise FormulaError.at(where, f"formula {formula.text!r} gives a choice, not a number")
     if not isinstance(result, pint.Quantity):
         result = ureg.Quantity(float(result), ureg.dimensionless)
     return result
@@ -188,13 +187,13 @@ def _uniform_dims(args: list[Any], name: str, where: str, text: str) -> None:
         if isinstance(a, pint.Quantity) or a != 0
     }
     if len(dims) > 1:
-        raise FormulaError(f"{where}: {name}() arguments have different dimensions in {text!r}")
+        raise FormulaError.at(where, f"{name}() arguments have different dimensions in {text!r}")
 
 
 def _dimensionless(x: Any, name: str, where: str, text: str) -> float:
     if isinstance(x, pint.Quantity):
         if not x.dimensionless:
-            raise FormulaError(f"{where}: {name}() needs a dimensionless argument in {text!r}, got {x.units}")
+            raise FormulaError.at(where, f"{name}() needs a dimensionless argument in {text!r}, got {x.units}")
         return float(x.to(ureg.dimensionless).magnitude)
     return float(x)
 
@@ -277,7 +276,7 @@ class _Evaluator:
         self.env, self.backend, self.text, self.where = env, backend, text, where
 
     def fail(self, message: str) -> FormulaError:
-        return FormulaError(f"{self.where}: {message} in formula {self.text!r}")
+        return FormulaError.at(self.where, f"{message} in formula {self.text!r}")
 
     def visit(self, node: ast.AST) -> Any:
         if isinstance(node, ast.Constant):

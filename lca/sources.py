@@ -14,7 +14,6 @@ one adjoint solve (A^T lambda = (C B)^T); named parameters get central finite di
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
@@ -23,7 +22,9 @@ from .engine.calculate import compute
 from .engine.compile import CompiledModel, MatrixEntries, compile_model
 from .engine.propagate import evaluate, prepare
 from .engine.solve import factorize
+from .model.frozen import FrozenDict
 from .model.records import Amount, Model
+from .model.uncertainty import Uncertainty
 from .units import format_unit
 
 # Relative step of the central differences for parameters: small enough that formulas are
@@ -42,19 +43,25 @@ class NumberSource:
     elasticity: Mapping[str, float]  # per category
 
 
-def describe_uncertainty(spec: Mapping[str, Any] | None) -> str:
-    """A short human reading of an uncertainty spec: ``lognormal gsd=1.1``."""
-    if not spec:
+def describe_uncertainty(uncertainty: Uncertainty | None) -> str:
+    """A short human reading of an uncertainty: ``lognormal gsd=1.1``.
+
+    >>> describe_uncertainty(Uncertainty("triangular", minimum=1, maximum=3, mode=2))
+    'triangular min=1 mode=2 max=3'
+    """
+    if uncertainty is None:
         return "none"
-    if "pedigree" in spec:
-        scores = ",".join(str(s) for s in spec["pedigree"])
-        return f"pedigree ({scores})"
-    parts = [str(spec.get("distribution", "?"))]
-    parts += [f"{k}={spec[k]}" for k in ("gsd", "sigma", "sd", "min", "mode", "max") if k in spec]
-    if "weights" in spec:
-        parts.append("weights=" + ",".join(f"{w:g}" for w in spec["weights"]))
-    if "values" in spec:
-        parts.append("values=" + ",".join(f"{w:g}" for w in spec["values"]))
+    if uncertainty.pedigree is not None:
+        return f"pedigree ({','.join(str(s) for s in uncertainty.pedigree)})"
+    parts = [uncertainty.kind]
+    parts += [f"{key}={value}" for key, value in (("gsd", uncertainty.gsd), ("sigma", uncertainty.sigma),
+                                                  ("sd", uncertainty.sd), ("min", uncertainty.minimum),
+                                                  ("mode", uncertainty.mode), ("max", uncertainty.maximum))
+              if value is not None]
+    if uncertainty.weights is not None:
+        parts.append("weights=" + ",".join(f"{w:g}" for w in uncertainty.weights))
+    if uncertainty.values is not None:
+        parts.append("values=" + ",".join(f"{w:g}" for w in uncertainty.values))
     return " ".join(parts)
 
 
@@ -77,7 +84,7 @@ def number_sources(model: Model | CompiledModel) -> tuple[NumberSource, ...]:
 def _elasticity(contribution: np.ndarray, scores: np.ndarray, categories: tuple[str, ...]) -> Mapping[str, float]:
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(scores != 0, contribution / np.where(scores != 0, scores, 1.0), 0.0)
-    return MappingProxyType({c: float(v) for c, v in zip(categories, ratio)})
+    return FrozenDict({c: float(v) for c, v in zip(categories, ratio)})
 
 
 def _entry_rows(compiled: CompiledModel, params: Mapping[str, Any], base) -> list[NumberSource]:
@@ -136,7 +143,7 @@ def _parameter_rows(compiled: CompiledModel, params: Mapping[str, Any], scores: 
     for name in named:
         parameter = model.parameters[name]
         if name in table.choices:
-            elasticity = MappingProxyType({c: 0.0 for c in compiled.categories})
+            elasticity = FrozenDict({c: 0.0 for c in compiled.categories})
             value: Any = parameter.value
             unit = "option of " + ", ".join(parameter.options)
         else:

@@ -63,6 +63,12 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
+# pint code outside lca (pint.Quantity("1 kg CO2-eq"), unpickled quantities and units) uses
+# this registry, with the LCA spellings; lca's own parsing has already normalized its text.
+ureg.preprocessors.append(normalize)
+pint.set_application_registry(ureg)
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Unit:
     if text.strip() in ("", "1", "dimensionless", "-"):

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from studies import RICH
 
 from lca.cli import main
-
-from studies import RICH
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from studies import HEAD, PROCESS_A
 
 import lca
 from lca.errors import FormulaError
 from lca.formula import evaluate_numeric, evaluate_units, parse_formula
 from lca.units import Quantity
-
-from studies import HEAD, PROCESS_A
 
 
 def test_unsafe_formula_is_rejected(study):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from studies import CHAIN
 
 import lca
 from lca.engine.calculate import calculate
 from lca.sources import number_sources
-
-from studies import CHAIN
 
 
 def test_multiplicative_model_has_unit_elasticities():

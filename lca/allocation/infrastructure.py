@@ -15,13 +15,13 @@ sensitivity analysis can vary it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 
 from ..errors import AllocationError
 from ..model.allocation import Infrastructure
+from ..model.frozen import FrozenDict
 from .shares import check_keys, select
 
 
@@ -81,5 +81,5 @@ def allocate_facility(infrastructure: Infrastructure, footprint: np.ndarray, par
     users = {user: select({k: per_key[k][0][user] for k in keys}, index, keys) for user in infrastructure.users}
     idle = select({k: per_key[k][1] for k in keys}, index, keys)
     utilization = select({k: per_key[k][2][None, :] for k in keys}, index, keys)[0]
-    return InfrastructureAllocation(infrastructure.id, index, tuple(keys), MappingProxyType(users), idle,
+    return InfrastructureAllocation(infrastructure.id, index, tuple(keys), FrozenDict(users), idle,
                                     footprint, utilization)

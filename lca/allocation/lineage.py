@@ -22,13 +22,13 @@ tasks' queries). A node with one child passes everything to it: there is nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Mapping
 
 import numpy as np
 
 from ..errors import AllocationError
 from ..model.allocation import RULE_KEYS, Lineage, check_rule
+from ..model.frozen import FrozenDict
 from .shares import partition
 
 
@@ -102,8 +102,8 @@ def allocate_lineage(lineage: Lineage, own: Mapping[str, np.ndarray], keys: Mapp
     subtree = {node: subtree[node] for node in lineage.order}
     total = sum(own[node] for node in lineage.order)
     return LineageAllocation(
-        rule=rule, targets=MappingProxyType({n: carried[n] for n in lineage.leaves}),
-        carried=MappingProxyType(carried), subtree=MappingProxyType(subtree), unallocated=unallocated, total=total)
+        rule=rule, targets=FrozenDict({n: carried[n] for n in lineage.leaves}),
+        carried=FrozenDict(carried), subtree=FrozenDict(subtree), unallocated=unallocated, total=total)
 
 
 def _amortized(amount: np.ndarray, children: tuple[str, ...], expected: np.ndarray | None,

@@ -11,7 +11,6 @@ Monte Carlo sample like any other input.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from ..engine.compile import CompiledModel, compile_model
 from ..errors import AllocationError
 from ..model.allocation import AllocationSpec, check_rule
+from ..model.frozen import FrozenDict
 from ..model.records import Model
 from .footprints import demand_scores
 from .infrastructure import InfrastructureAllocation, allocate_facility
@@ -123,8 +123,8 @@ def allocate_study(model: Model, rules: Sequence[str] | None = None,
         targets = dict(lineage.targets)
         targets.update(targets_outside)
         results[rule] = RuleResult(
-            rule=rule, targets=MappingProxyType(targets),
-            unallocated=MappingProxyType({"idle_capacity": idle, "unrealized_adaptations": lineage.unallocated}),
+            rule=rule, targets=FrozenDict(targets),
+            unallocated=FrozenDict({"idle_capacity": idle, "unrealized_adaptations": lineage.unallocated}),
             total=sum(scores[:, k, :] for k in range(len(nodes))) + total_infrastructure,
             lineage=lineage,
             per_query=_per_unit(lineage.subtree, usage, "queries", 1.0),
@@ -134,8 +134,8 @@ def allocate_study(model: Model, rules: Sequence[str] | None = None,
     kinds.update({user: "other_workload" for user in targets_outside})
     return StudyAllocation(
         study=model.study.name, categories=compiled.categories, units=compiled.category_units, spec=spec,
-        own=MappingProxyType(own), infrastructure=tuple(facilities), rules=MappingProxyType(results),
-        kinds=MappingProxyType(kinds))
+        own=FrozenDict(own), infrastructure=tuple(facilities), rules=FrozenDict(results),
+        kinds=FrozenDict(kinds))
 
 
 def _lineage_for(rule: str, spec: AllocationSpec, own, keys, expected, params) -> LineageAllocation:
@@ -152,9 +152,9 @@ def _lineage_for(rule: str, spec: AllocationSpec, own, keys, expected, params) -
     first = next(iter(per_rule.values()))
     return LineageAllocation(
         rule=spec.rule_parameter,
-        targets=MappingProxyType({t: pick("targets", t) for t in first.targets}),
-        carried=MappingProxyType({n: pick("carried", n) for n in first.carried}),
-        subtree=MappingProxyType({n: pick("subtree", n) for n in first.subtree}),
+        targets=FrozenDict({t: pick("targets", t) for t in first.targets}),
+        carried=FrozenDict({n: pick("carried", n) for n in first.carried}),
+        subtree=FrozenDict({n: pick("subtree", n) for n in first.subtree}),
         unallocated=pick("unallocated"), total=first.total)
 
 
@@ -165,4 +165,4 @@ def _per_unit(footprints: Mapping[str, np.ndarray], usage, key: str, scale: floa
         amount = usage[node].get(key)
         if amount is not None and np.all(amount > 0):
             out[node] = footprint * (scale / amount)
-    return MappingProxyType(out)
+    return FrozenDict(out)

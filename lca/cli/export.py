@@ -14,8 +14,17 @@ from typing import Any
 
 from ..engine.compile import compile_model
 from ..errors import LCAError
-from ..export.brightway import (DATAPACKAGE_MODULES, FUNCTIONAL_UNIT, PROJECT_MODULES, brightway_export,
-                                check_project_name, check_writable, require, write_datapackage, write_project)
+from ..export.brightway import (
+    DATAPACKAGE_MODULES,
+    FUNCTIONAL_UNIT,
+    PROJECT_MODULES,
+    brightway_export,
+    check_project_name,
+    check_writable,
+    require,
+    write_datapackage,
+    write_project,
+)
 from .common import add_study_arguments, load_from_args
 
 FORMATS = ("brightway", "bw-datapackage")

@@ -10,11 +10,11 @@ scores by process, lifecycle stage and elementary flow (contribution analysis).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 
+from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..units import format_unit
@@ -87,8 +87,10 @@ class LCAResult:
 
 
 @dataclass(frozen=True)
-class Scores:
-    """The numeric core's answer for one parameter point: arrays, no labels."""
+class Scores(ReadOnlyArrays):
+    """The numeric core's answer for one parameter point: read-only arrays, no labels."""
+
+    _read_only = ("supply", "inventory", "scores", "by_process", "intensity", "by_flow")
 
     supply: np.ndarray  # (processes,)
     inventory: np.ndarray  # (flows,)
@@ -175,9 +177,9 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
             method=compiled.methods[row],
             unit=compiled.category_units[row],
             value=float(numbers.scores[row]),
-            by_stage=MappingProxyType({s: float(v) for s, v in zip(stages, per_stage)}),
-            by_process=MappingProxyType(_sorted_nonzero(compiled.processes, per_process)),
-            by_flow=MappingProxyType(_sorted_nonzero(compiled.flows, numbers.by_flow[row])),
+            by_stage=FrozenDict({s: float(v) for s, v in zip(stages, per_stage)}),
+            by_process=FrozenDict(_sorted_nonzero(compiled.processes, per_process)),
+            by_flow=FrozenDict(_sorted_nonzero(compiled.flows, numbers.by_flow[row])),
         )
     table = compiled.parameters
     parameters = {
@@ -194,10 +196,10 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
     return LCAResult(
         study=compiled.model.study.name,
         functional_unit=compiled.model.study.functional_unit,
-        impacts=MappingProxyType(impacts),
-        inventory=MappingProxyType(inventory),
-        supply=MappingProxyType({p: float(v) for p, v in zip(compiled.processes, numbers.supply)}),
-        parameters=MappingProxyType(parameters),
+        impacts=FrozenDict(impacts),
+        inventory=FrozenDict(inventory),
+        supply=FrozenDict({p: float(v) for p, v in zip(compiled.processes, numbers.supply)}),
+        parameters=FrozenDict(parameters),
         warnings=compiled.model.warnings,
         energy=source_energy(compiled, params, numbers.supply),
     )

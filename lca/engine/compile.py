@@ -23,8 +23,10 @@ import scipy.sparse as sp
 from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
 from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from ..load.parameters import parameter_order, parameter_quantities
+from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider
+from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, format_unit, root_factor, root_unit, ureg
 
 
@@ -42,7 +44,7 @@ class ParameterTable:
     choices: Mapping[str, tuple[str, ...]]
     units: Mapping[str, pint.Unit]  # declared (display) units
     root_factors: Mapping[str, float]  # declared unit -> root unit
-    uncertainty: Mapping[str, Mapping[str, Any] | None]
+    uncertainty: Mapping[str, Uncertainty | None]
     sources: Mapping[str, str | None]
     implicit: frozenset[str]  # parameters made from uncertain exchanges and factors
     labels: Mapping[str, str]  # where each parameter was defined
@@ -54,8 +56,7 @@ class ParameterTable:
     @cached_property
     def uncertain(self) -> tuple[str, ...]:
         """Free parameters that have a distribution (what Monte Carlo varies)."""
-        return tuple(n for n in self.free if self.uncertainty.get(n) and
-                     self.uncertainty[n].get("distribution") != "fixed")
+        return tuple(n for n in self.free if self.uncertainty.get(n) is not None and self.uncertainty[n].varies)
 
     def evaluate(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """All parameters in root units, from free values (defaults where not given).
@@ -84,8 +85,11 @@ class ParameterTable:
 
 
 @dataclass(frozen=True)
-class MatrixEntries:
-    """Sparse entries whose values are ``constant * formula(params) * params[multiplier]``."""
+class MatrixEntries(ReadOnlyArrays):
+    """Sparse entries whose values are ``constant * formula(params) * params[multiplier]``
+    (``rows``, ``cols`` and ``constant`` are read-only arrays)."""
+
+    _read_only = ("rows", "cols", "constant")
 
     shape: tuple[int, int]
     rows: np.ndarray
@@ -93,7 +97,7 @@ class MatrixEntries:
     constant: np.ndarray
     formulas: tuple[tuple[int, Formula, str], ...] = ()
     multipliers: tuple[tuple[int, str], ...] = ()
-    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=FrozenDict)
     labels: tuple[str, ...] = ()  # where each entry comes from (file: item), for reports
     amounts: tuple[Amount, ...] = ()  # the amount behind each entry: its source and uncertainty
 
@@ -194,7 +198,7 @@ def compile_model(model: Model) -> CompiledModel:
     flow_index = {fid: i for i, fid in enumerate(flows)}
     for process in model.processes.values():
         if process.extra.get("coproducts"):
-            raise ModelError(f"{process.defined_in}: process has co-products; declare an allocation "
+            raise ModelError.at(process.defined_in, "process has co-products; declare an allocation "
                              "(see docs/allocation.md) or model them by substitution")
 
     tech = builder.matrix((len(processes), len(processes)))
@@ -235,18 +239,19 @@ def compile_model(model: Model) -> CompiledModel:
         if provider is None:
             providers = model.providers(key)
             if len(providers) != 1:
-                raise AmbiguousProviderError(
-                    f"{model.study.path}: demand.{key}: {len(providers)} processes make {key!r} "
-                    f"({', '.join(providers)}); name the process instead") if providers else \
-                    MissingProviderError(f"{model.study.path}: demand.{key}: no process makes {key!r}")
+                where = f"{model.study.path}: demand.{key}"
+                raise AmbiguousProviderError.at(where, f"{len(providers)} processes make {key!r} "
+                                                f"({', '.join(providers)}); name the process instead") \
+                    if providers else MissingProviderError.at(where, f"no process makes {key!r}")
             provider = providers[0]
         demand.add(index[provider], 0, amount, model.processes[provider].production.unit,
                    f"{model.study.path}: demand.{key}", f"~demand.{key}")
 
     table = ParameterTable(
-        order=tuple(order) + tuple(builder.implicit_order), defaults=defaults, formulas=formulas,
-        choices=choices, units=units, root_factors=factors, uncertainty=uncertainty, sources=sources,
-        implicit=frozenset(builder.implicit_order), labels=labels,
+        order=tuple(order) + tuple(builder.implicit_order), defaults=FrozenDict(defaults),
+        formulas=FrozenDict(formulas), choices=FrozenDict(choices), units=FrozenDict(units),
+        root_factors=FrozenDict(factors), uncertainty=FrozenDict(uncertainty), sources=FrozenDict(sources),
+        implicit=frozenset(builder.implicit_order), labels=FrozenDict(labels),
     )
     return CompiledModel(
         model=model, processes=processes, stages=tuple(model.processes[p].stage for p in processes),
@@ -272,7 +277,7 @@ class _EntryBuilder:
 
     def implicit(self, name: str, value: float, unit: pint.Unit, spec, source, where) -> str:
         if name in self.defaults:
-            raise ModelError(f"{where}: implicit parameter {name!r} defined twice")
+            raise ModelError.at(where, f"implicit parameter {name!r} defined twice")
         self.implicit_order.append(name)
         self.units[name] = unit
         self.factors[name] = root_factor(unit)
@@ -303,7 +308,7 @@ class _Entries:
         self.cols.append(col)
         self.labels.append(where)
         self.amounts.append(amount)
-        uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
+        uncertain = amount.uncertainty is not None and amount.uncertainty.varies
         if amount.formula is None:
             factor = conversion_factor(amount.unit, target_unit, where)
             if uncertain:
@@ -333,7 +338,7 @@ class _Entries:
         return MatrixEntries(
             shape=self.shape, rows=np.asarray(self.rows, dtype=np.int64), cols=np.asarray(self.cols, dtype=np.int64),
             constant=np.asarray(self.constant, dtype=float), formulas=tuple(self.formulas),
-            multipliers=tuple(self.multipliers), choices=dict(choices), labels=tuple(self.labels),
+            multipliers=tuple(self.multipliers), choices=FrozenDict(choices), labels=tuple(self.labels),
             amounts=tuple(self.amounts),
         )
 
@@ -455,7 +460,7 @@ def specialize(compiled: CompiledModel, sampled: tuple[str, ...] | frozenset[str
         )
 
     return replace(
-        compiled, parameters=replace(table, defaults=defaults, formulas=formulas),
+        compiled, parameters=replace(table, defaults=FrozenDict(defaults), formulas=FrozenDict(formulas)),
         technosphere=fold(tech, live.technosphere | diagonal), biosphere=fold(compiled.biosphere, live.biosphere),
         characterization=fold(compiled.characterization, live.characterization),
         demand=fold(compiled.demand, np.ones(compiled.demand.nnz, dtype=bool)),

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 
+from ..model.frozen import FrozenDict
 from ..model.records import INHERIT, UNASSIGNED
 from ..model.rules import stage_key
 from ..units import conversion_factor, parse_unit
@@ -87,14 +87,14 @@ def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np
     matrix = compiled.technosphere.matrix(params).tocsc()
     carrier, to_kwh, sources = _sources(compiled, matrix)
     if not carrier.any():
-        return EnergyUse(0.0, MappingProxyType({}), MappingProxyType({}), ())
+        return EnergyUse(0.0, FrozenDict({}), FrozenDict({}), ())
     per_unit = np.where(sources, matrix.diagonal() * to_kwh, 0.0)  # kWh at the source per unit of supply
     drawn = per_unit * supply
     by_source = {compiled.processes[j]: float(drawn[j]) for j in np.flatnonzero(drawn)}
     return EnergyUse(
         total_kwh=float(math.fsum(by_source.values())),
-        by_stage=MappingProxyType(_by_stage(compiled, params, matrix.tocsr(), supply, per_unit)),
-        by_source=MappingProxyType(dict(sorted(by_source.items(), key=lambda kv: (-abs(kv[1]), kv[0])))),
+        by_stage=FrozenDict(_by_stage(compiled, params, matrix.tocsr(), supply, per_unit)),
+        by_source=FrozenDict(dict(sorted(by_source.items(), key=lambda kv: (-abs(kv[1]), kv[0])))),
         carriers=tuple(p for p, c in zip(compiled.processes, carrier) if c),
     )
 

@@ -27,9 +27,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import LCAError
-from ..load.distributions import Distribution, family_quantile, parameter_distributions
+from ..load.distributions import family_quantile, parameter_distributions
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
+from ..model.uncertainty import Distribution
 from .batched import plan_structure, solve_batch, solve_planned
 from .compile import CompiledModel, compile_model, influential_parameters, specialize
 
@@ -97,7 +98,7 @@ def prepare(model: Model | CompiledModel, names: tuple[str, ...] | None = None) 
     if unknown:
         raise LCAError(f"not a free parameter of the model: {', '.join(unknown)}")
     compiled = specialize(compiled, names)  # evaluate what no sampled parameter changes once
-    distributions = parameter_distributions(table, tuple(n for n in names if table.uncertainty.get(n)))
+    distributions = parameter_distributions(table, tuple(n for n in names if table.uncertainty.get(n) is not None))
     char, bio = compiled.characterization, compiled.biosphere
     # Pair every factor with every biosphere entry of its flow.
     order = np.argsort(bio.rows, kind="stable")

@@ -11,7 +11,6 @@ and dimension (errors name the file and key).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import AllocationError, FileFormatError
@@ -28,6 +27,7 @@ from ..model.allocation import (
     build_lineage,
     check_rule,
 )
+from ..model.frozen import FrozenDict
 from ..model.quantity import QuantityExpr, read_quantity
 from ..model.records import Model
 from .parameters import parameter_quantities
@@ -53,12 +53,12 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
     lineage = _read_lineage(named_tables(data, "lineage", path), context)
     rules = table.get("rules", list(RULES))
     if not isinstance(rules, list) or not rules:
-        raise FileFormatError(f"{path}: allocation.rules: expected a non-empty list of rule names")
+        raise FileFormatError.at(path, "allocation.rules: expected a non-empty list of rule names")
     rule_parameter = table.get("rule")
     if rule_parameter is not None:
         options = choices.get(rule_parameter)
         if options is None:
-            raise FileFormatError(f"{path}: allocation.rule: {rule_parameter!r} is not a choice parameter "
+            raise FileFormatError.at(path, f"allocation.rule: {rule_parameter!r} is not a choice parameter "
                                   f"(declare [parameters.{rule_parameter}] with options = [rule names])")
         for option in options:
             check_rule(option, f"{path}: parameters.{rule_parameter}.options")
@@ -67,7 +67,7 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
             check_rule(rule, f"{path}: allocation.rules")
     infrastructure = tuple(_read_infrastructure(key, value, lineage, context)
                            for key, value in named_tables(data, "infrastructure", path).items())
-    return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, MappingProxyType(choices))
+    return AllocationSpec(path, tuple(rules), rule_parameter, lineage, infrastructure, FrozenDict(choices))
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class _Context:
 
     def demand(self, raw: Any, where: str) -> Demand:
         if not isinstance(raw, dict) or not raw:
-            raise FileFormatError(f"{where}: expected a table {{product = amount, ...}} naming what this "
+            raise FileFormatError.at(where, "expected a table {product = amount, ...} naming what this "
                                   "item's footprint is made of")
         items = []
         for key, amount in raw.items():
@@ -90,7 +90,7 @@ class _Context:
             if product is None and key in self.model.processes:
                 product = self.model.products[self.model.processes[key].reference_product]
             if product is None:
-                raise AllocationError(f"{where}.{key}: no process makes {key!r}")
+                raise AllocationError.at(f"{where}.{key}", f"no process makes {key!r}")
             items.append((key, self.quantity(amount, product.unit_text, f"{where}.{key}")))
         return Demand(tuple(items), where)
 
@@ -106,10 +106,10 @@ def _read_lineage(tables: Mapping[str, Any], context: _Context) -> Lineage:
         expected = table.get("expected_adaptations")
         kind = table.get("kind")
         if kind is not None and kind not in KINDS:
-            raise FileFormatError(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
+            raise FileFormatError.at(f"{where}.kind", f"{kind!r} is not one of {', '.join(KINDS)}")
         nodes[key] = Node(
             id=key, name=str(table.get("name", key)), kind=kind, parent=parent,
-            demand=context.demand(table.get("demand"), f"{where}.demand"), keys=MappingProxyType(keys),
+            demand=context.demand(table.get("demand"), f"{where}.demand"), keys=FrozenDict(keys),
             expected_adaptations=None if expected is None else
             context.quantity(expected, "", f"{where}.expected_adaptations"),
             where=where,
@@ -123,32 +123,32 @@ def _read_infrastructure(key: str, table: Any, lineage: Lineage, context: _Conte
     capacity_table = check_keys(table.get("capacity", {}), set(INFRASTRUCTURE_KEYS), f"{where}.capacity")
     capacity = {name: context.quantity(raw, None, f"{where}.capacity.{name}") for name, raw in capacity_table.items()}
     if not capacity:
-        raise FileFormatError(f"{where}.capacity: give the capacity over the accounting period for at least "
+        raise FileFormatError.at(f"{where}.capacity", "give the capacity over the accounting period for at least "
                               f"one key ({', '.join(INFRASTRUCTURE_KEYS)})")
     key_name = table.get("key")
     if key_name is None and len(capacity) == 1:
         key_name = next(iter(capacity))
     if not isinstance(key_name, str):
-        raise FileFormatError(f"{where}.key: name the allocation key ({', '.join(capacity)}) or a choice "
+        raise FileFormatError.at(f"{where}.key", f"name the allocation key ({', '.join(capacity)}) or a choice "
                               "parameter whose options are key names")
     options = context.choice_state.get(key_name, ((key_name,), key_name))[0]
     for option in options:
         if option not in capacity:
-            raise AllocationError(f"{where}.key: {option!r} has no capacity (keys with a capacity: "
+            raise AllocationError.at(f"{where}.key", f"{option!r} has no capacity (keys with a capacity: "
                                   f"{', '.join(capacity)})")
     users_table = table.get("users", {})
     if not isinstance(users_table, dict) or not users_table:
-        raise FileFormatError(f"{where}.users: expected [infrastructure.{key}.users.NAME] tables")
+        raise FileFormatError.at(f"{where}.users", f"expected [infrastructure.{key}.users.NAME] tables")
     users = {}
     for user, keys in users_table.items():
         user_where = f"{where}.users.{user}"
         check_keys(keys, set(INFRASTRUCTURE_KEYS), user_where)
-        users[user] = MappingProxyType({
+        users[user] = FrozenDict({
             name: context.quantity(raw, capacity[name].unit if name in capacity else None, f"{user_where}.{name}")
             for name, raw in keys.items()})
         for option in options:
             if option not in keys:
-                raise AllocationError(f"{user_where}: allocation key {option!r} is not given for this user "
+                raise AllocationError.at(user_where, f"allocation key {option!r} is not given for this user "
                                       "(every user needs every key the allocation may use)")
     return Infrastructure(key, str(table.get("name", key)), context.demand(table.get("demand"), f"{where}.demand"),
-                          key_name, MappingProxyType(capacity), MappingProxyType(users), where)
+                          key_name, FrozenDict(capacity), FrozenDict(users), where)

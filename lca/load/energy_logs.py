@@ -37,12 +37,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 from scipy.integrate import trapezoid
 
 from ..errors import FileFormatError, LCAError
+from ..model.frozen import FrozenDict
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
 from .tables import check_keys, display_path, is_relative, string, validate_uncertainty
@@ -435,7 +435,7 @@ def sensor_accuracy() -> Mapping[str, tuple[float, str]]:
             if row["distribution"] != "uniform" or row["bound_unit"] not in ("%", "W"):
                 raise FileFormatError(f"{ACCURACY_TABLE}: {row['sensor']}: expected a uniform bound in % or W")
             out[row["sensor"]] = (float(row["bound"]) / math.sqrt(3), row["bound_unit"])
-    return MappingProxyType(out)
+    return FrozenDict(out)
 
 
 def _measurement(fmt: str, tables: Sequence[_Table], by_sensor: Mapping[str, float],
@@ -451,7 +451,7 @@ def _measurement(fmt: str, tables: Sequence[_Table], by_sensor: Mapping[str, flo
         value, unit = accuracy[sensor]
         parts.append(value / 100 * energy if unit == "%" else value * seconds[sensor] / J_PER_KWH)
     return Measurement(fmt, files, kwh,
-                       MappingProxyType({k: v for k, v in by_sensor.items() if v}), math.hypot(*parts),
+                       FrozenDict({k: v for k, v in by_sensor.items() if v}), math.hypot(*parts),
                        duration, records)
 
 

@@ -20,15 +20,16 @@ Called by :func:`lca.io.load_study` for every model with co-products:
 from __future__ import annotations
 
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_units, parse_formula
+from ..model.frozen import FrozenDict
 from ..model.records import Amount, Exchange, Model, Parameter, Process, Product
 from ..model.rules import is_intensity
 from ..units import conversion_factor, format_unit, parse_unit
 from .parameters import parameter_quantities
+from .tables import read_unit
 
 SUBSTITUTION = "substitution"
 _COPRODUCT_KEYS = {"product", "amount", "unit", "substitutes", "name", "source", "comment"}
@@ -51,7 +52,7 @@ def split_multioutput(model: Model, default: Any = None) -> Model:
         rule = process.extra.get("allocation", default)
         where = process.defined_in
         if rule is None:
-            raise ModelError(f"{where}: process has co-products; set 'allocation' (a property name, "
+            raise ModelError.at(where, "process has co-products; set 'allocation' (a property name, "
                              "\"substitution\" or a choice parameter) or the study's allocation.multioutput")
         options = _options(rule, model, f"{where}.allocation")
         coproducts = _coproducts(process, products, where)
@@ -61,24 +62,24 @@ def split_multioutput(model: Model, default: Any = None) -> Model:
             process, technosphere=scaled.exchanges("technosphere", factors[process.reference_product], 1.0)
             + _credits(coproducts, options, rule, model, where),
             biosphere=scaled.exchanges("biosphere", factors[process.reference_product], 1.0),
-            extra=MappingProxyType({k: v for k, v in process.extra.items() if k not in ("coproducts",)}))
+            extra=FrozenDict({k: v for k, v in process.extra.items() if k not in ("coproducts",)}))
         for product, (amount, _) in coproducts.items():
             new_id = f"{process.id}__{product}"
             if new_id in processes:
-                raise ModelError(f"{where}: co-product process id {new_id!r} is already used")
+                raise ModelError.at(where, f"co-product process id {new_id!r} is already used")
             ratio = process.production.value / amount.value
             processes[new_id] = replace(
                 process, id=new_id, name=f"{process.name} ({product}, allocated)", reference_product=product,
                 production=amount, technosphere=scaled.exchanges("technosphere", factors[product], ratio),
                 biosphere=scaled.exchanges("biosphere", factors[product], ratio),
-                extra=MappingProxyType({"allocated_from": process.id}))
-    return replace(model, processes=MappingProxyType(processes), products=MappingProxyType(products),
-                   parameters=MappingProxyType(parameters))
+                extra=FrozenDict({"allocated_from": process.id}))
+    return replace(model, processes=FrozenDict(processes), products=FrozenDict(products),
+                   parameters=FrozenDict(parameters))
 
 
 def _options(rule: Any, model: Model, where: str) -> tuple[str, ...]:
     if not isinstance(rule, str):
-        raise FileFormatError(f"{where}: expected a property name, \"substitution\" or a choice parameter")
+        raise FileFormatError.at(where, "expected a property name, \"substitution\" or a choice parameter")
     parameter = model.parameters.get(rule)
     return parameter.options if parameter is not None and parameter.is_choice else (rule,)
 
@@ -86,21 +87,21 @@ def _options(rule: Any, model: Model, where: str) -> tuple[str, ...]:
 def _coproducts(process: Process, products: dict, where: str) -> dict[str, tuple[Amount, str | None]]:
     rows = process.extra["coproducts"]
     if process.production.value is None:
-        raise ModelError(f"{where}.amount: a multi-output process needs a numeric production amount")
+        raise ModelError.at(f"{where}.amount", "a multi-output process needs a numeric production amount")
     if not isinstance(rows, list):
-        raise FileFormatError(f"{where}.coproducts: expected an array of tables")
+        raise FileFormatError.at(f"{where}.coproducts", "expected an array of tables")
     out: dict[str, tuple[Amount, str | None]] = {}
     for i, row in enumerate(rows):
         row_where = f"{where}.coproducts[{i}]"
         if not isinstance(row, dict) or set(row) - _COPRODUCT_KEYS or "product" not in row:
-            raise FileFormatError(f"{row_where}: expected {{product = ..., amount = ..., unit = ..., "
+            raise FileFormatError.at(row_where, "expected {product = ..., amount = ..., unit = ..., "
                                   "substitutes = \"provider\"}}")
         product, unit_text, value = row["product"], row.get("unit", ""), row.get("amount")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise FileFormatError(f"{row_where}.amount: expected a positive number, got {value!r}")
-        unit = parse_unit(unit_text, f"{row_where}.unit")
+            raise FileFormatError.at(f"{row_where}.amount", f"expected a positive number, got {value!r}")
+        unit = read_unit(unit_text, f"{row_where}.unit")
         if product in products and products[product].unit.dimensionality != unit.dimensionality:
-            raise ModelError(f"{row_where}.unit: product {product!r} is measured in {products[product].unit_text}")
+            raise ModelError.at(f"{row_where}.unit", f"product {product!r} is measured in {products[product].unit_text}")
         products.setdefault(product, Product(product, row.get("name", product), unit, unit_text, row_where))
         out[product] = (Amount(float(value), None, unit, unit_text, row.get("source")), row.get("substitutes"))
     return out
@@ -117,11 +118,11 @@ def _factors(process: Process, coproducts: dict, options: tuple[str, ...], rule:
             continue
         values = properties.get(option) if isinstance(properties, dict) else None
         if not isinstance(values, dict):
-            raise FileFormatError(f"{where}.properties.{option}: give the {option!r} of each product per unit "
+            raise FileFormatError.at(f"{where}.properties.{option}", f"give the {option!r} of each product per unit "
                                   f"({', '.join(amounts)})")
         missing = [p for p in amounts if p not in values]
         if missing:
-            raise FileFormatError(f"{where}.properties.{option}: no value for {', '.join(missing)}")
+            raise FileFormatError.at(f"{where}.properties.{option}", f"no value for {', '.join(missing)}")
         terms = {p: f"({amounts[p]!r} * ({_text(values[p], f'{where}.properties.{option}.{p}')}))" for p in amounts}
         total = " + ".join(terms.values())
         per_option[option] = {p: f"{terms[p]} / ({total})" for p in amounts}
@@ -143,11 +144,11 @@ def _credits(coproducts: dict, options: tuple[str, ...], rule: str, model: Model
     credits = []
     for product, (amount, provider) in coproducts.items():
         if provider is None:
-            raise FileFormatError(f"{where}.coproducts ({product}): substitution needs 'substitutes' = "
+            raise FileFormatError.at(f"{where}.coproducts ({product})", "substitution needs 'substitutes' = "
                                   "the process whose output the co-product replaces")
         target = model.processes.get(provider)
         if target is None:
-            raise ModelError(f"{where}.coproducts ({product}): substitutes {provider!r} is not a process")
+            raise ModelError.at(f"{where}.coproducts ({product})", f"substitutes {provider!r} is not a process")
         factor = conversion_factor(amount.unit, target.production.unit, f"{where}.coproducts ({product})")
         gate = "1" if len(options) == 1 else f"(1 if {rule} == {SUBSTITUTION!r} else 0)"
         formula = parse_formula(f"-{amount.value * factor!r} * {gate}", f"{where}.coproducts ({product})")
@@ -159,7 +160,7 @@ def _credits(coproducts: dict, options: tuple[str, ...], rule: str, model: Model
 
 def _text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise FileFormatError(f"{where}: expected a number or a formula, got {value!r}")
+        raise FileFormatError.at(where, f"expected a number or a formula, got {value!r}")
     return parse_formula(value, where).text if isinstance(value, str) else repr(float(value))
 
 
@@ -190,7 +191,7 @@ class _Scaler:
         return is_intensity(result.units, amount.unit, self.process.production)
 
     def _shared(self, kind: str, i: int, amount: Amount) -> str:
-        uncertain = amount.uncertainty is not None and amount.uncertainty.get("distribution") != "fixed"
+        uncertain = amount.uncertainty is not None and amount.uncertainty.varies
         text = amount.formula.text if amount.formula is not None else repr(amount.value)
         if not uncertain:
             return text

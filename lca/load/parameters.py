@@ -17,12 +17,14 @@ import networkx as nx
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
 from ..model.records import Model, Parameter
-from ..units import Quantity, format_unit, parse_unit
+from ..model.uncertainty import Uncertainty
+from ..units import Quantity, format_unit
 from .tables import (
     PARAMETER_KEYS,
     check_keys,
     choice_uncertainty,
     number,
+    read_unit,
     string,
     validate_uncertainty,
 )
@@ -40,21 +42,21 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
         if "formula" in value:
             formula = parse_formula(value["formula"], f"{where}.formula")
             unit_text = value.get("unit", parameter.unit_text)
-            return replace(parameter, value=None, formula=formula, unit=parse_unit(unit_text, f"{where}.unit"),
+            return replace(parameter, value=None, formula=formula, unit=read_unit(unit_text, f"{where}.unit"),
                            unit_text=unit_text, source=source or parameter.source, defined_in=where,
                            uncertainty=None)
         unit_text = value.get("unit")
         value = value.get("value")
         if unit_text is not None and not parameter.is_choice:
             # The study states the value (and its uncertainty) in its own unit: adopt that unit.
-            unit = parse_unit(unit_text, f"{where}.unit")
+            unit = read_unit(unit_text, f"{where}.unit")
             if unit.dimensionality != parameter.unit.dimensionality:
-                raise UnitError(f"{where}.unit: {parameter.name!r} is in {format_unit(parameter.unit)} "
+                raise UnitError.at(f"{where}.unit", f"{parameter.name!r} is in {format_unit(parameter.unit)} "
                                 f"({parameter.defined_in}); {unit_text!r} has another dimension")
             parameter = replace(parameter, unit=unit, unit_text=unit_text)
     if parameter.is_choice:
         if value not in parameter.options:
-            raise ParameterError(f"{where}: {value!r} is not an option of {parameter.name!r} "
+            raise ParameterError.at(where, f"{value!r} is not an option of {parameter.name!r} "
                                  f"(options: {', '.join(parameter.options)})")
         return replace(parameter, value=value, source=source or parameter.source, defined_in=where,
                        uncertainty=choice_uncertainty(uncertainty, parameter.options, where) if uncertainty else None)
@@ -67,33 +69,31 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
                    uncertainty=uncertainty)
 
 
-def _recentre(spec: Mapping[str, Any], parameter: Parameter, magnitude: float, where: str) -> Mapping[str, Any] | None:
-    """Keep a relative uncertainty (lognormal, normal sd) when a value is overridden; absolute
-    ranges (min/max) no longer describe the new value, so they are dropped."""
-    if "pedigree" in spec or spec.get("distribution") in ("lognormal", "fixed"):
-        return spec
-    return None
+def _recentre(uncertainty: Uncertainty, parameter: Parameter, magnitude: float, where: str) -> Uncertainty | None:
+    """Keep a relative uncertainty (lognormal, pedigree) when a value is overridden; absolute
+    ones (ranges, a normal's sd) no longer describe the new value, so they are dropped."""
+    return uncertainty if uncertainty.relative else None
 
 
 def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
     if isinstance(value, bool):
-        raise ParameterError(f"{where}: expected a number for {parameter.name!r}, got {value!r}")
+        raise ParameterError.at(where, f"expected a number for {parameter.name!r}, got {value!r}")
     if isinstance(value, (int, float)):
         return number(value, where)
     if isinstance(value, str):
         text = value.strip()
         match = re.match(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)$", text)
         if not match:
-            raise ParameterError(f"{where}: cannot read {value!r} as a number with an optional unit")
+            raise ParameterError.at(where, f"cannot read {value!r} as a number with an optional unit")
         magnitude = float(match.group(1))
         if not match.group(2):
             return magnitude
-        unit = parse_unit(match.group(2), where)
+        unit = read_unit(match.group(2), where)
         if unit.dimensionality != parameter.unit.dimensionality:
-            raise UnitError(f"{where}: {parameter.name!r} is in {format_unit(parameter.unit)}; "
+            raise UnitError.at(where, f"{parameter.name!r} is in {format_unit(parameter.unit)}; "
                             f"{format_unit(unit)} has another dimension")
         return float(Quantity(magnitude, unit).to(parameter.unit).magnitude)
-    raise ParameterError(f"{where}: expected a number for {parameter.name!r}, got {value!r}")
+    raise ParameterError.at(where, f"expected a number for {parameter.name!r}, got {value!r}")
 
 
 def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
@@ -105,7 +105,7 @@ def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
             continue
         for name in parameter.formula.names:
             if name not in parameters:
-                raise ParameterError(f"{parameter.defined_in}.formula: unknown parameter {name!r} "
+                raise ParameterError.at(f"{parameter.defined_in}.formula", f"unknown parameter {name!r} "
                                      f"in {parameter.formula.text!r}")
             graph.add_edge(name, parameter.name)
     try:
@@ -114,7 +114,7 @@ def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
         cycle = nx.find_cycle(graph)
         path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
         first = parameters[cycle[0][1]]
-        raise ParameterError(f"{first.defined_in}: parameters depend on each other in a cycle: {path}") from None
+        raise ParameterError.at(first.defined_in, f"parameters depend on each other in a cycle: {path}") from None
 
 
 def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[tuple[str, ...], str]]]:
@@ -132,7 +132,7 @@ def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[
         result = evaluate_units(parameter.formula, quantities, choices, f"{parameter.defined_in}.formula")
         if parameter.unit_text:
             if result.dimensionality != parameter.unit.dimensionality:
-                raise UnitError(f"{parameter.defined_in}.formula: {parameter.formula.text!r} gives "
+                raise UnitError.at(f"{parameter.defined_in}.formula", f"{parameter.formula.text!r} gives "
                                 f"{format_unit(result.units)}, but the parameter is declared in "
                                 f"{format_unit(parameter.unit)}")
             result = result.to(parameter.unit)

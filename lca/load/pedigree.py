@@ -38,7 +38,7 @@ def _read(name: str) -> list[dict[str, str]]:
         with open(path, newline="", encoding="utf-8") as handle:
             return list(csv.DictReader(handle))
     except OSError as exc:
-        raise DistributionError(f"{path}: cannot read the pedigree table ({exc.strerror})") from None
+        raise DistributionError.at(path, f"cannot read the pedigree table ({exc.strerror})") from None
 
 
 @lru_cache(maxsize=None)
@@ -64,24 +64,24 @@ def pedigree_sigma(scores: Sequence[int], basic_gsd: float | None = None, basic:
     1.1176
     """
     if pedigree_set not in PEDIGREE_SETS:
-        raise DistributionError(f"{where}: unknown pedigree_set {pedigree_set!r} "
+        raise DistributionError.at(where, f"unknown pedigree_set {pedigree_set!r} "
                                 f"(known: {', '.join(PEDIGREE_SETS)})")
     if (not isinstance(scores, (list, tuple)) or len(scores) != len(INDICATORS)
             or not all(isinstance(s, int) and not isinstance(s, bool) and 1 <= s <= 5 for s in scores)):
-        raise DistributionError(f"{where}: pedigree must be five integer scores from 1 to 5 "
+        raise DistributionError.at(where, "pedigree must be five integer scores from 1 to 5 "
                                 f"({', '.join(INDICATORS)}), got {scores!r}")
     if basic_gsd is not None and basic is not None:
-        raise DistributionError(f"{where}: give 'basic_gsd' or 'basic', not both")
+        raise DistributionError.at(where, "give 'basic_gsd' or 'basic', not both")
     variance = 0.0
     if basic_gsd is not None:
         if isinstance(basic_gsd, bool) or not isinstance(basic_gsd, (int, float)) or not basic_gsd >= 1 \
                 or not math.isfinite(basic_gsd):
-            raise DistributionError(f"{where}: basic_gsd must be a number >= 1, got {basic_gsd!r}")
+            raise DistributionError.at(where, f"basic_gsd must be a number >= 1, got {basic_gsd!r}")
         variance = math.log(basic_gsd) ** 2
     elif basic is not None:
         classes = basic_variances()
         if basic not in classes:
-            raise DistributionError(f"{where}: unknown basic uncertainty class {basic!r} "
+            raise DistributionError.at(where, f"unknown basic uncertainty class {basic!r} "
                                     f"(known: {', '.join(classes)})")
         variance = classes[basic]
     factors = factor_variances()[pedigree_set]

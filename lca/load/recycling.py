@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..errors import FileFormatError, ModelError
 from ..formula import evaluate_numeric, parse_formula
+from ..model.frozen import FrozenDict
 from ..model.records import Amount, Exchange, Model, Process
 from ..units import conversion_factor, format_unit, parse_unit
 
-APPROACHES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
+APPROACHES: Mapping[str, Mapping[str, str | None]] = FrozenDict({
     "cut_off": {"A": "1", "B": "0", "credit": "0"},
     "avoided_burden": {"A": "0", "B": "0", "credit": "1"},
     "fifty_fifty": {"A": "0.5", "B": "0.5", "credit": "1"},
@@ -39,7 +39,7 @@ APPROACHES: Mapping[str, Mapping[str, str | None]] = MappingProxyType({
 })
 
 # Coefficient of each role's impact per unit of material (Annex IV, rearranged by term).
-COEFFICIENTS: Mapping[str, str] = MappingProxyType({
+COEFFICIENTS: Mapping[str, str] = FrozenDict({
     "virgin": "(1 - R1) + R1 * (1 - A) * Qsin_Qp",
     "recycled": "R1 * A",
     "recycling_eol": "(1 - A) * R2",
@@ -88,23 +88,23 @@ def apply_end_of_life(model: Model) -> Model:
         if isinstance(spec, dict) and "end_of_life" in spec:
             processes[process.id] = replace(
                 process, technosphere=process.technosphere + _inputs(process, spec, model))
-    return replace(model, processes=MappingProxyType(processes))
+    return replace(model, processes=FrozenDict(processes))
 
 
 def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
     where = f"{process.defined_in}.allocation"
     unknown = sorted(set(spec) - set(FACTORS) - set(ROLES) - {"end_of_life", "source", "comment"})
     if unknown:
-        raise FileFormatError(f"{where}: unknown key(s) {', '.join(unknown)} (factors: {', '.join(FACTORS)}; "
+        raise FileFormatError.at(where, f"unknown key(s) {', '.join(unknown)} (factors: {', '.join(FACTORS)}; "
                               f"processes: {', '.join(ROLES)})")
     if process.production.value is None:
-        raise ModelError(f"{where}: end-of-life allocation needs a numeric production amount")
+        raise ModelError.at(where, "end-of-life allocation needs a numeric production amount")
     approach = spec["end_of_life"]
     parameter = model.parameters.get(approach)
     options = parameter.options if parameter is not None and parameter.is_choice else (approach,)
     for option in options:
         if option not in APPROACHES:
-            raise FileFormatError(f"{where}.end_of_life: {option!r} is not one of {', '.join(APPROACHES)}")
+            raise FileFormatError.at(f"{where}.end_of_life", f"{option!r} is not one of {', '.join(APPROACHES)}")
     values = {name: _text(spec.get(name, _DEFAULTS[name]), f"{where}.{name}") for name in FACTORS}
     for name in ("A", "B", "credit"):  # fixed by the approach, or the process's own (cff)
         per_option = {o: APPROACHES[o][name] or values.get(name, "1") for o in options}
@@ -122,7 +122,7 @@ def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
             continue
         target = model.processes.get(provider)
         if target is None:
-            raise ModelError(f"{where}.{role}: {provider!r} is not a process")
+            raise ModelError.at(f"{where}.{role}", f"{provider!r} is not a process")
         coefficient = _NAMES.sub(lambda match: values[match.group(1)], COEFFICIENTS[role])
         if role in ("heat", "electricity"):  # LHV is MJ per kg of material
             amount_text, unit = f"({coefficient}) * {mass!r}", parse_unit("MJ")
@@ -137,5 +137,5 @@ def _inputs(process: Process, spec: dict, model: Model) -> tuple[Exchange, ...]:
 
 def _text(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise FileFormatError(f"{where}: expected a number or a formula, got {value!r}")
+        raise FileFormatError.at(where, f"expected a number or a formula, got {value!r}")
     return f"({parse_formula(value, where).text})" if isinstance(value, str) else f"({float(value)!r})"

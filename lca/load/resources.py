@@ -47,7 +47,7 @@ def shipped(name: str) -> Path:
     """The path of a shipped file named ``lca:...``; it need not exist (the loader says so)."""
     relative = PurePosixPath(name[len(PREFIX):])
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise FileFormatError(f"{name}: a shipped name may not leave the package data (no '..', no absolute path)")
+        raise FileFormatError.at(name, "a shipped name may not leave the package data (no '..', no absolute path)")
     folder = relative.parts[0] if relative.parts[0] in FOLDERS else "inventories"
     inner = relative.parts[1:] if relative.parts[0] in FOLDERS else relative.parts
     return data_folder(folder).joinpath(*inner)

@@ -24,6 +24,7 @@ from ..errors import (
     UnitError,
 )
 from ..formula import parse_formula
+from ..model.frozen import frozen
 from ..model.records import (
     CATEGORIES,
     INHERIT,
@@ -37,7 +38,6 @@ from ..model.records import (
     Process,
     Product,
     Study,
-    frozen,
 )
 from ..units import format_unit, parse_unit, ureg
 from . import multioutput, recycling
@@ -52,10 +52,10 @@ from .tables import (
     choice_uncertainty,
     display_path,
     fail,
-    is_relative,
     named_tables,
     number,
     read_toml,
+    read_unit,
     string,
     validate_uncertainty,
 )
@@ -83,9 +83,8 @@ class _Registry:
 
     def add(self, identifier: str, item: Any, where: str) -> None:
         if identifier in self.items:
-            raise DuplicateIdError(
-                f"{where}: {self.kind} {identifier!r} is already defined in {self.origin[identifier]}"
-            )
+            raise DuplicateIdError.at(where, f"{self.kind} {identifier!r} is already defined in "
+                                             f"{self.origin[identifier]}")
         self.items[identifier] = item
         self.origin[identifier] = where
 
@@ -157,7 +156,7 @@ class _Loader:
             id=key,
             name=string(table, "name", where) or key,
             compartment=string(table, "compartment", where, required=True),
-            unit=parse_unit(unit_text, f"{where}.unit"),
+            unit=read_unit(unit_text, f"{where}.unit"),
             unit_text=unit_text,
             defined_in=where,
             cas=string(table, "cas", where),
@@ -167,7 +166,7 @@ class _Loader:
         check_id(key, where)
         check_keys(table, _PRODUCT_KEYS, where)
         unit_text = string(table, "unit", where, required=True)
-        return Product(key, string(table, "name", where) or key, parse_unit(unit_text, f"{where}.unit"),
+        return Product(key, string(table, "name", where) or key, read_unit(unit_text, f"{where}.unit"),
                        unit_text, where)
 
     def _parameter(self, key: str, table: Any, where: str) -> Parameter:
@@ -176,7 +175,7 @@ class _Loader:
             table = {"value": table}
         check_keys(table, PARAMETER_KEYS, where)
         unit_text = string(table, "unit", where) or ""
-        unit = parse_unit(unit_text, f"{where}.unit")
+        unit = read_unit(unit_text, f"{where}.unit")
         value = table.get("value")
         formula_text = table.get("formula")
         options = table.get("options")
@@ -206,12 +205,12 @@ class _Loader:
         raw = table.get(key)
         if raw is None:
             raise fail(FileFormatError, where, f"missing required key {key!r}")
-        unit = parse_unit(unit_text, f"{where}.unit")
+        unit = read_unit(unit_text, f"{where}.unit")
         spec = table.get("uncertainty")
         if isinstance(raw, str):
             formula = parse_formula(raw, f"{where}.{key}")
             uncertainty = validate_uncertainty(spec, 1.0, "", f"{where}.uncertainty")
-            if uncertainty is not None and relative_only_for_formula and not is_relative(uncertainty):
+            if uncertainty is not None and relative_only_for_formula and not uncertainty.relative:
                 raise fail(FormulaError, f"{where}.uncertainty",
                             "an amount given by a formula takes only a relative uncertainty "
                             "(lognormal gsd/sigma or pedigree)")
@@ -271,7 +270,7 @@ class _Loader:
         method_id = check_id(string(header, "id", method_where, required=True), f"{method_where}.id")
         category = check_id(string(header, "category", method_where, required=True), f"{method_where}.category")
         unit_text = string(header, "unit", method_where, required=True)
-        unit = parse_unit(unit_text, f"{method_where}.unit")
+        unit = read_unit(unit_text, f"{method_where}.unit")
         if category in CATEGORIES and unit.dimensionality != parse_unit(CATEGORIES[category]).dimensionality:
             raise fail(MethodError, f"{method_where}.unit",
                         f"category {category!r} is measured in {CATEGORIES[category]}, not {unit_text!r}")
@@ -314,11 +313,11 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     data = loader.load_file(path, is_root=True)
     where = display_path(path)
     if "study" not in data:
-        raise FileFormatError(f"{where}: a scenario needs a [study] table (is this an inventory file? "
+        raise fail(FileFormatError, where, "a scenario needs a [study] table (is this an inventory file? "
                               "use 'lca validate' for those)")
     study_table = data["study"]
     if not isinstance(study_table, dict):
-        raise FileFormatError(f"{where}: [study] must be a table")
+        raise fail(FileFormatError, where, "[study] must be a table")
     study = Study(
         name=string(study_table, "name", f"{where}: study", required=True),
         functional_unit=string(study_table, "functional_unit", f"{where}: study", required=True),
@@ -392,7 +391,7 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
                 process.reference_product, process.name, process.production.unit, process.production.unit_text,
                 process.defined_in)
         elif declared.unit.dimensionality != process.production.unit.dimensionality:
-            raise UnitError(f"{process.defined_in}.unit: {format_unit(process.production.unit)} does not match "
+            raise fail(UnitError, f"{process.defined_in}.unit", f"{format_unit(process.production.unit)} does not match "
                             f"product {declared.id!r} in {format_unit(declared.unit)} ({declared.defined_in})")
     demand: dict[str, Amount] = {}
     for key, value in named_tables(data, "demand", where).items():
@@ -405,13 +404,13 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
         unit_text = table.get("unit", product.unit_text)
         demand[key] = loader._amount(table, "amount", item_where, unit_text, None)
     if study.name != "(inventory)" and not demand:
-        raise FileFormatError(f"{where}: [demand] is empty: name the product(s) of the functional unit")
+        raise fail(FileFormatError, where, "[demand] is empty: name the product(s) of the functional unit")
     methods = dict(loader.methods.items)
     selected = data.get("methods", [])
     if isinstance(selected, str):
         selected = [selected]
     if not isinstance(selected, list) or not all(isinstance(m, str) for m in selected):
-        raise FileFormatError(f"{where}: 'methods' must be a list of method ids")
+        raise fail(FileFormatError, where, "'methods' must be a list of method ids")
     model = Model(
         study=study, flows=frozen(loader.flows.items), products=frozen(products), parameters=frozen(parameters),
         processes=frozen(processes), methods=frozen(methods), selected_methods=(),
@@ -444,10 +443,10 @@ def select_methods(model: Model, method_ids: list[str], where: str = "--method",
         if method is None:
             _find_method_file(model, method_id, where)
             known = ", ".join(sorted(model.methods)) or "none loaded"
-            raise MethodError(f"{where}: unknown method {method_id!r} (known: {known})")
+            raise fail(MethodError, where, f"unknown method {method_id!r} (known: {known})")
         selected = [m for m in selected if model.methods[m].category != method.category or not replace_same_category]
         if any(model.methods[m].category == method.category for m in selected):
-            raise MethodError(f"{where}: two methods for category {method.category!r}: "
+            raise fail(MethodError, where, f"two methods for category {method.category!r}: "
                               f"{[m for m in selected if model.methods[m].category == method.category][0]} and {method_id}")
         selected.append(method_id)
     return tuple(selected)
@@ -467,7 +466,7 @@ def _find_method_file(model: Model, method_id: str, where: str) -> None:
     """A helpful error when the method is shipped with lca but the study does not include it."""
     name = f"lca:methods/{method_id}.toml"
     if shipped(name).is_file():
-        raise MethodError(f"{where}: method {method_id!r} is shipped with lca but the study does not "
+        raise fail(MethodError, where, f"method {method_id!r} is shipped with lca but the study does not "
                           f"include it; add {name!r} to the study's 'include'")
 
 
@@ -480,7 +479,7 @@ def with_parameters(model: Model, overrides: Mapping[str, Any], where: str = "ov
     for name, value in overrides.items():
         if name not in parameters:
             known = ", ".join(sorted(parameters)) or "none"
-            raise ParameterError(f"{where} {name}: no such parameter (known: {known})")
+            raise ParameterError.at(f"{where} {name}", f"no such parameter (known: {known})")
         parameters[name] = override(parameters[name], value, f"{where} {name}")
     # a new value may be a formula or a unit that no longer fits an exchange: check it all now
     return validate_model(replace(model, parameters=frozen(parameters)))

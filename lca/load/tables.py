@@ -14,16 +14,20 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import FileFormatError, LCAError
-from ..model.records import frozen
-from .distributions import check_spec
+import pint
+
+from ..errors import FileFormatError, LCAError, UnitError
+from ..model.uncertainty import Uncertainty
+from ..units import parse_unit
+from .distributions import parse_uncertainty
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
 
 
 def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
-    return cls(f"{where}: {message}")
+    """The error *cls* at *where* ("file: item"), with its ``file`` and ``item`` fields set."""
+    return cls.at(where, message)
 
 
 def check_keys(table: Any, allowed: set[str], where: str) -> dict:
@@ -61,33 +65,53 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def read_unit(text: Any, where: str) -> pint.Unit:
+    """:func:`lca.units.parse_unit` of the unit at *where*; a :class:`UnitError` carries its
+    ``file`` and ``item``.
+
+    >>> read_unit("kg CO2-eq", "flows.ghg.unit") == read_unit("kg CO2e", "flows.ghg.unit")
+    True
+    >>> read_unit("kgg", "a.toml: flows.ghg.unit")
+    Traceback (most recent call last):
+    lca.errors.UnitError: a.toml: flows.ghg.unit: cannot read unit 'kgg' ('kgg' is not defined in the unit registry)
+    """
+    try:
+        return parse_unit(text, where)
+    except UnitError as exc:
+        raise exc.located(where)
+
+
 def read_toml(path: Path) -> dict:
     """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
-        raise FileFormatError(f"{path}: file not found") from None
+        raise FileFormatError(f"{path}: file not found", file=str(path)) from None
     except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a TOML file") from None
+        raise FileFormatError(f"{path}: is a directory, not a TOML file", file=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: invalid TOML: {exc}") from None
+        raise FileFormatError(f"{path}: invalid TOML: {exc}", file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"{path}: not UTF-8 text: {exc}") from None
+        raise FileFormatError(f"{path}: not UTF-8 text: {exc}", file=str(path)) from None
 
 
-def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Mapping[str, Any] | None:
-    """Check an uncertainty table and return it frozen.
+def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Uncertainty | None:
+    """Parse an uncertainty table (or re-check a parsed one) around the item's *value*.
 
     The detailed checks (sigma <= 0, min > max, ...) live with the distributions in
-    :mod:`lca.uncertainty`; they run here, at load time, so a bad spec names its item.
+    :mod:`lca.load.distributions`; they run here, at load time, so a bad spec names its item.
+
+    >>> validate_uncertainty({"distribution": "lognormal", "gsd": 1.1}, 5.0, "kg", "x").relative
+    True
     """
     if spec is None:
         return None
-    if not isinstance(spec, dict):
+    if isinstance(spec, Uncertainty):
+        spec = spec.to_dict()
+    if not isinstance(spec, Mapping):
         raise fail(FileFormatError, where, f"'uncertainty' must be a table, got {spec!r}")
-    check_spec(spec, value, where)
-    return frozen(spec)
+    return parse_uncertainty(spec, value, where)
 
 
 def named_tables(data: dict, key: str, where: str) -> dict:
@@ -105,16 +129,12 @@ def number(value: Any, where: str) -> float:
     return float(value)
 
 
-def is_relative(spec: Mapping[str, Any]) -> bool:
-    if "pedigree" in spec:
-        return True
-    return spec.get("distribution") in ("lognormal", "fixed") and any(k in spec for k in ("gsd", "sigma")) \
-        or spec.get("distribution") == "fixed"
-
-
-def choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Mapping[str, Any] | None:
+def choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Uncertainty | None:
+    """Parse the uncertainty of a choice parameter: discrete *weights* over its *options*."""
     if spec is None:
         return None
+    if isinstance(spec, Uncertainty):
+        spec = spec.to_dict()
     if not isinstance(spec, Mapping) or spec.get("distribution") not in ("discrete", "fixed"):
         raise fail(FileFormatError, f"{where}.uncertainty",
                     "a choice parameter takes only { distribution = \"discrete\", weights = [...] }")
@@ -125,4 +145,5 @@ def choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Mappi
                 or sum(weights) <= 0):
             raise fail(FileFormatError, f"{where}.uncertainty.weights",
                         f"need {len(options)} non-negative weights (one per option) with a positive sum")
-    return frozen(spec)
+    return Uncertainty(spec["distribution"], weights=None if weights is None else tuple(weights),
+                       source=spec.get("source"), comment=spec.get("comment"))

@@ -39,7 +39,7 @@ def validate_model(model: Model) -> Model:
             flow = model.flows.get(exchange.target)
             if flow is None:
                 known = _close(exchange.target, model.flows)
-                raise ModelError(f"{exchange.where}: unknown elementary flow {exchange.target!r}{known}")
+                raise ModelError.at(exchange.where, f"unknown elementary flow {exchange.target!r}{known}")
             _check_amount(exchange.amount, flow.unit, exchange.where, quantities, choices,
                           f"flow {flow.id!r} is measured in {format_unit(flow.unit)}", per=process.production)
     for method_id in model.selected_methods:
@@ -50,7 +50,7 @@ def validate_model(model: Model) -> Model:
                 continue  # a method may characterize flows this model never uses
             expected = method.unit / flow.unit
             if factor.amount.unit.dimensionality != expected.dimensionality:
-                raise UnitError(f"{factor.where}: factor unit {format_unit(factor.amount.unit)} should be "
+                raise UnitError.at(factor.where, f"factor unit {format_unit(factor.amount.unit)} should be "
                                 f"{method.unit_text} per {flow.unit_text} ({format_unit(expected)})")
     for key, amount in model.demand.items():
         product = model.products.get(key) or model.products[model.processes[key].reference_product]
@@ -84,10 +84,10 @@ def _check_amount(amount: Amount, target_unit, where: str, quantities: dict, cho
         # then the declared unit applies ("0.2 * share" with unit = "kg").
         if result.dimensionality != amount.unit.dimensionality and not result.dimensionless \
                 and not is_intensity(result.units, amount.unit, per):
-            raise UnitError(f"{where}: formula {amount.formula.text!r} gives {format_unit(result.units)}, "
+            raise UnitError.at(where, f"formula {amount.formula.text!r} gives {format_unit(result.units)}, "
                             f"but the exchange is declared in {amount.unit_text or 'dimensionless'}")
     if amount.unit.dimensionality != target_unit.dimensionality:
-        raise UnitError(f"{where}: unit {amount.unit_text or 'dimensionless'} ({format_unit(amount.unit)}) has "
+        raise UnitError.at(where, f"unit {amount.unit_text or 'dimensionless'} ({format_unit(amount.unit)}) has "
                         f"another dimension than {format_unit(target_unit)}" + (f"; {context}" if context else ""))
 
 

@@ -4,6 +4,7 @@ rules over them (:mod:`lca.model.rules`). Nothing here reads a file or builds a 
 """
 
 from .allocation import AllocationSpec, Infrastructure, Lineage, Node
+from .frozen import FrozenDict, frozen
 from .records import (
     CATEGORIES,
     INHERIT,
@@ -21,9 +22,10 @@ from .records import (
     Study,
 )
 from .rules import is_intensity, resolve_provider, stage_key, technosphere_graph
+from .uncertainty import Distribution, Uncertainty
 
 __all__ = [
-    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Exchange", "Factor", "Flow",
-    "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study",
-    "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
+    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Distribution", "Exchange", "Factor", "Flow", "FrozenDict",
+    "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study", "Uncertainty",
+    "frozen", "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
 ]

@@ -10,16 +10,16 @@ parsed at load time from its ``[lineage.*]``, ``[infrastructure.*]`` and ``[allo
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import networkx as nx
 
 from ..errors import AllocationError
+from .frozen import FrozenDict
 from .quantity import QuantityExpr
 
 # Lineage rules and the key each reads on the children of a node (None: no key).
-RULE_KEYS: Mapping[str, str | None] = MappingProxyType({
+RULE_KEYS: Mapping[str, str | None] = FrozenDict({
     "equal": None,
     "queries": "queries",
     "tokens": "tokens",
@@ -28,7 +28,7 @@ RULE_KEYS: Mapping[str, str | None] = MappingProxyType({
     "amortized": None,
 })
 RULES = tuple(RULE_KEYS)
-KEY_UNITS = MappingProxyType({"queries": "query", "tokens": "token", "compute": None, "value": None})
+KEY_UNITS = FrozenDict({"queries": "query", "tokens": "token", "compute": None, "value": None})
 INFRASTRUCTURE_KEYS = ("wall_time", "gpu_hours", "energy", "reserved_capacity")
 
 KINDS = ("base_model", "adaptation", "deployed_model", "task")
@@ -98,7 +98,7 @@ class AllocationSpec:
 
 def check_rule(rule: Any, where: str) -> str:
     if rule not in RULE_KEYS:
-        raise AllocationError(f"{where}: unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
+        raise AllocationError.at(where, f"unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
     return rule
 
 
@@ -112,7 +112,7 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
     nodes = dict(nodes)
     for node in nodes.values():
         if node.parent is not None and node.parent not in nodes:
-            raise AllocationError(f"{node.where}.parent: no lineage node {node.parent!r}")
+            raise AllocationError.at(f"{node.where}.parent", f"no lineage node {node.parent!r}")
     graph = nx.DiGraph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from((n.parent, n.id) for n in nodes.values() if n.parent is not None)
@@ -120,10 +120,10 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
         order = tuple(nx.lexicographical_topological_sort(graph))
     except nx.NetworkXUnfeasible:
         cycle = " -> ".join(edge[0] for edge in nx.find_cycle(graph))
-        raise AllocationError(f"{where}: parents form a cycle ({cycle})") from None
+        raise AllocationError.at(where, f"parents form a cycle ({cycle})") from None
     children = {n: tuple(sorted(graph.successors(n), key=order.index)) for n in order}
     for node in list(nodes.values()):  # kinds not declared follow from the node's place
         if node.kind is None:
             kind = "base_model" if node.parent is None else "deployed_model" if children[node.id] else "task"
             nodes[node.id] = replace(node, kind=kind)
-    return Lineage(MappingProxyType(nodes), MappingProxyType(children), order)
+    return Lineage(FrozenDict(nodes), FrozenDict(children), order)

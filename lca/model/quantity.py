@@ -53,7 +53,7 @@ def read_quantity(raw: Any, unit: str | pint.Unit | None, quantities: Mapping[st
     if isinstance(raw, dict):
         unknown = sorted(set(raw) - {"amount", "unit", "source", "comment"})
         if unknown or "amount" not in raw:
-            raise FileFormatError(f"{where}: expected {{amount = ..., unit = \"...\", source = \"...\"}}"
+            raise FileFormatError.at(where, "expected {amount = ..., unit = \"...\", source = \"...\"}"
                                   + (f", got unknown key(s) {', '.join(unknown)}" if unknown else ""))
         if "unit" in raw:
             declared = parse_unit(raw["unit"], f"{where}.unit")
@@ -63,10 +63,10 @@ def read_quantity(raw: Any, unit: str | pint.Unit | None, quantities: Mapping[st
         declared = parse_unit("", where)
     target = declared if target is None else target
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-        raise FileFormatError(f"{where}: expected a number or a formula string, got {raw!r}")
+        raise FileFormatError.at(where, f"expected a number or a formula string, got {raw!r}")
     if isinstance(raw, (int, float)):
         if not np.isfinite(raw):
-            raise FileFormatError(f"{where}: {raw!r} is not a finite number")
+            raise FileFormatError.at(where, f"{raw!r} is not a finite number")
         return QuantityExpr(float(raw) * conversion_factor(declared, target, where), None, target, where)
     formula = parse_formula(raw, where)
     result = evaluate_units(formula, quantities, choices, where)
@@ -76,7 +76,7 @@ def read_quantity(raw: Any, unit: str | pint.Unit | None, quantities: Mapping[st
         factor = conversion_factor(declared, target, where)  # a plain number in the declared unit
     else:
         if result.dimensionality != target.dimensionality:
-            raise UnitError(f"{where}: formula {raw!r} gives {format_unit(result.units)}, expected "
+            raise UnitError.at(where, f"formula {raw!r} gives {format_unit(result.units)}, expected "
                             f"{format_unit(target)}")
         factor = conversion_factor(root_unit(result.units), target, where)
     return QuantityExpr(factor, formula, target, where)

@@ -7,13 +7,14 @@ Everything here is an immutable record produced by :mod:`lca.load` (files) and c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import pint
 
 from ..formula import Formula
 from .allocation import AllocationSpec
+from .frozen import FrozenDict, frozen
+from .uncertainty import Uncertainty
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 # A process whose stage is "inherit" (or not given) counts towards the stage of the processes
@@ -22,7 +23,7 @@ INHERIT = "inherit"
 # Impacts of inherited processes demanded directly by the functional unit.
 UNASSIGNED = "unassigned"
 
-CATEGORIES: Mapping[str, str] = MappingProxyType(
+CATEGORIES: Mapping[str, str] = FrozenDict(
     {
         "climate_change": "kg CO2-eq",
         "water_consumption": "m3",
@@ -35,20 +36,16 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def frozen(mapping: Mapping | None = None) -> Mapping:
-    return MappingProxyType(dict(mapping or {}))
-
-
 @dataclass(frozen=True)
 class Amount:
-    """A number or a formula, in ``unit``, with its source and uncertainty (raw spec)."""
+    """A number or a formula, in ``unit``, with its source and uncertainty (parsed at load)."""
 
     value: float | None
     formula: Formula | None
     unit: pint.Unit
     unit_text: str
     source: str | None = None
-    uncertainty: Mapping[str, Any] | None = None
+    uncertainty: Uncertainty | None = None
 
     @property
     def text(self) -> str:
@@ -91,7 +88,7 @@ class Parameter:
     formula: Formula | None = None
     options: tuple[str, ...] | None = None
     source: str | None = None
-    uncertainty: Mapping[str, Any] | None = None
+    uncertainty: Uncertainty | None = None
     description: str | None = None
 
     @property

@@ -21,18 +21,18 @@ def resolve_provider(model: Model, exchange: Exchange) -> str:
     if exchange.provider is not None:
         process = model.processes.get(exchange.provider)
         if process is None:
-            raise MissingProviderError(f"{exchange.where}: provider {exchange.provider!r} is not a process")
+            raise MissingProviderError.at(exchange.where, f"provider {exchange.provider!r} is not a process")
         if process.reference_product != exchange.target:
-            raise ModelError(f"{exchange.where}: provider {exchange.provider!r} makes "
+            raise ModelError.at(exchange.where, f"provider {exchange.provider!r} makes "
                              f"{process.reference_product!r}, not {exchange.target!r}")
         return exchange.provider
     providers = model.providers(exchange.target)
     if not providers:
         close = difflib.get_close_matches(exchange.target, list(model.products), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise MissingProviderError(f"{exchange.where}: no process makes product {exchange.target!r}{hint}")
+        raise MissingProviderError.at(exchange.where, f"no process makes product {exchange.target!r}{hint}")
     if len(providers) > 1:
-        raise AmbiguousProviderError(f"{exchange.where}: several processes make {exchange.target!r} "
+        raise AmbiguousProviderError.at(exchange.where, f"several processes make {exchange.target!r} "
                                      f"({', '.join(providers)}); choose one with 'provider = \"...\"'")
     return providers[0]
 

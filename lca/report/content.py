@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 import networkx as nx
@@ -22,6 +21,7 @@ from ..engine.calculate import LCAResult, Scores, compute, label
 from ..engine.compile import CompiledModel, compile_model
 from ..engine.energy import EnergyUse, energy_samples, source_energy
 from ..engine.propagate import prepare
+from ..model.frozen import FrozenDict
 from ..model.records import Model
 from ..serialize import uncertainty_records
 from ..uncertainty.montecarlo import monte_carlo, sample_parameters
@@ -177,12 +177,12 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
                           load_equivalents(options.equivalents))
     return StudyContent(
         model=model, compiled=compiled, params=params, scores=scores, result=result,
-        results=MappingProxyType(results), energy=energy, graph=graph, flows=flows,
+        results=FrozenDict(results), energy=energy, graph=graph, flows=flows,
         interpretation=interpret(compiled, result, energy, set(graph), params, options.threshold, intervals=None if
                                  uncertainty is None else {c: (s["percentiles"]["2.5"], s["percentiles"]["97.5"])
                                                            for c, s in uncertainty.summaries.items()}),
         comparisons=comparisons, uncertainty=uncertainty, sensitivity=sensitivity, allocation=allocation,
-        not_computed=MappingProxyType(not_computed), options=options,
+        not_computed=FrozenDict(not_computed), options=options,
     )
 
 
@@ -204,8 +204,8 @@ def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
 
         energy = energy_samples(compiled, sample_parameters(compiled, options.samples, options.seed, options.sampler))
     return Uncertainty(
-        samples=MappingProxyType({c: mc.samples(c) for c in mc.categories}),
-        summaries=MappingProxyType(summaries), n=mc.n, seed=options.seed, sampler=options.sampler,
+        samples=FrozenDict({c: mc.samples(c) for c in mc.categories}),
+        summaries=FrozenDict(summaries), n=mc.n, seed=options.seed, sampler=options.sampler,
         parameters=mc.parameters, energy_kwh=energy,
     ), results
 
@@ -234,7 +234,7 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
         indices = {name: (float(r["first_order"]), float(r["total"])) for name, r in values.items()}
         method += (f"; Sobol indices (Saltelli) of the {len(influential)} most influential parameters, "
                    f"{1 << (base_samples - 1).bit_length()} base samples, the others at their central values")
-    return Sensitivity(category, result.impacts[category].unit, base, tornado, MappingProxyType(indices), method)
+    return Sensitivity(category, result.impacts[category].unit, base, tornado, FrozenDict(indices), method)
 
 
 def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, str]) -> Allocation | None:
@@ -242,4 +242,4 @@ def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, s
         not_computed["allocation"] = "the study has no multi-output process or model lineage to allocate"
         return None
 
-    return Allocation(MappingProxyType(allocate_study(model, compiled=compiled).to_dict()))
+    return Allocation(FrozenDict(allocate_study(model, compiled=compiled).to_dict()))

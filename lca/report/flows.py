@@ -17,7 +17,6 @@ equals the score.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import networkx as nx
@@ -26,6 +25,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..engine.compile import CompiledModel
+from ..model.frozen import FrozenDict
 
 
 @dataclass(frozen=True)
@@ -102,9 +102,9 @@ def embodied_flows(compiled: CompiledModel, params: Mapping[str, Any], supply: n
                       if int(k) in position))
     return EmbodiedFlows(
         category=category, unit=unit,
-        direct=MappingProxyType({p: float(direct[j]) for p, j in zip(labels, active)}),
-        embodied=MappingProxyType(dict(zip(labels, map(float, embodied)))),
-        links=MappingProxyType(links), roots=demanded(compiled, params), score=score,
+        direct=FrozenDict({p: float(direct[j]) for p, j in zip(labels, active)}),
+        embodied=FrozenDict(dict(zip(labels, map(float, embodied)))),
+        links=FrozenDict(links), roots=demanded(compiled, params), score=score,
     )
 
 

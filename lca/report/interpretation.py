@@ -21,6 +21,7 @@ from ..engine.energy import EnergyUse
 from ..errors import LCAError
 from ..model.records import CATEGORIES, STAGES, Amount, Model
 from ..model.rules import stage_key
+from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit
 
 HOTSPOT_SHARE = 0.10  # a stage, process or flow is significant from 10 % of its category score
@@ -246,8 +247,8 @@ def data_quality(compiled: CompiledModel, result: LCAResult, active: set[str]) -
     with_uncertainty = sum(_is_uncertain(a.uncertainty) for a in numbers) + len(uncertain_params)
     # a formula's numbers are its parameters: they are counted there, not per formula
     sourced = sum(bool(a.source) for a in numbers) + sum(bool(model.parameters[n].source) for n in parameters)
-    pedigree = sum(bool(a.uncertainty and "pedigree" in a.uncertainty) for a in numbers) + sum(
-        bool(model.parameters[n].uncertainty and "pedigree" in model.parameters[n].uncertainty) for n in parameters)
+    pedigree = sum(_has_pedigree(a.uncertainty) for a in numbers) + sum(
+        _has_pedigree(model.parameters[n].uncertainty) for n in parameters)
     statement = model.study.info.get("data_quality")
     return DataQuality(len(numbers) + len(parameters), sourced, with_uncertainty, pedigree,
                        statement if isinstance(statement, str) else None)
@@ -288,8 +289,12 @@ def _closure(model: Model, names: Iterable[str]) -> set[str]:
     return free
 
 
-def _is_uncertain(spec: Mapping[str, Any] | None) -> bool:
-    return bool(spec) and spec.get("distribution") != "fixed"
+def _is_uncertain(uncertainty: Uncertainty | None) -> bool:
+    return uncertainty is not None and uncertainty.varies
+
+
+def _has_pedigree(uncertainty: Uncertainty | None) -> bool:
+    return uncertainty is not None and uncertainty.pedigree is not None
 
 
 def _unit_differs(unit: str, reference: str) -> bool:

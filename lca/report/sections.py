@@ -14,6 +14,7 @@ import numpy as np
 
 from .._version import __version__
 from ..model.records import STAGES
+from ..model.uncertainty import Uncertainty
 from . import figures as fig
 from .content import CLIMATE, StudyContent
 from .document import Block, Bullets, Code, FigureBlock, Heading, Num, Paragraph, Table
@@ -180,10 +181,10 @@ def _inventory(c: StudyContent) -> list[Block]:
     return out
 
 
-def _spec_text(spec) -> str:
-    if not spec:
+def _spec_text(uncertainty: Uncertainty | None) -> str:
+    if uncertainty is None:
         return ""
-    return ", ".join(f"{k} {v}" if k != "distribution" else str(v) for k, v in spec.items())
+    return ", ".join(f"{k} {v}" if k != "distribution" else str(v) for k, v in uncertainty.to_dict().items())
 
 
 def _impact_assessment(c: StudyContent) -> list[Block]:

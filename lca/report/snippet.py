@@ -54,7 +54,7 @@ def key_assumptions(content: StudyContent, limit: int = 6) -> list[str]:
     values = content.result.parameters
     ranked = [row[0] for row in content.sensitivity.tornado] if content.sensitivity else []
     table = content.compiled.parameters
-    rest = sorted(used - set(ranked), key=lambda n: (not table.uncertainty.get(n), n))
+    rest = sorted(used - set(ranked), key=lambda n: (table.uncertainty.get(n) is None, n))
     out = []
     for name in [n for n in ranked if n in used] + rest:
         if name in values and len(out) < limit:

@@ -15,12 +15,13 @@ See docs/uncertainty.md.
 # this package (to check uncertainty tables at load time) and should not pay for it.
 from ..engine.propagate import Propagator, evaluate, evaluate_chunked, prepare
 from ..load.distributions import (
-    Distribution,
     check_spec,
     make_distribution,
     parameter_distributions,
+    parse_uncertainty,
 )
 from ..load.pedigree import pedigree_sigma
+from ..model.uncertainty import Distribution, Uncertainty
 from .compare import ComparativeAssertion, Comparison, compare
 from .montecarlo import MonteCarloResult, monte_carlo
 from .sampling import SAMPLERS, Design, make_design
@@ -29,8 +30,8 @@ from .statistics import PERCENTILES, Convergence, Summary, convergence, summariz
 
 __all__ = [
     "ComparativeAssertion", "Comparison", "Convergence", "Design", "Distribution", "MonteCarloResult",
-    "PERCENTILES", "Propagator", "SAMPLERS", "SensitivityResult", "Summary", "check_spec", "compare",
+    "PERCENTILES", "Propagator", "SAMPLERS", "SensitivityResult", "Summary", "Uncertainty", "check_spec", "compare",
     "convergence", "evaluate", "evaluate_chunked", "make_design", "make_distribution", "monte_carlo",
-    "one_at_a_time", "parameter_distributions", "pedigree_sigma", "prepare", "sensitivity", "sobol",
+    "one_at_a_time", "parameter_distributions", "parse_uncertainty", "pedigree_sigma", "prepare", "sensitivity", "sobol",
     "spearman", "summarize",
 ]

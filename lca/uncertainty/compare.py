@@ -56,14 +56,14 @@ class Comparison:
     def _index(self, study: int | str) -> int:
         if isinstance(study, str):
             if study not in self.labels:
-                raise LCAError(f"no study {study!r} in the comparison (have: {', '.join(self.labels)})")
+                raise KeyError(f"no study {study!r} in the comparison (have: {', '.join(self.labels)})")
             return self.labels.index(study)
         return study
 
     def assertion(self, category: str, a: int | str = 0, b: int | str = 1) -> ComparativeAssertion:
         """Study *a* versus study *b* (indices or labels) in *category*."""
         if category not in self.categories:
-            raise LCAError(f"category {category!r} is not in every study (common: {', '.join(self.categories)})")
+            raise KeyError(f"category {category!r} is not in every study (common: {', '.join(self.categories)})")
         first, second = self.results[self._index(a)], self.results[self._index(b)]
         x, y = first.samples(category), second.samples(category)
         ratio = summarize(x / y, what=f"{category} ratio") if np.all(y != 0) else None

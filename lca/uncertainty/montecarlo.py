@@ -20,14 +20,18 @@ import numpy as np
 from ..engine.compile import CompiledModel
 from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
+from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
 from .sampling import Design, make_design
 from .statistics import Convergence, Summary, convergence, summarize
 
 
 @dataclass(frozen=True)
-class MonteCarloResult:
-    """Samples of every category's score (and optionally of its stages and of the inputs)."""
+class MonteCarloResult(ReadOnlyArrays):
+    """Samples of every category's score (and optionally of its stages and of the inputs),
+    in read-only arrays."""
+
+    _read_only = ("scores", "by_stage", "inputs")
 
     categories: tuple[str, ...]
     units: tuple[str, ...]
@@ -45,8 +49,9 @@ class MonteCarloResult:
         return self.scores.shape[1]
 
     def _row(self, category: str) -> int:
+        # asking for a category the result does not have is the caller's mistake, not the user's
         if category not in self.categories:
-            raise LCAError(f"no category {category!r} in the result (have: {', '.join(self.categories)})")
+            raise KeyError(f"no category {category!r} in the result (have: {', '.join(self.categories)})")
         return self.categories.index(category)
 
     def samples(self, category: str) -> np.ndarray:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -26,6 +25,7 @@ import numpy as np
 from ..engine.compile import CompiledModel
 from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
+from ..model.frozen import FrozenDict
 from ..model.records import Model
 from .montecarlo import monte_carlo
 
@@ -74,11 +74,11 @@ def _result(method: str, propagator: Propagator, rows: list[int], values: dict, 
     ordered = {}
     for row in rows:
         per = values[compiled.categories[row]]
-        ordered[compiled.categories[row]] = MappingProxyType(
-            {name: MappingProxyType(per[name]) for name in sorted(per, key=lambda n: (-key(per[n]), n))})
+        ordered[compiled.categories[row]] = FrozenDict(
+            {name: FrozenDict(per[name]) for name in sorted(per, key=lambda n: (-key(per[n]), n))})
     return SensitivityResult(method, tuple(compiled.categories[r] for r in rows),
                              tuple(compiled.category_units[r] for r in rows), propagator.names,
-                             MappingProxyType(ordered), samples)
+                             FrozenDict(ordered), samples)
 
 
 def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025, high: float = 0.975,

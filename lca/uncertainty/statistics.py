@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import numpy as np
 
 from ..errors import LCAError
+from ..model.frozen import FrozenDict, ReadOnlyArrays
 
 PERCENTILES = (2.5, 5.0, 25.0, 75.0, 95.0, 97.5)
 
@@ -61,15 +61,17 @@ def summarize(samples: np.ndarray, percentiles: tuple[float, ...] = PERCENTILES,
     values = np.percentile(samples, (50.0,) + tuple(percentiles))
     return Summary(
         n=n, mean=float(np.mean(samples)), std=std, median=float(values[0]),
-        percentiles=MappingProxyType({percentile_key(p): float(v) for p, v in zip(percentiles, values[1:])}),
+        percentiles=FrozenDict({percentile_key(p): float(v) for p, v in zip(percentiles, values[1:])}),
         sem=float(std / np.sqrt(n)),
     )
 
 
 @dataclass(frozen=True)
-class Convergence:
+class Convergence(ReadOnlyArrays):
     """How the estimates settle as iterations accumulate: at each ``n``, the running mean,
-    its standard error and the 2.5 / 97.5 percentiles of the first n samples."""
+    its standard error and the 2.5 / 97.5 percentiles of the first n samples (read-only)."""
+
+    _read_only = ("n", "mean", "sem", "lower", "upper")
 
     n: np.ndarray
     mean: np.ndarray

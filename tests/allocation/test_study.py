@@ -7,14 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from studies import write_lineage_study
 
 from lca import calculate, compile_model, load_study, with_parameters
 from lca.allocation import allocate_study
 from lca.model.records import Amount
 from lca.uncertainty.montecarlo import sample_parameters
 from lca.units import ureg
-
-from studies import write_lineage_study
 
 STUDY = "lca:scenarios/pretrain_adapt.toml"
 

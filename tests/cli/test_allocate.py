@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from studies import write_lineage_study
 
 from lca.cli import main
-
-from studies import write_lineage_study
 
 STUDY = "lca:scenarios/pretrain_adapt.toml"
 

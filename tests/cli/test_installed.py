@@ -12,11 +12,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import lca
 from lca.load.resources import data_folder
-
-from conftest import ROOT
 
 # README, "Quick start": the flagship's climate change, kg CO2-eq.
 FLAGSHIP_CLIMATE = 518_818.8

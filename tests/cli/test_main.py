@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lca.cli import main
-
 from studies import HEAD, PROCESS_A
+
+from lca.cli import main
 
 
 def test_cli_user_error_is_one_line_and_exit_2(study, capsys):

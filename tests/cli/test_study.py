@@ -10,11 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 
 from lca.cli import main
 from lca.load.resources import data_folder
-
-from conftest import run_cli
 
 GPT3 = "lca:scenarios/patterson2021_gpt3.toml"
 

@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from conftest import run_cli
 from uncertain_studies import ADDITIVE, CHOICE, LOGNORMAL_PRODUCT, write_study
 

@@ -16,12 +16,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 import lca
 from lca import with_parameters
 from lca.load.resources import data_folder
-
-from conftest import ROOT
 
 # the installed package data: what a user of lca gets
 INVENTORIES = data_folder("inventories")

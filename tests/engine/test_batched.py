@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from conftest import random_technosphere
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +24,6 @@ from lca.engine.calculate import calculate
 from lca.engine.compile import compile_model
 from lca.engine.structure import supply_order
 from lca.errors import SingularSystemError
-
-from conftest import random_technosphere
 
 
 def direct(rows, cols, shape, values, demand):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from studies import CHAIN, LOOP, loop
 
 import lca
 from lca.engine.calculate import calculate
-
-from studies import CHAIN, LOOP, loop
 
 
 def test_two_process_loop_is_solved_exactly(study):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import random_technosphere
 
 from lca.engine.preconditioner import incomplete_lu
-
-from conftest import random_technosphere
 
 
 @pytest.mark.parametrize("max_levels", [256, 0])

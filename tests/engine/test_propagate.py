@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import write_study
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from studies import CHAIN
+from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 import lca
 from lca.engine.propagate import evaluate, prepare
 from lca.uncertainty import monte_carlo
-
-from conftest import write_study
-from studies import CHAIN
-from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 FLAGSHIP = "lca:scenarios/llm_training_lifecycle.toml"
 

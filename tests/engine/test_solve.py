@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from studies import HEAD, PROCESS_A, loop
 
 import lca
 from lca.engine.calculate import calculate
 from lca.engine.compile import compile_model
 from lca.engine.solve import factorize
-
-from studies import HEAD, PROCESS_A, loop
 
 
 def test_factorization_is_reused_for_new_demands(study):

@@ -10,12 +10,11 @@ import pytest
 import scipy.stats as stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 from lca.errors import DistributionError, FileFormatError, FormulaError
 from lca.load.distributions import family_quantile
 from lca.uncertainty import check_spec, make_distribution
-
-from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 BAD_SPECS = [
     ({"distribution": "lognormal", "gsd": 1.0}, 2.0, "gsd must be > 1"),

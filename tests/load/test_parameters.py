@@ -4,12 +4,11 @@ with units; a cycle, an unknown name or a unit of another dimension is an error 
 from __future__ import annotations
 
 import pytest
+from studies import HEAD, PROCESS_A
 
 import lca
 from lca import with_parameters
 from lca.engine.calculate import calculate
-
-from studies import HEAD, PROCESS_A
 
 
 def test_parameter_override_and_choice(study):

@@ -7,10 +7,9 @@ import math
 
 import numpy as np
 import pytest
+from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 from lca.uncertainty import monte_carlo, pedigree_sigma
-
-from uncertain_studies import LOGNORMAL_PRODUCT, load
 
 
 def test_pedigree_sigma_hand_computed():

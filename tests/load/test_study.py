@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from studies import HEAD, PROCESS_A
 
 import lca
-
-from studies import HEAD, PROCESS_A
 
 
 def test_zero_production_is_an_error(study):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from studies import HEAD, PROCESS_A
 
 import lca
-
-from studies import HEAD, PROCESS_A
 
 
 def test_unknown_key_is_reported(study):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from studies import HEAD, LOOP, PROCESS_A
 
 import lca
 from lca.engine.calculate import calculate
-
-from studies import HEAD, LOOP, PROCESS_A
 
 
 def test_unreachable_process_is_a_warning(study):

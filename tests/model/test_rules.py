@@ -4,11 +4,10 @@ naming the exchange."""
 from __future__ import annotations
 
 import pytest
+from studies import HEAD, PROCESS_A
 
 import lca
 from lca.engine.calculate import calculate
-
-from studies import HEAD, PROCESS_A
 
 
 def test_missing_provider(study):

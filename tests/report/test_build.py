@@ -13,6 +13,7 @@ import pytest
 pytest.importorskip("matplotlib")
 
 import matplotlib.image
+from studies import RICH_CLIMATE, RICH_ENERGY, RICH_WATER
 
 from lca import load_study
 from lca.cli import main
@@ -22,8 +23,6 @@ from lca.report import figures
 from lca.report.build import build_report
 from lca.report.content import ReportOptions
 from lca.report.style import format_value
-
-from studies import RICH_CLIMATE, RICH_ENERGY, RICH_WATER
 
 # the shipped studies, by the names a user passes to lca run
 SCENARIOS = sorted(f"lca:scenarios/{p.name}" for p in data_folder("scenarios").glob("*.toml"))

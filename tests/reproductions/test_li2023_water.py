@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import within_published
 
 import lca
 from lca import with_parameters
 from lca.engine.calculate import calculate
-
-from conftest import within_published
 
 WATER = "lca:scenarios/li2023_gpt3_water.toml"
 

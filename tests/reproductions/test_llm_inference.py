@@ -9,13 +9,12 @@ import math
 from dataclasses import replace
 
 import pytest
+from conftest import within_published
 
 import lca
 from lca import with_parameters
 from lca.engine.calculate import calculate
 from lca.engine.compile import compile_model
-
-from conftest import within_published
 
 STUDY = "lca:scenarios/llm_inference_lifecycle.toml"
 

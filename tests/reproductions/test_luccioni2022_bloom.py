@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import within_published
 
 import lca
 from lca import with_parameters
 from lca.cli import main
 from lca.engine.calculate import calculate
-
-from conftest import within_published
 
 BLOOM = "lca:scenarios/luccioni2022_bloom.toml"
 

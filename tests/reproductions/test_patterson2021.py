@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import within_published
 
 import lca
 from lca import with_parameters
 from lca.cli import main
 from lca.engine.calculate import calculate
-
-from conftest import within_published
 
 PATTERSON = [
     # file, MWh, t CO2e gross, (net intensity, t CO2e net), decimals of the published t

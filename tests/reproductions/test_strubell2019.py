@@ -8,12 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import within_published
 
 import lca
 from lca.cli import main
 from lca.engine.calculate import calculate
-
-from conftest import within_published
 
 LB = 0.45359237  # kg per avoirdupois pound (exact, by definition)
 

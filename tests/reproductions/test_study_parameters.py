@@ -21,5 +21,5 @@ def test_every_study_parameter_has_source_and_uncertainty(path):
         assert parameter.source and "et al." in parameter.source, parameter.name
         assert parameter.uncertainty, parameter.name
     uncertain = set(compile_model(model).parameters.uncertain)
-    declared = {p.name for p in own if p.uncertainty.get("distribution") != "fixed"}
+    declared = {p.name for p in own if p.uncertainty.varies}
     assert declared <= uncertain

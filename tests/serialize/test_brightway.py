@@ -21,8 +21,13 @@ from lca import calculate, load_study
 from lca.engine.compile import compile_model
 from lca.errors import LCAError, ModelError
 from lca.export import brightway as export_module
-from lca.export.brightway import (FUNCTIONAL_UNIT, brightway_export, stats_arrays_uncertainty, write_datapackage,
-                                  write_project)
+from lca.export.brightway import (
+    FUNCTIONAL_UNIT,
+    brightway_export,
+    stats_arrays_uncertainty,
+    write_datapackage,
+    write_project,
+)
 from lca.load.distributions import make_distribution
 from lca.uncertainty.montecarlo import monte_carlo
 

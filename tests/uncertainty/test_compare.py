@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from uncertain_studies import ADDITIVE, ADDITIVE_VARIANCES, LOGNORMAL_PRODUCT, load
 
 from lca import with_parameters
 from lca.errors import LCAError
 from lca.uncertainty import compare
-
-from uncertain_studies import ADDITIVE, ADDITIVE_VARIANCES, LOGNORMAL_PRODUCT, load
 
 
 def test_compare_uses_common_random_numbers(tmp_path):

@@ -8,12 +8,19 @@ import math
 import numpy as np
 import pytest
 from scipy import stats
+from uncertain_studies import (
+    ADDITIVE,
+    CHOICE,
+    LOGNORMAL_PRODUCT,
+    PRODUCT_MEDIAN,
+    PRODUCT_SIGMA,
+    PRODUCT_SIGMAS,
+    load,
+)
 
 from lca.engine.calculate import calculate
 from lca.engine.propagate import prepare
 from lca.uncertainty import monte_carlo
-
-from uncertain_studies import ADDITIVE, CHOICE, LOGNORMAL_PRODUCT, PRODUCT_MEDIAN, PRODUCT_SIGMA, PRODUCT_SIGMAS, load
 
 # -- known-answer propagation ---------------------------------------------------------------
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
-from lca.errors import LCAError
-from lca.uncertainty import one_at_a_time, sobol, spearman
-
 from uncertain_studies import (
     ADDITIVE,
     ADDITIVE_NAMES,
@@ -20,6 +16,9 @@ from uncertain_studies import (
     PRODUCT_SIGMAS,
     load,
 )
+
+from lca.errors import LCAError
+from lca.uncertainty import one_at_a_time, sobol, spearman
 
 
 def test_sobol_indices_of_an_additive_supply_chain(tmp_path):
