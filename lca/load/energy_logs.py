@@ -43,9 +43,10 @@ from scipy.integrate import trapezoid
 
 from ..errors import FileFormatError, LCAError
 from ..model.frozen import FrozenDict
+from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
-from .tables import check_keys, display_path, is_relative, string, validate_uncertainty
+from .tables import check_keys, display_path, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -94,7 +95,7 @@ class EnergyLogSpec:
 
     parameter: str
     files: tuple[Path, ...]
-    uncertainty: Mapping[str, Any] | None
+    uncertainty: Uncertainty | None
     where: str
 
 
@@ -472,7 +473,7 @@ def parse_energy_log(table: Any, study_folder: Path, where: str) -> EnergyLogSpe
     uncertainty = table.get("uncertainty")
     if uncertainty is not None:
         uncertainty = validate_uncertainty(uncertainty, 1.0, "kWh", f"{where}.uncertainty")
-        if not is_relative(uncertainty):
+        if not uncertainty.relative:
             raise FileFormatError(f"{where}.uncertainty: a measured energy takes a relative uncertainty "
                                   "(distribution = \"lognormal\" with gsd or sigma, a pedigree, or \"fixed\")")
     return EnergyLogSpec(parameter, tuple(locate(f, study_folder) for f in files), uncertainty, where)
@@ -481,7 +482,7 @@ def parse_energy_log(table: Any, study_folder: Path, where: str) -> EnergyLogSpe
 def measured_override(spec: EnergyLogSpec, measurement: Measurement) -> dict[str, Any]:
     """The parameter override that binds *measurement* to ``spec.parameter``: its kWh, a
     source naming the logs, and the sensors' uncertainty (or the study's)."""
-    uncertainty = dict(spec.uncertainty) if spec.uncertainty is not None else {
+    uncertainty = spec.uncertainty.to_dict() if spec.uncertainty is not None else {
         "distribution": "lognormal", "gsd": measurement.gsd,
         "source": "sensor accuracy (lca:energy_logs/sensor_accuracy.csv)"}
     counted = {"codecarbon": "run(s); CodeCarbon's PUE divided out", "zeus": "window(s)",

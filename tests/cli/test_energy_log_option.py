@@ -120,7 +120,7 @@ uncertainty = { distribution = "lognormal", gsd = 1.2 }'''))
     model = load_study(path)
     parameter = model.parameters["it_kwh"]
     assert parameter.unit_text == "kWh" and parameter.value == pytest.approx(0.8, rel=1e-12)
-    assert dict(parameter.uncertainty) == {"distribution": "lognormal", "gsd": 1.2}
+    assert parameter.uncertainty.to_dict() == {"distribution": "lognormal", "gsd": 1.2}
     assert "logs/emissions.csv" in parameter.source and "codecarbon" in parameter.source
 
 
@@ -128,8 +128,8 @@ def test_default_uncertainty_is_the_sensors(tmp_path):
     model = load_study(MEASURED, energy_logs=[write_log(tmp_path / "e.csv", {})])
     spec = model.parameters["measured_it_energy"].uncertainty
     gpu, cpu, ram = 0.75 * 0.05 / math.sqrt(3), 0.03125 * 1.04 / math.sqrt(3), 0.01875 * 0.24 / math.sqrt(3)
-    assert spec["distribution"] == "lognormal"
-    assert spec["gsd"] == pytest.approx(math.exp(math.sqrt(gpu**2 + cpu**2 + ram**2) / 0.8), rel=1e-12)
+    assert spec.kind == "lognormal"
+    assert spec.gsd == pytest.approx(math.exp(math.sqrt(gpu**2 + cpu**2 + ram**2) / 0.8), rel=1e-12)
 
 
 MALFORMED = {
