@@ -45,12 +45,34 @@ DISTRIBUTIONS = tuple(_KEYS)
 
 @dataclass(frozen=True)
 class Distribution:
-    """One uncertain number: ``ppf`` maps uniforms in (0, 1) to values (declared unit).
+    """One uncertain number: ``ppf`` maps uniforms in (0, 1) to values in the item's declared unit.
 
     ``frozen`` is the scipy.stats distribution (None for ``fixed``); ``center`` the item's
     deterministic value. The scipy object is built on first use: checking the thousand
     uncertainty tables of a study at load time must not pay for freezing (or importing)
     scipy.stats, which a deterministic run never needs.
+
+    Attributes
+    ----------
+    kind : str
+        The family as files name it (``lognormal``, ``triangular``, ...).
+    center : float
+        The item's deterministic value.
+    family : str or None
+        The scipy.stats name (``lognorm``, ``norm``, ``uniform``, ``triang``, ``beta``,
+        ``rv_discrete``); None for ``fixed``.
+    arguments : tuple of (str, value)
+        The scipy.stats arguments.
+    support : tuple of float or None
+        The alternatives of a discrete distribution.
+
+    Examples
+    --------
+    >>> d = make_distribution({"distribution": "triangular", "min": 1.07, "max": 1.2}, 1.1, "pue")
+    >>> d.quantiles(0.0, 1.0)
+    (1.07, 1.2)
+    >>> [round(float(x), 4) for x in d.ppf([0.25, 0.5, 0.75])]
+    [1.1013, 1.1194, 1.143]
     """
 
     kind: str
@@ -81,16 +103,66 @@ class Distribution:
 
 
 def check_spec(spec: Mapping[str, Any], value: Any, where: str) -> None:
-    """Raise :class:`DistributionError` naming *where* if *spec* is not a valid distribution.
+    """Check an ``uncertainty`` table without keeping the distribution.
 
-    *value* is the item's central value in its declared unit (1.0 for a relative uncertainty
-    on a formula; None for a formula parameter, which takes no uncertainty of its own).
+    Parameters
+    ----------
+    spec : mapping
+        The table, e.g. ``{"distribution": "lognormal", "gsd": 1.1}``.
+    value : float or None
+        The item's central value in its declared unit (1.0 for a relative uncertainty on a
+        formula; None for a formula parameter, which takes no uncertainty of its own).
+    where : str
+        The file and item, for the message.
+
+    Raises
+    ------
+    DistributionError
+        If *spec* is not a valid distribution around *value*.
+
+    Examples
+    --------
+    >>> check_spec({"distribution": "normal", "sd": 0.1}, 1.0, "pue")
+    >>> check_spec({"distribution": "lognormal", "gsd": 0.9}, 1.0, "pue")
+    Traceback (most recent call last):
+    lca.errors.DistributionError: pue: ...
     """
     make_distribution(spec, value, where)
 
 
 def make_distribution(spec: Mapping[str, Any], value: Any, where: str) -> Distribution:
-    """The distribution an ``uncertainty`` table describes around the central *value*."""
+    """The distribution an ``uncertainty`` table describes around the central *value*.
+
+    Parameters
+    ----------
+    spec : mapping
+        ``{distribution = "fixed" | "lognormal" | "normal" | "uniform" | "triangular" | "pert" |
+        "discrete", ...}``, or a pedigree table ``{pedigree = [...], basic_gsd | basic}``. Its
+        numbers are in the item's declared unit.
+    value : float
+        The item's value: the median of a lognormal, the mean of a normal, the default mode.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    Distribution
+        The distribution, sampled by inverse transform.
+
+    Raises
+    ------
+    DistributionError
+        If a key is unknown or missing, or a number is out of range (gsd < 1, min > max,
+        value outside [min, max], ...).
+
+    Examples
+    --------
+    >>> d = make_distribution({"distribution": "lognormal", "gsd": 1.1}, 330.0, "chip_power")
+    >>> [round(x, 1) for x in d.quantiles(0.025, 0.975)]
+    [273.8, 397.8]
+    >>> make_distribution({"pedigree": [1, 2, 1, 1, 1], "basic_gsd": 1.05}, 2.0, "x").kind
+    'lognormal'
+    """
     if not isinstance(spec, Mapping):
         raise DistributionError(f"{where}: 'uncertainty' must be a table, got {spec!r}")
     if value is None:
@@ -210,7 +282,35 @@ def _discrete(spec, value, where) -> Distribution:
 
 
 def discrete_distribution(support: list[float], weights: Any, center: float, where: str) -> Distribution:
-    """Alternatives *support* with *weights* (equal if None); also used for choice parameters."""
+    """Alternatives *support* with *weights*; also used for choice parameters (option indices).
+
+    Parameters
+    ----------
+    support : list of float
+        The values.
+    weights : sequence of float or None
+        Their non-negative weights (None: equal).
+    center : float
+        The deterministic value.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    Distribution
+        A discrete distribution over *support*.
+
+    Raises
+    ------
+    DistributionError
+        If the weights do not match the values or do not have a positive sum.
+
+    Examples
+    --------
+    >>> d = discrete_distribution([0.0, 1.0, 2.0], [1, 1, 2], 0.0, "grid_region")
+    >>> d.ppf([0.1, 0.3, 0.9]).tolist()
+    [0.0, 1.0, 2.0]
+    """
     if weights is None:
         weights = [1.0] * len(support)
     if (not isinstance(weights, (list, tuple)) or len(weights) != len(support)
@@ -246,9 +346,26 @@ _BUILDERS = {
 
 
 def parameter_distributions(parameters, names: tuple[str, ...] | None = None) -> dict[str, Distribution]:
-    """Distributions (declared units) of the uncertain free parameters of a compiled ParameterTable.
+    """The distributions of the uncertain free parameters of a compiled parameter table.
 
-    Choice parameters get a discrete distribution over their option indices.
+    Parameters
+    ----------
+    parameters : ParameterTable
+        ``compiled.parameters`` of a :class:`~lca.engine.compile.CompiledModel`.
+    names : tuple of str, optional
+        Which parameters (default: every uncertain one).
+
+    Returns
+    -------
+    dict of str to Distribution
+        In declared units; choice parameters get a discrete distribution over option indices.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> {name: d.kind for name, d in sorted(parameter_distributions(compiled.parameters).items())}
+    {'chip_power': 'lognormal', 'duration': 'uniform', 'grid_intensity': 'lognormal', 'pue': 'triangular'}
     """
     names = parameters.uncertain if names is None else names
     out: dict[str, Distribution] = {}

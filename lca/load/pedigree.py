@@ -58,10 +58,42 @@ def basic_variances() -> Mapping[str, float]:
 
 def pedigree_sigma(scores: Sequence[int], basic_gsd: float | None = None, basic: str | None = None,
                    pedigree_set: str = DEFAULT_SET, where: str = "pedigree") -> float:
-    """Sigma (of ln) from pedigree *scores* and a basic uncertainty (a GSD or a class id).
+    """Sigma (of ln) of a lognormal from pedigree scores and a basic uncertainty.
 
+    Parameters
+    ----------
+    scores : sequence of int
+        Five scores 1 (best) to 5: reliability, completeness, temporal, geographical and further
+        technological correlation.
+    basic_gsd : float, optional
+        The basic uncertainty as a geometric standard deviation (>= 1).
+    basic : str, optional
+        Or an exchange class id of the ecoinvent basic uncertainty table (``air_co2``, ...).
+    pedigree_set : {"weidema2013", "ciroth2016"}, optional
+        The uncertainty factors.
+    where : str, optional
+        The file and item, for the message.
+
+    Returns
+    -------
+    float
+        sigma = sqrt(var_basic + sum of the indicators' variances); GSD = exp(sigma).
+
+    Raises
+    ------
+    DistributionError
+        If the scores, the set or the basic uncertainty are invalid, or both a GSD and a class
+        are given.
+
+    Examples
+    --------
     >>> round(math.exp(pedigree_sigma((2, 3, 4, 5, 1), basic="air_co2")), 4)
     1.1176
+    >>> round(math.exp(pedigree_sigma((1, 1, 1, 1, 1), basic_gsd=1.1)), 4)
+    1.1
+    >>> pedigree_sigma((1, 2, 3), basic_gsd=1.1)
+    Traceback (most recent call last):
+    lca.errors.DistributionError: pedigree: pedigree must be five integer scores from 1 to 5 (reliability, completeness, temporal, geographical, technological), got (1, 2, 3)
     """
     if pedigree_set not in PEDIGREE_SETS:
         raise DistributionError(f"{where}: unknown pedigree_set {pedigree_set!r} "

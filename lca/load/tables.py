@@ -54,7 +54,24 @@ def string(table: dict, key: str, where: str, required: bool = False) -> str | N
 
 
 def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the working directory when inside it."""
+    """A path as messages show it: relative to the working directory when inside it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Any path.
+
+    Returns
+    -------
+    str
+        The relative path, or the path as given when it lies outside the working directory.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> display_path(Path.cwd() / "study.toml")
+    'study.toml'
+    """
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -62,7 +79,32 @@ def display_path(path: Path) -> str:
 
 
 def read_toml(path: Path) -> dict:
-    """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
+    """Read one TOML file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    dict
+        Its tables.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, unreadable or not valid TOML (with the line TOML names).
+
+    Examples
+    --------
+    >>> from lca.load.resources import shipped
+    >>> read_toml(shipped("lca:scenarios/patterson2021_gpt3.toml"))["study"]["functional_unit"]
+    'one trained GPT-3 model'
+    >>> read_toml(Path("no-such-study.toml"))
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: no-such-study.toml: file not found
+    """
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
