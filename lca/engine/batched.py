@@ -1,7 +1,7 @@
 """Solve the technosphere for many parameter samples at once: A_i s_i = f_i, i = 1..N.
 
 The samples are the columns of every array, and the work follows the supply chain's shape
-(:mod:`lca.uncertainty.structure`): processes the demand reaches, in generations of
+(:mod:`lca.engine.structure`): processes the demand reaches, in generations of
 strongly connected components, consumers before their providers.
 
 * a component of one process is back-substituted, s = (f - inflow from consumers) / production,

@@ -3,7 +3,7 @@
 ``scipy.sparse.linalg.spilu`` factorizes a loop of the technosphere once, at its central
 values (Pr A Pc ~ L U). Applying it is two triangular solves, and a triangular system is
 acyclic: its rows fall into levels whose dependencies are all in earlier levels
-(:func:`lca.uncertainty.structure.supply_order`). With the rows renumbered level by level,
+(:func:`lca.engine.structure.supply_order`). With the rows renumbered level by level,
 each level is one sparse product over all samples on contiguous slices, several times
 faster per right-hand side than SuperLU's own multi-column solve. A factor with very many
 levels (a long chain inside the loop) keeps SuperLU's solve.

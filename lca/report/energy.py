@@ -81,7 +81,7 @@ def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.nda
 
 def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> EnergyUse:
     """Energy (kWh) the system draws from its energy sources, split by lifecycle stage the way
-    :func:`lca.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
+    :func:`lca.engine.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
     there; an ``inherit`` (background) source counts in the stages of the processes that demand
     it, through any chain of background processes."""
     matrix = compiled.technosphere.matrix(params).tocsc()
