@@ -101,9 +101,9 @@ class BatchPlan:
     Examples
     --------
     >>> from lca import compile_model, load_study
-    >>> plan = plan_batch(compile_model(load_study("lca:scenarios/llm_training_lifecycle.toml")))
-    >>> plan.largest_loop, len(plan.generations) > 1
-    (1, True)
+    >>> plan = plan_batch(compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+    >>> plan.largest_loop, len(plan.generations)     # training run, then its electricity
+    (1, 2)
     """
 
     shape: tuple[int, int]
@@ -556,7 +556,7 @@ def solve_batch_reference(compiled: CompiledModel, technosphere_values: np.ndarr
     Examples
     --------
     >>> from lca import compile_model, load_study
-    >>> compiled = compile_model(load_study("lca:scenarios/llm_training_lifecycle.toml"))
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
     >>> params = compiled.parameters.evaluate({"pue": np.array([1.1, 1.5])})
     >>> values, demand = compiled.technosphere.values(params), compiled.demand_vector(params)
     >>> bool(np.allclose(solve_batch_reference(compiled, values, demand), solve_batch(compiled, values, demand)))

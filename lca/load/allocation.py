@@ -1,11 +1,7 @@
 """Parse a study's ``[allocation]``, ``[lineage.*]`` and ``[infrastructure.*]`` tables into
 the immutable records of :mod:`lca.model.allocation`, once, at load time, checking every name
-and dimension (errors name the file and key).
-
->>> from lca.load import load_study
->>> model = load_study("lca:scenarios/pretrain_adapt.toml")
->>> model.allocation.lineage.roots
-('bloom_base',)
+and dimension (errors name the file and key). :func:`lca.load.study.load_study` calls
+:func:`parse_allocation`; its result is ``model.allocation``.
 """
 
 from __future__ import annotations
@@ -64,13 +60,14 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
     Examples
     --------
     >>> from lca import load_study
-    >>> from lca.load.tables import read_toml
     >>> from lca.load.resources import shipped
+    >>> from lca.load.tables import read_toml
     >>> path = shipped("lca:scenarios/pretrain_adapt.toml")
-    >>> spec = parse_allocation(read_toml(path), load_study(path))
-    >>> spec.rule_parameter, spec.lineage.nodes["chat"].parent
-    ('lineage_rule', 'bloomz')
-    >>> parse_allocation({}, load_study(path)) is None
+    >>> model = load_study(path)
+    >>> spec = parse_allocation(read_toml(path), model)
+    >>> spec.lineage.order == model.allocation.lineage.order, spec.rule_parameter, spec.lineage.nodes["chat"].parent
+    (True, 'lineage_rule', 'bloomz')
+    >>> parse_allocation({}, model) is None
     True
     """
     if not data.get("lineage") and not data.get("infrastructure"):

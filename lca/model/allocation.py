@@ -40,10 +40,10 @@ class Demand:
 
     Examples
     --------
-    >>> from lca import load_study
-    >>> node = load_study("lca:scenarios/pretrain_adapt.toml").allocation.lineage.nodes["bloom_base"]
-    >>> [product for product, _ in node.demand.items]
-    ['bloom_final_training', 'bloom_failed_runs', 'bloom_hp_search', 'bloom_experiments']
+    >>> from lca.model.quantity import read_quantity
+    >>> demand = Demand((("training_run", read_quantity(1, "item", {}, {}, "lineage.base.demand")),), "lineage.base")
+    >>> [(product, float(amount.value({}))) for product, amount in demand.items]
+    [('training_run', 1.0)]
     """
 
     items: tuple[tuple[str, QuantityExpr], ...]
@@ -91,10 +91,10 @@ class Lineage:
 
     Examples
     --------
-    >>> from lca import load_study
-    >>> lineage = load_study("lca:scenarios/pretrain_adapt.toml").allocation.lineage
-    >>> lineage.roots, len(lineage.leaves)
-    (('bloom_base',), 6)
+    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base"),
+    ...                          "code": Node("code", parent="base")})
+    >>> lineage.order, lineage.roots, lineage.leaves
+    (('base', 'chat', 'code'), ('base',), ('chat', 'code'))
     """
 
     nodes: Mapping[str, Node]
@@ -128,10 +128,12 @@ class Infrastructure:
 
     Examples
     --------
-    >>> from lca import load_study
-    >>> spec = load_study("lca:scenarios/pretrain_adapt.toml").allocation
-    >>> [(i.id, i.key) for i in spec.infrastructure]
-    [('a100_partition', 'partition_key')]
+    >>> from lca.model.quantity import read_quantity
+    >>> hours = lambda n: read_quantity(n, "GPUh", {}, {}, "infrastructure.dc")
+    >>> dc = Infrastructure("dc", "GPU partition", Demand((), "infrastructure.dc"), "gpu_hours",
+    ...                     {"gpu_hours": hours(1000)}, {"job": {"gpu_hours": hours(850)}}, "infrastructure.dc")
+    >>> float(dc.users["job"]["gpu_hours"].value({}) / dc.capacity["gpu_hours"].value({}))
+    0.85
     """
 
     id: str
@@ -165,8 +167,13 @@ class AllocationSpec:
     Examples
     --------
     >>> from lca import load_study
-    >>> load_study("lca:scenarios/pretrain_adapt.toml").allocation.rules
+    >>> spec = load_study("lca:scenarios/pretrain_adapt.toml").allocation
+    >>> spec.rules
     ('equal', 'queries', 'tokens', 'compute', 'economic', 'amortized')
+    >>> spec.lineage.roots, [(i.id, i.key) for i in spec.infrastructure]
+    (('bloom_base',), [('a100_partition', 'partition_key')])
+    >>> [product for product, _ in spec.lineage.nodes["bloom_base"].demand.items]
+    ['bloom_final_training', 'bloom_failed_runs', 'bloom_hp_search', 'bloom_experiments']
     """
 
     path: str
