@@ -1,9 +1,17 @@
-"""``lca allocate SCENARIO [--rule NAME]... [--format table|json] [--samples N]``: per-task,
+r"""``lca allocate SCENARIO [--rule NAME]... [--format table|json] [--samples N]``: per-task,
 per-deployed-model and per-query footprints of a model lineage under each allocation rule,
 side by side.
 
+>>> import contextlib, io
 >>> from lca.cli import main
->>> main(["allocate", "scenarios/pretrain_adapt.toml", "--rule", "equal", "--rule", "queries"])  # doctest: +SKIP
+>>> with contextlib.redirect_stdout(io.StringIO()) as out:
+...     status = main(["allocate", "lca:scenarios/pretrain_adapt.toml", "--rule", "equal", "--rule", "queries"])
+>>> print("\n".join(out.getvalue().splitlines()[1:6]))
+climate_change [kg CO2-eq] by allocation rule
+target                               equal      queries
+-----------------------------------  ---------  ---------
+chat (task)                           15,140.7    1,967.4
+code_completion (task)                29,761.4    2,944.6
 """
 
 from __future__ import annotations

@@ -1,11 +1,18 @@
 """``lca report SCENARIO --out DIR [--samples N] [--format html,md] [--quiet] [--set k=v] [--seed S]``
 
 Writes DIR/report.html (self-contained), DIR/report.md with DIR/figures/*.png, and
-DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete.
+DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete
+(the ``.lca-report`` marker says it is a report folder, which a later run may replace).
 
+>>> import tempfile
+>>> from pathlib import Path
 >>> from lca.cli import main
->>> main(["report", "scenarios/patterson2021_gpt3.toml", "--out", "report", "--quiet"])   # doctest: +SKIP
-0
+>>> with tempfile.TemporaryDirectory() as folder:
+...     status = main(["report", "lca:scenarios/patterson2021_gpt3.toml", "--out", f"{folder}/report",
+...                    "--format", "md", "--quiet"])
+...     written = sorted(p.name for p in Path(folder, "report").iterdir())
+>>> status, written
+(0, ['.lca-report', 'figures', 'report.md', 'results.csv', 'results.json', 'snippet.md', 'snippet.tex'])
 """
 
 from __future__ import annotations
