@@ -1,10 +1,11 @@
-"""Everything a study report states, computed once: the deterministic result and its JSON,
-energy, contributions along the supply chain, interpretation, equivalents, and the
-uncertainty, sensitivity and allocation analyses where they are available.
+"""What a report shows, computed once (:func:`gather`): the deterministic result and its JSON,
+energy use, embodied flows, interpretation, everyday equivalents, and, with samples,
+Monte Carlo, sensitivity and allocation. Sections and figures only lay these numbers out.
 
->>> content = gather(load_study("scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=500))  # doctest: +SKIP
->>> content.results["impacts"]["climate_change"]["value"]                                          # doctest: +SKIP
-553142.304
+>>> from lca import load_study
+>>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=200))
+>>> round(content.results["impacts"]["climate_change"]["value"], 1), content.uncertainty.n
+(553142.3, 200)
 """
 
 from __future__ import annotations
@@ -46,7 +47,31 @@ SOBOL_BASE_SAMPLES = 1024
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What to compute and write; *samples* = 0 skips Monte Carlo and sensitivity."""
+    """What a report computes and writes (immutable); ``samples = 0`` skips Monte Carlo and sensitivity.
+
+    Attributes
+    ----------
+    samples : int
+        Monte Carlo iterations (0: deterministic report).
+    seed : int
+        The seed.
+    sampler : str
+        ``random``, ``lhs`` or ``sobol``.
+    formats : tuple of str
+        ``html`` and/or ``md``.
+    threshold : float
+        The share of a score above which a stage, process or flow is a hotspot.
+    top : int
+        How many processes the contribution figures show.
+    equivalents : str
+        The everyday-equivalents file (default: the shipped one).
+
+    Examples
+    --------
+    >>> options = ReportOptions(samples=2000, formats=("md",))
+    >>> options.samples, options.seed, options.formats
+    (2000, 42, ('md',))
+    """
 
     samples: int = 0
     seed: int = 42
@@ -91,6 +116,19 @@ class Allocation:
 
 @dataclass(frozen=True)
 class StudyContent:
+    """Everything a report shows, from one compiled model and one parameter point (immutable).
+
+    ``results`` is the JSON written next to the report (the same as ``lca run --format json``);
+    ``not_computed`` says which analyses were skipped and why.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> content.energy.total_kwh, content.uncertainty, dict(content.not_computed)["allocation"]
+    (1289376.0, None, 'the study has no multi-output process or model lineage to allocate')
+    """
+
     model: Model
     compiled: CompiledModel
     params: Mapping[str, Any]
@@ -144,7 +182,29 @@ def parameter_label(model: Model, name: str) -> str:
 
 def gather(model: Model, options: ReportOptions = ReportOptions(),
            progress: Callable[[str], None] | None = None) -> StudyContent:
-    """Compute everything the report shows, from one compiled model and one parameter point."""
+    """Compute everything a report shows, from one compiled model and one parameter point.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    options : ReportOptions, optional
+        What to compute (Monte Carlo and sensitivity only with ``samples > 0``).
+    progress : callable (message), optional
+        Told each step.
+
+    Returns
+    -------
+    StudyContent
+        The numbers of every section.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> [(h.kind, h.name) for h in content.interpretation.hotspots]
+    [('stage', 'use'), ('process', 'datacenter_electricity'), ('flow', 'ghg_precharacterized_air')]
+    """
     say = progress or (lambda message: None)
     compiled = compile_model(model)
     params = compiled.parameters.evaluate()

@@ -6,8 +6,12 @@ count it several times. The total is taken at the *sources*: carrier processes t
 other carrier as input (a grid mix with a per-kWh emission factor, a generator). It is split by
 lifecycle stage exactly as impacts are (background sources count in their users' stages).
 
->>> energy = source_energy(compiled, params, supply)    # doctest: +SKIP
->>> energy.total_kwh, dict(energy.by_stage)              # doctest: +SKIP
+>>> from lca import compile_model, load_study
+>>> from lca.engine.calculate import compute
+>>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+>>> params = compiled.parameters.evaluate()
+>>> energy = source_energy(compiled, params, compute(compiled, params).supply)
+>>> energy.total_kwh, dict(energy.by_stage)
 (1289376.0, {'use': 1289376.0})
 """
 

@@ -1,8 +1,11 @@
 """Everyday equivalents: an impact score divided by a familiar reference amount, with its source.
 
->>> table = load_equivalents()                                           # doctest: +SKIP
->>> [(c.equivalent.id, round(c.count)) for c in compare(result, table)]  # doctest: +SKIP
-[('flight_nyc_sfo_round_trip', 615), ('car_lifetime', 10), ...]
+553.1 t CO2-eq is 615 round trips New York - San Francisco at 1,984 lb CO2-eq each
+(Strubell et al. 2019):
+
+>>> table = load_equivalents()
+>>> [(c.equivalent.id, round(c.count)) for c in compare({"climate_change": (553142.3, "kg CO2-eq")}, table)][:2]
+[('flight_nyc_sfo_round_trip', 615), ('car_lifetime', 10)]
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""Report figures drawn with matplotlib (Agg backend, no display needed).
+r"""Report figures drawn with matplotlib (Agg backend, no display needed).
 
 Every figure is readable in grey scale and by colour-blind readers (Okabe-Ito colours plus a
 hatch per stage), has units on its value axis, and wraps long process names. Each function
 returns a matplotlib Figure; :func:`render` turns it into PNG bytes.
 
->>> png = render(stage_contributions(result))      # doctest: +SKIP
->>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"            # doctest: +SKIP
+>>> from lca import calculate, load_study
+>>> png = render(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
+>>> png[:8] == b"\x89PNG\r\n\x1a\n"
 True
 """
 

@@ -1,8 +1,10 @@
 """Interpretation (ISO 14044 4.5): significant issues, completeness, consistency, limitations
 and a data-quality summary, computed from a study's model and result.
 
->>> notes = interpret(compiled, result, energy)        # doctest: +SKIP
->>> [h.name for h in notes.hotspots if h.kind == "stage"]   # doctest: +SKIP
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> notes = gather(load_study("lca:scenarios/patterson2021_gpt3.toml")).interpretation
+>>> [h.name for h in notes.hotspots if h.kind == "stage"]
 ['use']
 """
 

@@ -2,7 +2,11 @@
 contributions, uncertainty, sensitivity, allocation, interpretation), as document blocks with
 their figures.
 
->>> blocks = document(gather(model))      # doctest: +SKIP
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> blocks = document(gather(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+>>> blocks[0]
+Heading(level=1, text='Life cycle assessment: GPT-3 training, use phase (Patterson et al. 2021, Table 4)')
 """
 
 from __future__ import annotations

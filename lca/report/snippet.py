@@ -1,8 +1,10 @@
 """A paper-ready paragraph (Markdown and LaTeX) stating a study's energy, emissions and water
 with their uncertainty and assumptions: the "report your emissions" habit in one paste.
 
->>> print(snippet(content).markdown)        # doctest: +SKIP
-We estimate that one trained GPT-3 (175B) model drew 1,289 MWh of energy ...
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> print(snippet(gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))).markdown)
+We estimate that one trained GPT-3 model drew 1.289 GWh of energy from its sources and emitted 553.1 t CO2-eq ...
 """
 
 from __future__ import annotations

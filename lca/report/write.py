@@ -1,8 +1,13 @@
-"""Write a report folder atomically: everything goes to a temporary folder next to the target
+r"""Write a report folder atomically: everything goes to a temporary folder next to the target
 (same filesystem), which replaces the target only once complete. A failed or interrupted run
 leaves the target as it was; a folder that is not an earlier report is never replaced.
 
->>> write_atomically(Path("report"), {"report.md": b"# Study\\n"})     # doctest: +SKIP
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     out = write_atomically(Path(folder) / "report", {"report.md": b"# Study\n"})
+...     names = sorted(p.name for p in out.iterdir())
+>>> names
+['.lca-report', 'report.md']
 """
 
 from __future__ import annotations
