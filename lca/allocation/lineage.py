@@ -133,7 +133,15 @@ def allocate_lineage(lineage: Lineage, own: Mapping[str, np.ndarray], keys: Mapp
 
     Examples
     --------
-    See the module's example: 90 of the base split 2:1 by queries, plus each task's own 5.
+    A base model (90) expected to serve 4 adaptations, of which one (10 of its own) exists:
+    amortized, the adaptation carries 90 / 4 + 10 and 3/4 of the base stays unallocated:
+
+    >>> from lca.model.allocation import Node, build_lineage
+    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base")})
+    >>> own = {"base": np.array([[90.0]]), "chat": np.array([[10.0]])}
+    >>> result = allocate_lineage(lineage, own, {}, {"base": np.array([4.0])}, "amortized")
+    >>> float(result.targets["chat"][0, 0]), float(result.unallocated[0, 0]), float(result.total[0, 0])
+    (32.5, 67.5, 100.0)
     """
     check_rule(rule, where)
     key_name = RULE_KEYS[rule]

@@ -41,7 +41,14 @@ class Report:
 
     Examples
     --------
-    See :func:`build_report`, which returns one.
+    >>> import tempfile
+    >>> from lca import load_study
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     report = build_report(load_study("lca:scenarios/patterson2021_gpt3.toml"), f"{folder}/report",
+    ...                           ReportOptions(formats=("html",)))
+    ...     html = (report.out / "report.html").read_text(encoding="utf-8")
+    >>> report.out.name, html.startswith("<!DOCTYPE html>"), report.content.result.impacts["climate_change"].unit
+    ('report', True, 'kg CO2-eq')
     """
 
     out: Path
