@@ -41,9 +41,9 @@ class CategoryResult:
         processes that use them. Sums to ``value``.
     by_process : mapping of str to float
         The direct contribution of each process (its own emissions times its supply), largest
-        first. Sums to ``value``.
+        magnitude first, zeros left out. Sums to ``value``.
     by_flow : mapping of str to float
-        The contribution of each elementary flow. Sums to ``value``.
+        The contribution of each elementary flow, in the same order. Sums to ``value``.
 
     Examples
     --------
@@ -81,6 +81,8 @@ class FlowResult:
 @dataclass(frozen=True)
 class ParameterValue:
     """A parameter's value in a result, in the parameter's declared unit (immutable).
+
+    A choice parameter's value is its option, with the unit ``"option"``.
 
     Examples
     --------
