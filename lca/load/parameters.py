@@ -47,7 +47,8 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
     Returns
     -------
     Parameter
-        The parameter with the new value (its uncertainty recentred on it).
+        The parameter with the new value; a relative uncertainty (lognormal, pedigree) moves
+        with it, an absolute range (min/max) no longer describes it and is dropped.
 
     Raises
     ------
