@@ -105,8 +105,9 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
 
 
 def _recentre(spec: Mapping[str, Any], parameter: Parameter, magnitude: float, where: str) -> Mapping[str, Any] | None:
-    """Keep a relative uncertainty (lognormal, normal sd) when a value is overridden; absolute
-    ranges (min/max) no longer describe the new value, so they are dropped."""
+    """Keep a relative uncertainty (lognormal, pedigree; or fixed) when a value is overridden;
+    absolute ones (a normal's sd, min/max ranges) no longer describe the new value, so they are
+    dropped."""
     if "pedigree" in spec or spec.get("distribution") in ("lognormal", "fixed"):
         return spec
     return None
