@@ -463,11 +463,38 @@ class _Evaluator:
 
 def may_be_nonzero(formula: Formula, values: Mapping[str, Any], varying: set[str] | frozenset[str],
                    choices: Mapping[str, tuple[str, ...]] | None = None) -> bool:
-    """Can *formula* be non-zero when the *varying* parameters take any values?
+    """Whether *formula* can be non-zero when the *varying* parameters take any values.
 
     Sub-expressions over fixed parameters only are evaluated (at *values*, root units); the rest
     follow zero-propagation rules (0 * x = 0, 0 / x = 0, a fixed condition picks its branch).
     The answer errs only towards True, so pruning on it never drops a live exchange.
+
+    Parameters
+    ----------
+    formula : Formula
+        A parsed formula.
+    values : mapping of str to float
+        Every parameter's value (root units; choices as option indices).
+    varying : set of str
+        The parameters that may change.
+    choices : mapping of str to tuple of str, optional
+        The options of choice parameters.
+
+    Returns
+    -------
+    bool
+        False only if the formula is zero whatever the varying parameters do.
+
+    Examples
+    --------
+    A grid selector with the region fixed connects one grid of a library:
+
+    >>> selector = parse_formula("share * (1 if region == 'tw' else 0)")
+    >>> values = {"share": 0.5, "region": 0.0}     # region: option index 0, "us"
+    >>> may_be_nonzero(selector, values, {"share"}, {"region": ("us", "tw")})
+    False
+    >>> may_be_nonzero(selector, values, {"region"}, {"region": ("us", "tw")})
+    True
     """
     choices = choices or {}
 

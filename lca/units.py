@@ -216,10 +216,46 @@ def root_factor(unit: pint.Unit) -> float:
 
 @lru_cache(maxsize=4096)
 def root_unit(unit: pint.Unit) -> pint.Unit:
+    """The root (SI) unit of a unit's dimension, the unit the numeric core works in.
+
+    Parameters
+    ----------
+    unit : pint.Unit
+        Any unit of the registry.
+
+    Returns
+    -------
+    pint.Unit
+        pint's root unit (g, m, s, ... and the LCA dimensions).
+
+    Examples
+    --------
+    >>> format_unit(root_unit(parse_unit("kg CO2-eq/kWh")))     # kg CO2-eq / (kg m2 / s2)
+    's2 CO2-eq/m2'
+    """
+
     return ureg.Quantity(1.0, unit).to_root_units().units
 
 
 def same_dimension(a: pint.Unit, b: pint.Unit) -> bool:
+    """Whether two units measure the same dimension (one converts to the other).
+
+    Parameters
+    ----------
+    a, b : pint.Unit
+        Units of the registry.
+
+    Returns
+    -------
+    bool
+        True if their dimensionalities are equal.
+
+    Examples
+    --------
+    >>> same_dimension(parse_unit("MWh"), parse_unit("GJ")), same_dimension(parse_unit("kg CO2-eq"), parse_unit("kg"))
+    (True, False)
+    """
+
     return a.dimensionality == b.dimensionality
 
 

@@ -43,7 +43,18 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=None)
 def factor_variances() -> Mapping[str, Mapping[tuple[str, int], float]]:
-    """Variance of ln per (indicator, score), for each pedigree set."""
+    """The variance of ln per (indicator, score), for each pedigree set (read once, from the shipped table).
+
+    Returns
+    -------
+    mapping of str to mapping of (str, int) to float
+        ``factor_variances()[pedigree_set][(indicator, score)]``.
+
+    Examples
+    --------
+    >>> sorted(factor_variances()), factor_variances()["weidema2013"][("reliability", 1)]
+    (['ciroth2016', 'weidema2013'], 0.0)
+    """
     table: dict[str, dict[tuple[str, int], float]] = {}
     for row in _read("uncertainty_factors.csv"):
         table.setdefault(row["pedigree_set"], {})[(row["indicator"], int(row["score"]))] = float(row["variance_of_ln"])
@@ -52,7 +63,20 @@ def factor_variances() -> Mapping[str, Mapping[tuple[str, int], float]]:
 
 @lru_cache(maxsize=None)
 def basic_variances() -> Mapping[str, float]:
-    """Variance of ln of the basic uncertainty, per exchange class id (ecoinvent table)."""
+    """The variance of ln of the basic uncertainty, per exchange class id (the ecoinvent table, shipped).
+
+    Returns
+    -------
+    mapping of str to float
+        Class id -> variance of ln.
+
+    Examples
+    --------
+    The ecoinvent basic uncertainty of CO2 to air is U = GSD^2 = 1.05:
+
+    >>> round(math.exp(math.sqrt(basic_variances()["air_co2"])) ** 2, 4)
+    1.05
+    """
     return {row["id"]: float(row["variance_of_ln"]) for row in _read("basic_uncertainty.csv")}
 
 
@@ -122,6 +146,29 @@ def pedigree_sigma(scores: Sequence[int], basic_gsd: float | None = None, basic:
 
 
 def sigma_from_spec(spec: Mapping[str, Any], where: str) -> float:
-    """Sigma of a ``{ pedigree = [...], basic_gsd | basic, pedigree_set }`` table."""
+    """Sigma of a ``{ pedigree = [...], basic_gsd | basic, pedigree_set }`` uncertainty table.
+
+    Parameters
+    ----------
+    spec : mapping
+        The table.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    float
+        :func:`pedigree_sigma` of its entries.
+
+    Raises
+    ------
+    DistributionError
+        As :func:`pedigree_sigma`.
+
+    Examples
+    --------
+    >>> sigma_from_spec({"pedigree": [1, 1, 1, 1, 1], "basic_gsd": 1.1}, "x") == pedigree_sigma((1, 1, 1, 1, 1), basic_gsd=1.1)
+    True
+    """
     return pedigree_sigma(spec["pedigree"], spec.get("basic_gsd"), spec.get("basic"),
                           spec.get("pedigree_set", DEFAULT_SET), where)

@@ -185,6 +185,34 @@ class AllocationSpec:
 
 
 def check_rule(rule: Any, where: str) -> str:
+    """A lineage allocation rule, checked against :data:`RULES`.
+
+    Parameters
+    ----------
+    rule : object
+        The rule as a file or argument gives it.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    str
+        *rule*.
+
+    Raises
+    ------
+    AllocationError
+        If it is not a rule.
+
+    Examples
+    --------
+    >>> check_rule("queries", "--rule")
+    'queries'
+    >>> check_rule("revenue", "--rule")
+    Traceback (most recent call last):
+    lca.errors.AllocationError: --rule: unknown allocation rule 'revenue' (rules: equal, queries, tokens, compute, economic, amortized)
+    """
+
     if rule not in RULE_KEYS:
         raise AllocationError(f"{where}: unknown allocation rule {rule!r} (rules: {', '.join(RULES)})")
     return rule

@@ -36,6 +36,25 @@ CATEGORIES: Mapping[str, str] = MappingProxyType(
 
 
 def frozen(mapping: Mapping | None = None) -> Mapping:
+    """A read-only copy of a mapping (an empty one for None): how records hold their tables.
+
+    Parameters
+    ----------
+    mapping : mapping, optional
+        The items.
+
+    Returns
+    -------
+    mapping
+        A read-only view of a copy.
+
+    Examples
+    --------
+    >>> table = frozen({"gsd": 1.1})
+    >>> table["gsd"], len(frozen())
+    (1.1, 0)
+    """
+
     return MappingProxyType(dict(mapping or {}))
 
 

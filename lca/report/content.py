@@ -35,8 +35,23 @@ CLIMATE = "climate_change"
 
 
 def headline_category(categories) -> str | None:
-    """The category the flow figure and the boundary weights follow: climate change when the
-    study has it, else its first category."""
+    """The category the flow figure and the boundary weights follow.
+
+    Parameters
+    ----------
+    categories : iterable of str
+        The study's categories.
+
+    Returns
+    -------
+    str or None
+        Climate change when the study has it, else its first category (None: no category).
+
+    Examples
+    --------
+    >>> headline_category(("water_consumption", "climate_change")), headline_category(("water_consumption",))
+    ('climate_change', 'water_consumption')
+    """
     return CLIMATE if CLIMATE in categories else next(iter(categories), None)
 
 
@@ -163,7 +178,26 @@ _IMPLICIT = re.compile(r"^~(?P<owner>[a-z0-9_]+)\.(?P<kind>technosphere|biospher
 
 def parameter_label(model: Model, name: str) -> str:
     """A reader's name for a parameter; uncertain exchanges and factors (implicit parameters,
-    ``~chip.biosphere[0]``) are named after their process and flow."""
+    ``~chip.biosphere[0]``) are named after their process and flow.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    name : str
+        A parameter name, possibly implicit.
+
+    Returns
+    -------
+    str
+        The name to show.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> parameter_label(load_study("lca:scenarios/patterson2021_gpt3.toml"), "pue")
+    'pue'
+    """
     match = _IMPLICIT.match(name)
     if match is None or match["owner"] not in model.processes:
         if name.startswith("~") and "." in name:

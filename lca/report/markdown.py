@@ -19,7 +19,23 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def escape_md(text: str) -> str:
-    """Backslash-escape characters Markdown would read as markup (study text is plain)."""
+    r"""Backslash-escape the characters Markdown would read as markup (study text is plain).
+
+    Parameters
+    ----------
+    text : str
+        Text from a study file.
+
+    Returns
+    -------
+    str
+        The text, safe in a Markdown paragraph or table cell (newlines become spaces).
+
+    Examples
+    --------
+    >>> print(escape_md("GPT-3 *175B* | v1"))
+    GPT-3 \*175B\* \| v1
+    """
     return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 

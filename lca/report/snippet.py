@@ -29,7 +29,23 @@ class Snippet:
 
 
 def latex_escape(text: str) -> str:
-    """Plain text safe for LaTeX (study names come from files)."""
+    r"""Plain text safe for LaTeX (study names come from files).
+
+    Parameters
+    ----------
+    text : str
+        Text from a study file.
+
+    Returns
+    -------
+    str
+        The text with LaTeX's special characters escaped.
+
+    Examples
+    --------
+    >>> print(latex_escape("100% of R&D_costs"))
+    100\% of R\&D\_costs
+    """
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
