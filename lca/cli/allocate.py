@@ -31,6 +31,23 @@ from .common import add_study_arguments, load_from_args
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lca allocate`` to the command line.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["allocate", "lca:scenarios/pretrain_adapt.toml", "--rule", "queries"])
+    >>> args.rule, args.format, args.handler is run
+    (['queries'], 'table', True)
+    """
+
     parser = subparsers.add_parser("allocate", help="allocate a model lineage's footprint to tasks, models and queries")
     add_study_arguments(parser)
     parser.add_argument("--rule", action="append", metavar="NAME", default=[],
@@ -48,6 +65,28 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The ``lca allocate`` command: print each rule's allocation as tables or JSON.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Its parsed arguments (see :func:`register`).
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+
+    Raises
+    ------
+    LCAError
+        For a mistake in the study or the arguments (:func:`lca.cli.main` prints it, status 2).
+
+    Examples
+    --------
+    See the module's example.
+    """
+
     if args.samples < 0:
         raise LCAError(f"--samples must be >= 0, got {args.samples}")
     model = load_from_args(args)
@@ -67,7 +106,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(data: dict, category: str) -> str:
-    """Side-by-side tables (rules as columns) for one category."""
+    r"""The ``lca allocate`` tables of one category: targets by rule, per deployed model, per query.
+
+    Parameters
+    ----------
+    data : dict
+        ``StudyAllocation.to_dict()``.
+    category : str
+        The impact category to show.
+
+    Returns
+    -------
+    str
+        The tables.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.allocation import allocate_study
+    >>> data = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"]).to_dict()
+    >>> print("\n".join(render(data, "water_consumption").splitlines()[:5]))
+    Pretrain-then-adapt: BLOOM-176B lineage on a shared GPU partition, one service year
+    water_consumption [m3] by allocation rule
+    target                               queries
+    -----------------------------------  -------
+    chat (task)                            163.0
+    """
     rules = list(data["rules"])
     unit = data["units"][category]
     kinds = data["kinds"]
