@@ -25,7 +25,14 @@ _KEYS = {"category", "value", "unit", "label", "source", "note"}
 
 @dataclass(frozen=True)
 class Equivalent:
-    """One reference amount: *value* *unit* of *category* is one '*label*' (singular)."""
+    """One reference amount: *value* *unit* of *category* is one *label* (singular), with its source.
+
+    Examples
+    --------
+    >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
+    >>> flight.label, flight.source
+    ('flights', 'Strubell 2019')
+    """
 
     id: str
     category: str
@@ -38,7 +45,14 @@ class Equivalent:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A score expressed as a number of equivalents."""
+    """A score expressed as a number of equivalents (immutable).
+
+    Examples
+    --------
+    >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
+    >>> round(compare({"climate_change": (553142.3, "kg CO2-eq")}, [flight])[0].count)
+    615
+    """
 
     equivalent: Equivalent
     count: float
@@ -46,7 +60,29 @@ class Comparison:
 
 
 def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
-    """Read an equivalents file; each entry must have a positive value, a unit and a source."""
+    """Read an everyday-equivalents file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The file (default: the shipped ``lca:equivalents.toml``).
+
+    Returns
+    -------
+    tuple of Equivalent
+        Its entries.
+
+    Raises
+    ------
+    FileFormatError, UnitError
+        If an entry lacks a positive value, a unit or a source, or its unit does not fit its
+        category.
+
+    Examples
+    --------
+    >>> len(load_equivalents()), load_equivalents()[0].id
+    (8, 'flight_nyc_sfo_round_trip')
+    """
     path = locate(path)
     data = read_toml(path)
     table = data.get("equivalents")
