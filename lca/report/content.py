@@ -99,7 +99,12 @@ class ReportOptions:
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """Monte Carlo samples of each category's score and their summaries (as in the JSON)."""
+    """Monte Carlo samples of each category's score and their summaries, as in the JSON (immutable).
+
+    Examples
+    --------
+    See :mod:`lca.report.content`.
+    """
 
     samples: Mapping[str, np.ndarray]
     summaries: Mapping[str, Mapping[str, Any]]
@@ -112,7 +117,15 @@ class Uncertainty:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """One category's sensitivity: one-at-a-time swings and/or Sobol indices."""
+    """One category's sensitivity in a report: one-at-a-time swings and/or Sobol indices (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=200))
+    >>> [row[0] for row in content.sensitivity.tornado]
+    ['grid_intensity', 'chip_power', 'pue', 'duration']
+    """
 
     category: str
     unit: str
@@ -124,7 +137,12 @@ class Sensitivity:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Scores of each allocation target under each rule (the ``lca allocate`` JSON)."""
+    """Scores of each allocation target under each rule, the ``lca allocate`` JSON (immutable).
+
+    Examples
+    --------
+    See :func:`gather`: ``content.allocation`` is None for a study with nothing to allocate.
+    """
 
     data: Mapping[str, Any]
 
