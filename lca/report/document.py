@@ -62,7 +62,14 @@ class Bullets:
 
 @dataclass(frozen=True)
 class Num:
-    """A table cell holding a number: *value* exactly as in results.json, *text* as shown."""
+    """A table cell holding a number: *value* exactly as in results.json, *text* as shown (immutable).
+
+    Examples
+    --------
+    >>> cell = Num(553142.304, "553,142")
+    >>> cell.value, cell.text
+    (553142.304, '553,142')
+    """
 
     value: float
     text: str

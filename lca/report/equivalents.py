@@ -109,7 +109,23 @@ def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
 
 
 def compare(scores: Mapping[str, tuple[float, str]], equivalents: Iterable[Equivalent]) -> tuple[Comparison, ...]:
-    """Each category score ``{category: (value, unit)}`` as counts of its equivalents.
+    """Each category score as counts of its everyday equivalents.
+
+    Parameters
+    ----------
+    scores : mapping of str to (float, str)
+        ``{category: (value, unit)}``.
+    equivalents : iterable of Equivalent
+        Reference amounts (:func:`load_equivalents`).
+
+    Returns
+    -------
+    tuple of Comparison
+        One per equivalent of a category in *scores*, in the equivalents' order.
+
+    Examples
+    --------
+    1,984 lb CO2-eq is 899.9 kg CO2-eq:
 
     >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
     >>> round(compare({"climate_change": (899.9, "kg CO2-eq")}, [flight])[0].count, 3)
