@@ -21,6 +21,9 @@ MODULES = sorted(
     info.name for info in pkgutil.walk_packages(lca.__path__, prefix="lca.") if not info.name.endswith(".__main__")
 )
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# Modules without an example: the version string; the error classes, whose examples are the
+# failing calls in the other modules' docstrings.
+WITHOUT_EXAMPLES = {"lca._version", "lca.errors"}
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 
@@ -31,12 +34,15 @@ def test_every_module_is_walked():
 
 @pytest.mark.parametrize("name", ["lca", *MODULES])
 def test_docstring_examples(name):
-    if name.startswith("lca.report") and not HAS_MATPLOTLIB:
+    # the report's examples, and lca report's, draw figures
+    if (name.startswith("lca.report") or name == "lca.cli.report") and not HAS_MATPLOTLIB:
         pytest.skip("the report examples need matplotlib (pip install 'lca[report]')")
     module = importlib.import_module(name)
     # exclude_empty=False would list objects without examples; only the examples matter here
     tests = doctest.DocTestFinder(exclude_empty=True).find(module, name)
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     report: list[str] = []
+    # a module whose examples were not found (or were all removed) must not pass silently
+    assert any(test.examples for test in tests) != (name in WITHOUT_EXAMPLES), f"{name}: no docstring example"
     failed = sum(runner.run(test, out=report.append).failed for test in sorted(tests, key=lambda t: t.name))
     assert failed == 0, "".join(report)
