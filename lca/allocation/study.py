@@ -43,11 +43,7 @@ class RuleResult:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from lca import load_study
-    >>> rule = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"]).rules["queries"]
-    >>> bool(np.allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-12))
-    True
+    See :func:`allocate_study`, which checks that the parts add up to the total.
     """
 
     rule: str
@@ -156,11 +152,15 @@ def allocate_study(model: Model, rules: Sequence[str] | None = None,
 
     Examples
     --------
+    >>> import numpy as np
     >>> from lca import load_study
     >>> result = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"])
     >>> queries = result.to_dict()["rules"]["queries"]
     >>> round(queries["targets"]["classification"]["climate_change"]), round(queries["unallocated"]["climate_change"])
     (71584, 10348)
+    >>> rule = result.rules["queries"]
+    >>> bool(np.allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-12))
+    True
     >>> allocate_study(load_study("lca:scenarios/patterson2021_gpt3.toml"))
     Traceback (most recent call last):
     lca.errors.AllocationError: ...: no [lineage.*] table: nothing to allocate

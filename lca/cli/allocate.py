@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(data: dict, category: str) -> str:
-    r"""The ``lca allocate`` tables of one category: targets by rule, per deployed model, per query.
+    """The ``lca allocate`` tables of one category: targets by rule, per deployed model, per query.
 
     Parameters
     ----------
@@ -122,15 +122,7 @@ def render(data: dict, category: str) -> str:
 
     Examples
     --------
-    >>> from lca import load_study
-    >>> from lca.allocation import allocate_study
-    >>> data = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"]).to_dict()
-    >>> print("\n".join(render(data, "water_consumption").splitlines()[:5]))
-    Pretrain-then-adapt: BLOOM-176B lineage on a shared GPU partition, one service year
-    water_consumption [m3] by allocation rule
-    target                               queries
-    -----------------------------------  -------
-    chat (task)                            163.0
+    See the module's example, which prints the start of these tables.
     """
     rules = list(data["rules"])
     unit = data["units"][category]

@@ -73,12 +73,12 @@ class Figure:
 
     Examples
     --------
-    >>> from lca import load_study
-    >>> from lca.report import gather
-    >>> from lca.report.sections import document, figures_of
-    >>> figures = figures_of(document(gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
-    >>> [f.name for f in figures], figures[0].png[:4] == b"\x89PNG"
-    (['system_boundary', 'stages', 'top_processes', 'climate_flow'], True)
+    >>> from lca import calculate, load_study
+    >>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> figure = Figure("stages", "Stages", "Climate change by lifecycle stage", "All of it is use.",
+    ...                 render(stage_contributions(result)))
+    >>> figure.png[:4] == b"\x89PNG"
+    True
     """
 
     name: str
