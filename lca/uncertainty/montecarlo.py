@@ -136,8 +136,10 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
     Raises
     ------
     LCAError
-        If the sampler, seed or number of samples is invalid, the design does not fit, or some
-        samples are not finite numbers.
+        If the sampler, seed or number of samples is invalid or the design does not fit (a
+        sample that is not a finite number is an error when it is summarized).
+    SingularSystemError
+        If an iteration's technosphere cannot be solved.
 
     Examples
     --------
