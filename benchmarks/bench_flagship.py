@@ -2,7 +2,7 @@
 
 Times ``lca.uncertainty.monte_carlo`` (sampling every uncertain parameter, exchange and
 factor; formulas on arrays; the batched supply solve; characterization) at each --samples
-size and reports samples per second (chunks run on ``lca.uncertainty.propagate.THREADS``
+size and reports samples per second (chunks run on ``lca.engine.propagate.THREADS``
 threads), with the share of the time spent in each step, measured in a second run on one
 thread (the steps are timed by wrapping them, so the split costs a few calls of overhead).
 

@@ -10,7 +10,7 @@ error, as z-scores).
 Our path is the direct array path into the solver (no TOML: 100,000 exchanges would be
 100,000 implicit parameters), and it does every step of an iteration: a lognormal draw
 for every technosphere and biosphere exchange (numpy Generator), the batched supply
-solve (lca.uncertainty.batched.solve_planned, planned once), the inventory B_i s_i and
+solve (lca.engine.batched.solve_planned, planned once), the inventory B_i s_i and
 its characterization. The one-off plan (structure + preconditioner) is timed separately.
 
 Usage (the venv needs bw2calc, and pypardiso for a fair baseline):

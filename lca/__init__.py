@@ -9,7 +9,7 @@ calculate) -> analyses (:mod:`lca.uncertainty`, :mod:`lca.allocation`, :mod:`lca
 >>> model = lca.load_study("lca:scenarios/patterson2021_gpt3.toml", overrides={"pue": 1.2})
 >>> climate = lca.calculate(model).impacts["climate_change"]
 >>> f"{climate.value:,.0f} {climate.unit}"
-'603,010 kg CO2-eq'
+'603,428 kg CO2-eq'
 """
 
 from ._version import __version__

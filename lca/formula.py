@@ -55,7 +55,23 @@ FUNCTIONS = ("min", "max", "abs", "exp", "log", "log10", "sqrt", "where", "sin",
 
 @dataclass(frozen=True)
 class Formula:
-    """A parsed, whitelisted formula; ``names`` are the parameters it reads."""
+    """A parsed, whitelisted formula (immutable).
+
+    Attributes
+    ----------
+    text : str
+        The formula as written.
+    tree : ast.Expression
+        Its syntax tree, checked against the whitelist.
+    names : frozenset of str
+        The parameter names it reads.
+
+    Examples
+    --------
+    >>> f = parse_formula("chip_power * duration * pue")
+    >>> str(f), sorted(f.names)
+    ('chip_power * duration * pue', ['chip_power', 'duration', 'pue'])
+    """
 
     text: str
     tree: ast.Expression = field(compare=False)  # parsed from text: equal texts, equal formulas
@@ -66,7 +82,37 @@ class Formula:
 
 
 def parse_formula(text: str, where: str = "formula") -> Formula:
-    """Parse *text*, rejecting anything outside the whitelist with a :class:`FormulaError`."""
+    """Parse a formula, rejecting anything outside the whitelist.
+
+    Only arithmetic, comparisons, boolean operators, conditional expressions and the functions in
+    :data:`FUNCTIONS` are allowed; the text is never passed to ``eval``.
+
+    Parameters
+    ----------
+    text : str
+        The formula, e.g. ``"n_chips * chip_power * duration * pue"``.
+    where : str, optional
+        The file and item the formula comes from, for the error message.
+
+    Returns
+    -------
+    Formula
+        The checked formula and the names it reads.
+
+    Raises
+    ------
+    FormulaError
+        If the text is empty, too long or too deep, not an expression, or uses anything not
+        whitelisted (attributes, subscripts, calls to unknown functions, ...).
+
+    Examples
+    --------
+    >>> sorted(parse_formula("where(region == 'fr', 0.05, grid) * energy").names)
+    ['energy', 'grid', 'region']
+    >>> parse_formula("__import__('os').system('ls')", where="study.toml: parameters.x")
+    Traceback (most recent call last):
+    lca.errors.FormulaError: study.toml: parameters.x: call to "__import__('os').system" is not allowed in formula "__import__('os').system('ls')" (allowed: min, max, ...)
+    """
     if not isinstance(text, str) or not text.strip():
         raise FormulaError.at(where, "a formula must be a non-empty string")
     if len(text) > MAX_LENGTH:
@@ -135,10 +181,41 @@ def evaluate_units(
     choices: Mapping[str, tuple[tuple[str, ...], str]] | None = None,
     where: str = "formula",
 ) -> pint.Quantity:
-    """Evaluate with pint quantities; returns a quantity whose units are the result's.
+    """Evaluate a formula on pint quantities, to check its dimensions and learn its unit.
 
-    Both branches of every conditional are evaluated so that a dimension error hiding in the
-    branch not taken at the default values is still found.
+    Both branches of every conditional are evaluated, so that a dimension error in the branch
+    not taken at the default values is still found.
+
+    Parameters
+    ----------
+    formula : Formula
+        A parsed formula.
+    quantities : mapping of str to pint.Quantity
+        The value, with its unit, of every name the formula reads.
+    choices : mapping of str to (options, current), optional
+        Choice parameters: their options and current option.
+    where : str, optional
+        The file and item, for the error message.
+
+    Returns
+    -------
+    pint.Quantity
+        The formula's value at the given quantities, in the unit the formula gives.
+
+    Raises
+    ------
+    FormulaError
+        If a name is unknown, dimensions do not match, or the value cannot be computed.
+
+    Examples
+    --------
+    >>> from lca.units import ureg
+    >>> energy = evaluate_units(parse_formula("power * hours"), {"power": 300 * ureg.W, "hours": 2 * ureg.h})
+    >>> energy.to("kWh")
+    <Quantity(0.6, 'kilowatt_hour')>
+    >>> evaluate_units(parse_formula("power + hours"), {"power": 300 * ureg.W, "hours": 2 * ureg.h})
+    Traceback (most recent call last):
+    lca.errors.FormulaError: formula: dimension error in formula 'power + hours': Cannot convert from 'watt' (...) to 'hour' ([time])
     """
     choices = choices or {}
     env: dict[str, Any] = {}
@@ -171,7 +248,31 @@ def evaluate_numeric(
     choices: Mapping[str, tuple[str, ...]] | None = None,
     where: str = "formula",
 ) -> np.ndarray:
-    """Evaluate on floats or numpy arrays (root units); choice parameters hold option indices."""
+    """Evaluate a formula on floats or numpy arrays, vectorized over samples.
+
+    Parameters
+    ----------
+    formula : Formula
+        A parsed formula whose dimensions were checked by :func:`evaluate_units`.
+    values : mapping of str to float or numpy.ndarray
+        The value of every name it reads, in root (SI) units; arrays broadcast (one entry a
+        Monte Carlo sample).
+    choices : mapping of str to tuple of str, optional
+        The options of choice parameters, whose values are then option indices.
+    where : str, optional
+        The file and item, for the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        The formula's value, broadcast over the inputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> evaluate_numeric(parse_formula("max(load, 0.2) * 2"), {"load": np.array([0.1, 0.5])})
+    array([0.4, 1. ])
+    """
     env = {name: values[name] for name in formula.names}
     backend = _NUMERIC if choices is None else dict(_NUMERIC, choices=choices)
     with np.errstate(all="ignore"):
@@ -361,11 +462,38 @@ class _Evaluator:
 
 def may_be_nonzero(formula: Formula, values: Mapping[str, Any], varying: set[str] | frozenset[str],
                    choices: Mapping[str, tuple[str, ...]] | None = None) -> bool:
-    """Can *formula* be non-zero when the *varying* parameters take any values?
+    """Whether *formula* can be non-zero when the *varying* parameters take any values.
 
     Sub-expressions over fixed parameters only are evaluated (at *values*, root units); the rest
     follow zero-propagation rules (0 * x = 0, 0 / x = 0, a fixed condition picks its branch).
     The answer errs only towards True, so pruning on it never drops a live exchange.
+
+    Parameters
+    ----------
+    formula : Formula
+        A parsed formula.
+    values : mapping of str to float
+        Every parameter's value (root units; choices as option indices).
+    varying : set of str
+        The parameters that may change.
+    choices : mapping of str to tuple of str, optional
+        The options of choice parameters.
+
+    Returns
+    -------
+    bool
+        False only if the formula is zero whatever the varying parameters do.
+
+    Examples
+    --------
+    A grid selector with the region fixed connects one grid of a library:
+
+    >>> selector = parse_formula("share * (1 if region == 'tw' else 0)")
+    >>> values = {"share": 0.5, "region": 0.0}     # region: option index 0, "us"
+    >>> may_be_nonzero(selector, values, {"share"}, {"region": ("us", "tw")})
+    False
+    >>> may_be_nonzero(selector, values, {"region"}, {"region": ("us", "tw")})
+    True
     """
     choices = choices or {}
 

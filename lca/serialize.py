@@ -1,4 +1,4 @@
-"""The output contract: results as JSON (stable: same inputs and seed give byte-identical
+r"""The output contract: results as JSON (stable: same inputs and seed give byte-identical
 text), CSV and plain-text tables, and the ``"uncertainty"`` record of a Monte Carlo run. The
 command line and the reports both write through here, so their numbers are the same.
 
@@ -22,11 +22,53 @@ from .uncertainty.montecarlo import MonteCarloResult
 
 
 def dumps_json(data: Any) -> str:
-    """Stable JSON: same inputs give byte-identical output."""
+    """Stable JSON: the same inputs give byte-identical output.
+
+    Parameters
+    ----------
+    data : object
+        JSON-serializable data (dicts keep their order).
+
+    Returns
+    -------
+    str
+        Indented JSON, UTF-8 text, with a final newline.
+
+    Raises
+    ------
+    ValueError
+        If a number is NaN or infinite (not valid JSON).
+
+    Examples
+    --------
+    >>> print(dumps_json({"unit": "kg CO2-eq", "value": 553142.3}), end="")
+    {
+      "unit": "kg CO2-eq",
+      "value": 553142.3
+    }
+    """
     return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 
 def format_number(value: float) -> str:
+    """A number as the tables print it: thousands separators, four significant digits or scientific.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+
+    Returns
+    -------
+    str
+        Its text.
+
+    Examples
+    --------
+    >>> [format_number(x) for x in (0.0, 0.0123, 42.0, 553142.3, 1.2837e7)]
+    ['0', '0.0123', '42', '553,142.3', '1.284e+07']
+    """
+
     if value == 0:
         return "0"
     magnitude = abs(value)
@@ -38,7 +80,28 @@ def format_number(value: float) -> str:
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain-text table, numbers right-aligned."""
+    """A plain-text table, numbers right-aligned.
+
+    Parameters
+    ----------
+    headers : sequence of str
+        The column titles.
+    rows : sequence of sequences
+        The cells; floats are formatted with :func:`format_number`.
+
+    Returns
+    -------
+    str
+        The table, one line per row under a rule.
+
+    Examples
+    --------
+    >>> print(render_table(["stage", "kg CO2-eq"], [["use", 494352.8], ["transport", 6025.6]]))
+    stage      kg CO2-eq
+    ---------  ---------
+    use        494,352.8
+    transport    6,025.6
+    """
     cells = [[h for h in headers]] + [[format_number(c) if isinstance(c, float) else str(c) for c in row]
                                      for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
@@ -53,6 +116,30 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def table_text(data: dict) -> str:
+    """The table ``lca run`` prints: one row per category, its value, unit, 95 % interval (with
+    uncertainty) and stages.
+
+    Parameters
+    ----------
+    data : dict
+        ``LCAResult.to_dict()``, with ``"uncertainty"`` records when Monte Carlo ran.
+
+    Returns
+    -------
+    str
+        The study's name and functional unit, then the table.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> print(table_text(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")).to_dict()))
+    GPT-3 training, use phase (Patterson et al. 2021, Table 4)
+    functional unit: one trained GPT-3 model
+    category        value      unit       use
+    --------------  ---------  ---------  ---------
+    climate_change  553,142.3  kg CO2-eq  553,142.3
+    """
+
     stages: list[str] = []
     for impact in data["impacts"].values():
         for stage in impact["by_stage"]:
@@ -78,6 +165,28 @@ def table_text(data: dict) -> str:
 
 
 def csv_text(data: dict) -> str:
+    """The CSV of ``lca run --format csv``: one row per category total, stage, process and statistic.
+
+    Parameters
+    ----------
+    data : dict
+        ``LCAResult.to_dict()``, with ``"uncertainty"`` records when Monte Carlo ran.
+
+    Returns
+    -------
+    str
+        CSV with columns category, unit, scope, name, value (values as ``repr``, exact).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> print(csv_text(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")).to_dict()), end="")
+    category,unit,scope,name,value
+    climate_change,kg CO2-eq,total,,553142.30...
+    climate_change,kg CO2-eq,stage,use,553142.30...
+    climate_change,kg CO2-eq,process,datacenter_electricity,553142.30...
+    """
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["category", "unit", "scope", "name", "value"])
@@ -98,8 +207,33 @@ def csv_text(data: dict) -> str:
 
 
 def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
-    """The ``"uncertainty"`` record of each category (needs ``by_stage=True``), as the JSON of
-    ``lca run --samples`` carries it."""
+    """The ``"uncertainty"`` record of each category, as the JSON of ``lca run --samples`` carries it.
+
+    Parameters
+    ----------
+    result : MonteCarloResult
+        A Monte Carlo result run with ``by_stage=True``.
+
+    Returns
+    -------
+    dict of str to dict
+        Per category: mean, std, median, percentiles, samples, sem, seed, sampler and the same
+        statistics by stage.
+
+    Raises
+    ------
+    LCAError
+        If the result kept no stage contributions.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.uncertainty import monte_carlo
+    >>> result = monte_carlo(load_study("lca:scenarios/patterson2021_gpt3.toml"), 1000, seed=1, by_stage=True)
+    >>> record = uncertainty_records(result)["climate_change"]
+    >>> round(record["percentiles"]["2.5"]), record["samples"], record["seed"], list(record["by_stage"])
+    (400351, 1000, 1, ['use'])
+    """
     records = {}
     for category in result.categories:
         record = result.summary(category).to_dict()

@@ -57,7 +57,23 @@ _SPELLINGS = [
 
 
 def normalize(text: str) -> str:
-    """Rewrite LCA unit spellings (``kg CO2-eq``, ``m3 world-eq``, ``tkm``) for pint."""
+    """Rewrite the unit spellings of LCA data for pint.
+
+    Parameters
+    ----------
+    text : str
+        A unit as data files write it (``kg CO2-eq``, ``m3 world-eq``, ``tkm``, ``mm2``).
+
+    Returns
+    -------
+    str
+        The same unit in pint's syntax.
+
+    Examples
+    --------
+    >>> normalize("kg CO2-eq/kWh")
+    'kg CO2_eq/kWh'
+    """
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)
     return text.strip()
@@ -102,7 +118,33 @@ def _has_offset(unit: pint.Unit) -> bool:
 
 
 def parse_unit(text: str | None, where: str = "") -> pint.Unit:
-    """Parse a unit string; raise :class:`UnitError` naming *where* if it is not a unit."""
+    """Parse a unit string into a unit of the project's registry.
+
+    Parameters
+    ----------
+    text : str or None
+        The unit as a file writes it; ``None``, ``""``, ``"1"`` and ``"-"`` are dimensionless.
+    where : str, optional
+        The file and item the unit comes from, for the error message.
+
+    Returns
+    -------
+    pint.Unit
+        The unit, in :data:`lca.ureg`.
+
+    Raises
+    ------
+    UnitError
+        If *text* is not a unit, carries a numeric factor, or is an offset unit (``degC``).
+
+    Examples
+    --------
+    >>> parse_unit("kg CO2-eq/kWh") == parse_unit("kg CO2_eq / kilowatt_hour")
+    True
+    >>> parse_unit("10 kg", where="flows.toml: steel")
+    Traceback (most recent call last):
+    lca.errors.UnitError: flows.toml: steel: '10 kg' has a numeric factor (10); write it in the amount
+    """
     if text is None:
         return ureg.dimensionless
     if not isinstance(text, str):
@@ -116,7 +158,33 @@ def parse_unit(text: str | None, where: str = "") -> pint.Unit:
 
 
 def conversion_factor(source: pint.Unit, target: pint.Unit, where: str = "") -> float:
-    """Factor f with 1 *source* = f *target*; a dimension mismatch is a :class:`UnitError`."""
+    """The factor that converts an amount in *source* units to *target* units.
+
+    Parameters
+    ----------
+    source, target : pint.Unit
+        Units of the same dimension.
+    where : str, optional
+        The file and item, for the error message.
+
+    Returns
+    -------
+    float
+        f such that 1 *source* = f *target*.
+
+    Raises
+    ------
+    UnitError
+        If the dimensions differ (kg CO2-eq cannot become kg).
+
+    Examples
+    --------
+    >>> conversion_factor(parse_unit("MWh"), parse_unit("kWh"))
+    1000.0
+    >>> conversion_factor(parse_unit("kg CO2-eq"), parse_unit("kg"), where="methods.toml: co2")
+    Traceback (most recent call last):
+    lca.errors.UnitError: methods.toml: co2: unit kg CO2-eq (...) cannot be converted to kg ([mass])
+    """
     if source.dimensionality != target.dimensionality:
         raise UnitError(
             f"{where}: unit {format_unit(source)} ({_dims(source)}) cannot be converted to "
@@ -132,16 +200,68 @@ def _factor(source: pint.Unit, target: pint.Unit) -> float:
 
 @lru_cache(maxsize=4096)
 def root_factor(unit: pint.Unit) -> float:
-    """Factor from *unit* to the root (SI) unit of its dimension."""
+    """The factor from *unit* to the root (SI) unit of its dimension, the core's working unit.
+
+    Parameters
+    ----------
+    unit : pint.Unit
+        Any unit of the registry.
+
+    Returns
+    -------
+    float
+        f such that 1 *unit* = f root units (pint's roots: g, m, s, ...; 1 kWh = 3.6e9 g m2/s2).
+
+    Examples
+    --------
+    >>> root_factor(parse_unit("kWh"))
+    3600000000.0
+    """
     return float(ureg.Quantity(1.0, unit).to_root_units().magnitude)
 
 
 @lru_cache(maxsize=4096)
 def root_unit(unit: pint.Unit) -> pint.Unit:
+    """The root (SI) unit of a unit's dimension, the unit the numeric core works in.
+
+    Parameters
+    ----------
+    unit : pint.Unit
+        Any unit of the registry.
+
+    Returns
+    -------
+    pint.Unit
+        pint's root unit (g, m, s, ... and the LCA dimensions).
+
+    Examples
+    --------
+    >>> format_unit(root_unit(parse_unit("kg CO2-eq/kWh")))     # kg CO2-eq / (kg m2 / s2)
+    's2 CO2-eq/m2'
+    """
+
     return ureg.Quantity(1.0, unit).to_root_units().units
 
 
 def same_dimension(a: pint.Unit, b: pint.Unit) -> bool:
+    """Whether two units measure the same dimension (one converts to the other).
+
+    Parameters
+    ----------
+    a, b : pint.Unit
+        Units of the registry.
+
+    Returns
+    -------
+    bool
+        True if their dimensionalities are equal.
+
+    Examples
+    --------
+    >>> same_dimension(parse_unit("MWh"), parse_unit("GJ")), same_dimension(parse_unit("kg CO2-eq"), parse_unit("kg"))
+    (True, False)
+    """
+
     return a.dimensionality == b.dimensionality
 
 
@@ -155,7 +275,25 @@ _EQUIVALENTS = {"CO2_eq": "CO2-eq", "Sb_eq": "Sb-eq", "world_eq": "world-eq"}
 
 @lru_cache(maxsize=4096)
 def format_unit(unit: pint.Unit) -> str:
-    """A unit as LCA practitioners write it: ``kg CO2-eq``, ``m3 world-eq``, ``kg CO2-eq/kWh``."""
+    """A unit as LCA practitioners write it (``kg CO2-eq``, ``m3 world-eq``, ``kg CO2-eq/kWh``).
+
+    Parameters
+    ----------
+    unit : pint.Unit
+        A unit of the registry.
+
+    Returns
+    -------
+    str
+        The unit's display text; the inverse of :func:`parse_unit` for the units data use.
+
+    Examples
+    --------
+    >>> format_unit(parse_unit("kg CO2-eq/kWh"))
+    'kg CO2-eq/kWh'
+    >>> format_unit(parse_unit("m3 world-eq"))
+    'm3 world-eq'
+    """
     if unit == ureg.dimensionless:
         return "dimensionless"
     numerator: list[str] = []

@@ -1,10 +1,6 @@
 """Own footprints of allocation items (lineage nodes, shared infrastructure) from the LCA engine:
 each item's demand is solved against the study's technosphere, all items at once, so that an
-item's footprint is exactly what ``lca run`` gives for the same demand.
-
->>> scores = demand_scores(compiled, [spec.lineage.nodes["base_model"].demand], params)  # doctest: +SKIP
->>> scores.shape    # (categories, items, samples)                                       # doctest: +SKIP
-(7, 1, 1)
+item's footprint is exactly what ``lca run`` gives for the same demand (see :func:`demand_scores`).
 """
 
 from __future__ import annotations
@@ -23,7 +19,39 @@ from ..units import conversion_factor
 
 def demand_matrix(compiled: CompiledModel, demands: Sequence[Demand], params: Mapping[str, Any],
                   n_samples: int) -> np.ndarray:
-    """Demand vectors, one per item: shape (processes, items, samples), in reference units."""
+    """Demand vectors, one per item: shape (processes, items, samples), in reference units.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    demands : sequence of Demand
+        The items' demands.
+    params : mapping of str to float or numpy.ndarray
+        Root-unit parameter values.
+    n_samples : int
+        The number of samples.
+
+    Returns
+    -------
+    numpy.ndarray
+        (processes, items, samples).
+
+    Raises
+    ------
+    AllocationError
+        If a demanded product or process is not in the model.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> from lca.model.allocation import Demand
+    >>> from lca.model.quantity import read_quantity
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> runs = Demand((("training_run", read_quantity(2, "item", {}, {}, "x")),), "x")
+    >>> demand_matrix(compiled, [runs], compiled.parameters.evaluate(), 1)[:, 0, 0]
+    array([2., 0.])
+    """
     model = compiled.model
     index = {pid: i for i, pid in enumerate(compiled.processes)}
     out = np.zeros((len(compiled.processes), len(demands), n_samples))
@@ -39,8 +67,34 @@ def demand_matrix(compiled: CompiledModel, demands: Sequence[Demand], params: Ma
 def demand_scores(compiled: CompiledModel, demands: Sequence[Demand], params: Mapping[str, Any]) -> np.ndarray:
     """Characterized footprints of *demands*: shape (categories, items, samples).
 
-    *params* are root-unit parameter values (floats, or arrays of N samples); the
-    technosphere is factorized once per sample and solved for all items together.
+    The technosphere is factorized once per sample and solved for all items together.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    demands : sequence of Demand
+        The items' demands.
+    params : mapping of str to float or numpy.ndarray
+        Root-unit parameter values (floats, or arrays of N samples).
+
+    Returns
+    -------
+    numpy.ndarray
+        (categories, items, samples) scores in the categories' reference units.
+
+    Examples
+    --------
+    One and two training runs of the Patterson model, as ``lca run`` scores them:
+
+    >>> from lca import compile_model, load_study
+    >>> from lca.model.allocation import Demand
+    >>> from lca.model.quantity import read_quantity
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> runs = [Demand((("training_run", read_quantity(n, "item", {}, {}, "x")),), "x") for n in (1, 2)]
+    >>> demand_scores(compiled, runs, compiled.parameters.evaluate()).round(1)
+    array([[[ 553142.3],
+            [1106284.6]]])
     """
     n_samples = _sample_size(params)
     demand = demand_matrix(compiled, demands, params, n_samples)

@@ -8,8 +8,10 @@ facility's *capacity* in that key over the same period. What no user used (idle 
 spread silently over the users. The key may be a choice parameter, so Monte Carlo and
 sensitivity analysis can vary it.
 
->>> split = allocate_infrastructure(footprint, capacity, uses, "datacenter")   # doctest: +SKIP
->>> sum(split.users.values()) + split.idle    # == footprint          # doctest: +SKIP
+>>> import numpy as np
+>>> users, idle = allocate_infrastructure(np.array([[100.0]]), 10.0, {"a": np.array([2.0]), "b": np.array([6.0])}, "dc")
+>>> float(sum(users.values())[0, 0] + idle[0, 0])
+100.0
 """
 
 from __future__ import annotations
@@ -27,7 +29,16 @@ from .shares import check_keys, select
 
 @dataclass(frozen=True)
 class InfrastructureAllocation:
-    """One facility's footprint (categories, samples) split among users, plus idle capacity."""
+    """One facility's footprint (categories, samples) split among its users, plus idle capacity (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.allocation import allocate_study
+    >>> facility = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["equal"]).infrastructure[0]
+    >>> facility.keys, facility.utilization.tolist(), round(float(facility.idle[0, 0]))
+    (('gpu_hours', 'energy'), [0.85], 10348)
+    """
 
     id: str
     key: np.ndarray  # index of the key used, per sample (into ``keys``)
@@ -42,6 +53,32 @@ def allocate_infrastructure(footprint: np.ndarray, capacity: np.ndarray | float,
                             uses: Mapping[str, np.ndarray], where: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Users' shares ``footprint * use / capacity`` and the idle remainder.
 
+    Parameters
+    ----------
+    footprint : numpy.ndarray
+        The facility's footprint over the period, (categories, samples).
+    capacity : numpy.ndarray or float
+        Its capacity in the key over the period, (samples,).
+    uses : mapping of str to numpy.ndarray
+        Each user's use, (samples,).
+    where : str
+        The study and table, for messages.
+
+    Returns
+    -------
+    users : dict of str to numpy.ndarray
+        Each user's share.
+    idle : numpy.ndarray
+        What no user used.
+
+    Raises
+    ------
+    AllocationError
+        If the capacity is not positive, a use is invalid, or the users use more than the
+        capacity.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> users, idle = allocate_infrastructure(np.array([[100.0]]), 10.0, {"a": np.array([2.0]), "b": np.array([6.0])}, "dc")
     >>> float(users["a"][0, 0]), float(users["b"][0, 0]), float(idle[0, 0])
@@ -63,7 +100,35 @@ def allocate_infrastructure(footprint: np.ndarray, capacity: np.ndarray | float,
 
 def allocate_facility(infrastructure: Infrastructure, footprint: np.ndarray, params: Mapping[str, Any],
                       choices: Mapping[str, tuple[str, ...]]) -> InfrastructureAllocation:
-    """Allocate one ``[infrastructure.*]`` table's footprint under its key (or key parameter)."""
+    """Allocate one ``[infrastructure.*]`` table's footprint under its key (or key parameter).
+
+    Parameters
+    ----------
+    infrastructure : Infrastructure
+        The facility.
+    footprint : numpy.ndarray
+        Its footprint (categories, samples).
+    params : mapping of str to float or numpy.ndarray
+        Root-unit parameter values.
+    choices : mapping of str to tuple of str
+        The model's choice parameters and their options.
+
+    Returns
+    -------
+    InfrastructureAllocation
+        The users' shares and the idle remainder, per sample under that sample's key.
+
+    Examples
+    --------
+    >>> from lca.model.allocation import Demand
+    >>> from lca.model.quantity import read_quantity
+    >>> hours = lambda n: read_quantity(n, "GPUh", {}, {}, "infrastructure.dc")
+    >>> dc = Infrastructure("dc", "GPU partition", Demand((), "infrastructure.dc"), "gpu_hours",
+    ...                     {"gpu_hours": hours(1000)}, {"job": {"gpu_hours": hours(850)}}, "infrastructure.dc")
+    >>> split = allocate_facility(dc, np.array([[200.0]]), {}, {})
+    >>> float(split.users["job"][0, 0]), float(split.idle[0, 0]), split.utilization.tolist()
+    (170.0, 30.0, [0.85])
+    """
     n_samples = footprint.shape[-1]
     if infrastructure.key in choices:
         keys = choices[infrastructure.key]

@@ -1,22 +1,21 @@
-"""Pretrain-then-adapt: a foundation model's footprint allocated down its lineage.
+"""Allocation down a model lineage: a base model's footprint (pretraining, failed runs,
+search) is passed to the models adapted from it and on to their tasks, by one rule.
 
-Each node of the lineage (base model, fine-tunes, adapters, distillations, deployed models,
-downstream tasks) has its own footprint (its demand solved by the LCA engine, plus its share
-of shared infrastructure). A node carries its own footprint plus what it inherited, and passes
-all of it to its children by a rule; leaves (tasks) keep what reaches them. Rules:
-
-* ``equal``: one share per child;
-* ``queries`` / ``tokens``: usage served over the service period;
-* ``compute``: adaptation compute of each child (GPU-hours, FLOPs, energy);
-* ``economic``: economic value of each child;
-* ``amortized``: 1/N per child for N expected adaptations (``expected_adaptations`` on the
-  parent); the N - n adaptations not (yet) made leave an explicit unallocated remainder.
-
+Rules: ``equal`` shares, or keys on the children (``queries``, ``tokens``, ``compute``,
+``economic`` value); ``amortized`` spreads a parent over its *expected* number of
+adaptations, the part of adaptations not (yet) made staying unallocated.
 A key not given on a node is the sum over its children (a deployed model's queries are its
 tasks' queries). A node with one child passes everything to it: there is nothing to allocate.
 
->>> result = allocate_lineage(lineage, own, keys, expected, "queries")     # doctest: +SKIP
->>> sum(result.targets.values()) + result.unallocated   # == result.total  # doctest: +SKIP
+>>> import numpy as np
+>>> from lca.model.allocation import Node, build_lineage
+>>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base"),
+...                          "code": Node("code", parent="base")})
+>>> own = {"base": np.array([[90.0]]), "chat": np.array([[5.0]]), "code": np.array([[5.0]])}
+>>> keys = {"chat": {"queries": np.array([2e6])}, "code": {"queries": np.array([1e6])}}
+>>> result = allocate_lineage(lineage, own, keys, {}, "queries")
+>>> {target: float(v[0, 0]) for target, v in result.targets.items()}
+{'chat': 65.0, 'code': 35.0}
 """
 
 from __future__ import annotations
@@ -34,7 +33,31 @@ from .shares import partition
 
 @dataclass(frozen=True)
 class LineageAllocation:
-    """Footprints (categories, samples) after allocating down the lineage under one rule."""
+    """Footprints (categories, samples) after allocating down the lineage under one rule (immutable).
+
+    Attributes
+    ----------
+    rule : str
+        The rule.
+    targets : mapping of str to numpy.ndarray
+        The leaves' footprints.
+    carried : mapping of str to numpy.ndarray
+        Each node's own plus inherited footprint: what it passes on.
+    subtree : mapping of str to numpy.ndarray
+        What ends up in each node's leaves.
+    unallocated : numpy.ndarray
+        Unrealized adaptations (amortized rule).
+    total : numpy.ndarray
+        The sum of the nodes' own footprints.
+
+    Examples
+    --------
+    >>> from lca.model.allocation import Node, build_lineage
+    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base")})
+    >>> result = allocate_lineage(lineage, {"base": np.array([[90.0]]), "chat": np.array([[10.0]])}, {}, {}, "equal")
+    >>> float(result.targets["chat"][0, 0]), float(result.carried["base"][0, 0])
+    (100.0, 90.0)
+    """
 
     rule: str
     targets: Mapping[str, np.ndarray]  # leaves
@@ -45,7 +68,29 @@ class LineageAllocation:
 
 
 def aggregate_keys(lineage: Lineage, keys: Mapping[str, Mapping[str, np.ndarray]]) -> dict[str, dict[str, np.ndarray]]:
-    """Each node's keys, a key not given being the sum over its children (None if a leaf lacks it)."""
+    """Each node's allocation keys, a key not given being the sum over its children.
+
+    Parameters
+    ----------
+    lineage : Lineage
+        The lineage.
+    keys : mapping of str to mapping of str to numpy.ndarray
+        node -> {key: (samples,)} as the study gives them.
+
+    Returns
+    -------
+    dict of str to dict of str to numpy.ndarray
+        Every node's keys (a key is missing if a leaf below lacks it).
+
+    Examples
+    --------
+    >>> from lca.model.allocation import Node, build_lineage
+    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base"),
+    ...                          "code": Node("code", parent="base")})
+    >>> keys = {"chat": {"queries": np.array([2.0])}, "code": {"queries": np.array([1.0])}}
+    >>> aggregate_keys(lineage, keys)["base"]
+    {'queries': array([3.])}
+    """
     out: dict[str, dict[str, np.ndarray]] = {}
     for node in reversed(lineage.order):
         values = dict(keys.get(node, {}))
@@ -61,8 +106,42 @@ def allocate_lineage(lineage: Lineage, own: Mapping[str, np.ndarray], keys: Mapp
                      expected: Mapping[str, np.ndarray], rule: str, where: str = "lineage") -> LineageAllocation:
     """Allocate every node's footprint (own + inherited) to its children by *rule*, recursively.
 
-    *own* maps node -> (categories, samples); *keys* node -> {key: (samples,)} as given;
-    *expected* node -> expected number of adaptations (amortized rule).
+    Parameters
+    ----------
+    lineage : Lineage
+        The lineage.
+    own : mapping of str to numpy.ndarray
+        node -> its own footprint (categories, samples).
+    keys : mapping of str to mapping of str to numpy.ndarray
+        node -> {key: (samples,)}, as given (see :func:`aggregate_keys`).
+    expected : mapping of str to numpy.ndarray
+        node -> its expected number of adaptations (``amortized`` rule).
+    rule : str
+        ``equal``, ``queries``, ``tokens``, ``compute``, ``economic`` or ``amortized``.
+    where : str, optional
+        The study and table, for messages.
+
+    Returns
+    -------
+    LineageAllocation
+        The leaves' footprints; targets + unallocated == total.
+
+    Raises
+    ------
+    AllocationError
+        If the rule is unknown or a key it needs is missing, negative or sums to zero.
+
+    Examples
+    --------
+    A base model (90) expected to serve 4 adaptations, of which one (10 of its own) exists:
+    amortized, the adaptation carries 90 / 4 + 10 and 3/4 of the base stays unallocated:
+
+    >>> from lca.model.allocation import Node, build_lineage
+    >>> lineage = build_lineage({"base": Node("base"), "chat": Node("chat", parent="base")})
+    >>> own = {"base": np.array([[90.0]]), "chat": np.array([[10.0]])}
+    >>> result = allocate_lineage(lineage, own, {}, {"base": np.array([4.0])}, "amortized")
+    >>> float(result.targets["chat"][0, 0]), float(result.unallocated[0, 0]), float(result.total[0, 0])
+    (32.5, 67.5, 100.0)
     """
     check_rule(rule, where)
     key_name = RULE_KEYS[rule]

@@ -19,7 +19,28 @@ from ..errors import AllocationError
 
 
 def check_keys(keys: Mapping[str, np.ndarray], where: str, what: str = "key") -> None:
-    """Keys must be finite, non-negative and have a positive sum in every sample."""
+    """Check allocation keys: finite, non-negative and with a positive sum in every sample.
+
+    Parameters
+    ----------
+    keys : mapping of str to numpy.ndarray
+        Target -> key (samples,).
+    where : str
+        The study and table, for messages.
+    what : str, optional
+        What the keys are, for messages.
+
+    Raises
+    ------
+    AllocationError
+        If there are no keys, or a key is not finite, negative, or all sum to zero.
+
+    Examples
+    --------
+    >>> check_keys({"a": np.array([0.0]), "b": np.array([0.0])}, "lineage.base")
+    Traceback (most recent call last):
+    lca.errors.AllocationError: lineage.base: keys of a, b sum to zero: the allocation is undefined (choose another rule or give non-zero keys)
+    """
     if not keys:
         raise AllocationError(f"{where}: nothing to allocate to")
     for name, value in keys.items():
@@ -36,15 +57,65 @@ def check_keys(keys: Mapping[str, np.ndarray], where: str, what: str = "key") ->
 
 def partition(amount: np.ndarray, keys: Mapping[str, np.ndarray], where: str,
               what: str = "key") -> dict[str, np.ndarray]:
-    """Split *amount* (categories, samples) in proportion to *keys*; the parts sum to *amount*."""
+    """Split *amount* (categories, samples) in proportion to *keys*; the parts sum to *amount*.
+
+    Parameters
+    ----------
+    amount : numpy.ndarray
+        The footprint, (categories, samples).
+    keys : mapping of str to numpy.ndarray
+        Target -> key, (samples,).
+    where : str
+        The study and table, for messages.
+    what : str, optional
+        What the keys are, for messages.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Each target's part.
+
+    Raises
+    ------
+    AllocationError
+        If the keys are invalid (see :func:`check_keys`).
+
+    Examples
+    --------
+    >>> parts = partition(np.array([[10.0, 10.0]]), {"a": np.array([1.0, 1.0]), "b": np.array([3.0, 1.0])}, "x")
+    >>> parts["a"].tolist(), parts["b"].tolist()
+    ([[2.5, 5.0]], [[7.5, 5.0]])
+    """
     check_keys(keys, where, what)
     total = sum(np.asarray(v, dtype=float) for v in keys.values())
     return {name: amount * (np.asarray(value, dtype=float) / total) for name, value in keys.items()}
 
 
 def select(options: Mapping[str, np.ndarray], index: np.ndarray | float, names: tuple[str, ...]) -> np.ndarray:
-    """Per sample, the array of the option whose position in *names* is *index* (a choice
-    parameter's value): how a rule chosen by a parameter varies across Monte Carlo samples."""
+    """Per sample, the array of the option whose position in *names* is *index*.
+
+    How a rule chosen by a choice parameter varies across Monte Carlo samples.
+
+    Parameters
+    ----------
+    options : mapping of str to numpy.ndarray
+        Option -> (categories, samples).
+    index : numpy.ndarray or float
+        The choice parameter's value (option index) per sample.
+    names : tuple of str
+        The options in order.
+
+    Returns
+    -------
+    numpy.ndarray
+        (categories, samples).
+
+    Examples
+    --------
+    >>> options = {"equal": np.array([[1.0, 1.0]]), "queries": np.array([[2.0, 2.0]])}
+    >>> select(options, np.array([0, 1]), ("equal", "queries")).tolist()
+    [[1.0, 2.0]]
+    """
     stacked = np.stack([options[name] for name in names])  # (options, categories, samples)
     index = np.broadcast_to(np.asarray(index, dtype=int), stacked.shape[-1:])
     return np.take_along_axis(stacked, index[None, None, :].repeat(stacked.shape[1], axis=1), axis=0)[0]

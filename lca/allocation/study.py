@@ -1,11 +1,7 @@
 """Allocate a study: shared infrastructure first (each facility's footprint to its users, idle
 capacity unallocated), then each rule down the model lineage. Everything is computed for
 arrays of parameter samples, so a rule (or key) chosen by a choice parameter varies per
-Monte Carlo sample like any other input.
-
->>> from lca import load_study
->>> result = allocate_study(load_study("scenarios/pretrain_adapt.toml"))          # doctest: +SKIP
->>> result.to_dict()["rules"]["queries"]["targets"]["translation"]["climate_change"]   # doctest: +SKIP
+Monte Carlo sample like any other input. See :func:`allocate_study`.
 """
 
 from __future__ import annotations
@@ -28,8 +24,27 @@ from .shares import select
 
 @dataclass(frozen=True)
 class RuleResult:
-    """One rule's allocation, arrays (categories, samples). ``targets`` are the lineage's leaves
-    (downstream tasks) and the infrastructure's other users; targets + unallocated == total."""
+    """One rule's allocation, arrays (categories, samples); targets + unallocated == total (immutable).
+
+    Attributes
+    ----------
+    rule : str
+        The rule (``equal``, ``queries``, ``tokens``, ``compute``, ``economic``, ``amortized``).
+    targets : mapping of str to numpy.ndarray
+        The lineage's leaves (downstream tasks) and the infrastructure's other users.
+    unallocated : mapping of str to numpy.ndarray
+        The remainder by reason: ``idle_capacity``, ``unrealized_adaptations``.
+    total : numpy.ndarray
+        The unallocated total.
+    lineage : LineageAllocation
+        The allocation down the lineage.
+    per_query, per_1k_tokens : mapping of str to numpy.ndarray
+        Each node's footprint per query and per 1,000 tokens.
+
+    Examples
+    --------
+    See :func:`allocate_study`, which checks that the parts add up to the total.
+    """
 
     rule: str
     targets: Mapping[str, np.ndarray]
@@ -46,6 +61,35 @@ class RuleResult:
 
 @dataclass(frozen=True)
 class StudyAllocation:
+    """A study's footprint allocated under each rule (immutable); ``to_dict`` is ``lca allocate``'s JSON.
+
+    Attributes
+    ----------
+    study : str
+        The study's name.
+    categories, units : tuple of str
+        The impact categories and their reference units (rows of every array).
+    spec : AllocationSpec
+        The study's allocation tables.
+    own : mapping of str to numpy.ndarray
+        Each lineage node's own footprint (categories, samples), infrastructure shares included.
+    infrastructure : tuple of InfrastructureAllocation
+        Each shared facility split among its users.
+    rules : mapping of str to RuleResult
+        One result per rule.
+    kinds : mapping of str to str
+        The kind of each node and target (``base_model``, ``task``, ``other_workload``, ...).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> result = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"])
+    >>> result.infrastructure[0].id, result.kinds["translation"], round(float(result.own["bloom_base"][0, 0]))
+    ('a100_partition', 'task', 84730)
+    >>> sorted(result.to_dict())
+    ['kinds', 'rules', 'study', 'units']
+    """
+
     study: str
     categories: tuple[str, ...]
     units: tuple[str, ...]
@@ -80,12 +124,46 @@ class StudyAllocation:
 
 def allocate_study(model: Model, rules: Sequence[str] | None = None,
                    params: Mapping[str, Any] | None = None, compiled: CompiledModel | None = None) -> StudyAllocation:
-    """Allocate *model*'s scenario under each of *rules* (default: the scenario's
-    ``allocation.rules``). A rule may also be the name of the choice parameter given as
-    ``allocation.rule``: then each sample uses the rule that parameter names.
+    """Allocate a study's footprint to its downstream tasks under each of *rules*.
 
-    *params* are root-unit parameter values, floats or arrays of samples (default: the
-    model's values).
+    Parameters
+    ----------
+    model : Model
+        A study with ``[lineage.*]`` tables (and optionally ``[infrastructure.*]``).
+    rules : sequence of str, optional
+        Lineage rules (default: the study's ``allocation.rules``). A rule may also be the name
+        of the choice parameter given as ``allocation.rule``: then each sample uses the rule
+        that parameter names.
+    params : mapping of str to float or numpy.ndarray, optional
+        Root-unit parameter values, floats or arrays of samples (default: the model's values).
+    compiled : CompiledModel, optional
+        The model compiled, to reuse.
+
+    Returns
+    -------
+    StudyAllocation
+        The allocation under every rule.
+
+    Raises
+    ------
+    AllocationError
+        If the study has no lineage, a rule is unknown, or keys are missing, negative or sum to
+        zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lca import load_study
+    >>> result = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"])
+    >>> queries = result.to_dict()["rules"]["queries"]
+    >>> round(queries["targets"]["classification"]["climate_change"]), round(queries["unallocated"]["climate_change"])
+    (71584, 10348)
+    >>> rule = result.rules["queries"]
+    >>> bool(np.allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-12))
+    True
+    >>> allocate_study(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    Traceback (most recent call last):
+    lca.errors.AllocationError: ...: no [lineage.*] table: nothing to allocate
     """
     spec = model.allocation
     if spec is None or not spec.lineage.nodes:

@@ -3,6 +3,14 @@
 One module per command group, each with ``register(subparsers)``; nothing else in the package
 imports this one. A user's mistake prints one line ``error: <file>: <item>: <problem>`` on
 stderr and exits with status 2; nothing is written half-way.
+
+>>> main(["run", "lca:scenarios/patterson2021_gpt3.toml", "--set", "pue=1.2"])
+GPT-3 training, use phase (Patterson et al. 2021, Table 4)
+functional unit: one trained GPT-3 model
+category        value      unit       use
+--------------  ---------  ---------  ---------
+climate_change  603,428.0  kg CO2-eq  603,428.0
+0
 """
 
 from __future__ import annotations
@@ -19,6 +27,20 @@ COMMAND_MODULES = (study, uncertainty, allocate, report, export)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``lca`` argument parser, with one subcommand per command of the command modules.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser; each subcommand's namespace carries its ``handler``.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["run", "lca:scenarios/patterson2021_gpt3.toml", "--samples", "1000"])
+    >>> args.command, args.samples
+    ('run', 1000)
+    """
+
     parser = argparse.ArgumentParser(prog="lca", description="Life-cycle assessment of AI systems.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -28,6 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    r"""Run the ``lca`` command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0, 2 for a mistake in the input (the message on stderr, one line
+        naming the file, the item and the problem), 130 when interrupted.
+
+    Examples
+    --------
+    >>> main(["run", "lca:scenarios/patterson2021_gpt3.toml", "--format", "json"])    # doctest: +ELLIPSIS
+    {
+      "study": "GPT-3 training, use phase (Patterson et al. 2021, Table 4)",
+      ...
+    0
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as stderr:
+    ...     status = main(["run", "lca:scenarios/patterson2021_gpt3.toml", "--set", "gpus=8"])
+    >>> status, stderr.getvalue()
+    (2, 'error: --set gpus: no such parameter (known: chip_power, duration, grid_intensity, n_chips, pue)\n')
+    """
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "samples", 0) and args.samples < 0:

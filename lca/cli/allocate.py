@@ -1,9 +1,17 @@
-"""``lca allocate SCENARIO [--rule NAME]... [--format table|json] [--samples N]``: per-task,
+r"""``lca allocate SCENARIO [--rule NAME]... [--format table|json] [--samples N]``: per-task,
 per-deployed-model and per-query footprints of a model lineage under each allocation rule,
 side by side.
 
+>>> import contextlib, io
 >>> from lca.cli import main
->>> main(["allocate", "scenarios/pretrain_adapt.toml", "--rule", "equal", "--rule", "queries"])  # doctest: +SKIP
+>>> with contextlib.redirect_stdout(io.StringIO()) as out:
+...     status = main(["allocate", "lca:scenarios/pretrain_adapt.toml", "--rule", "equal", "--rule", "queries"])
+>>> print("\n".join(out.getvalue().splitlines()[1:6]))
+climate_change [kg CO2-eq] by allocation rule
+target                               equal      queries
+-----------------------------------  ---------  ---------
+chat (task)                           15,140.7    1,967.4
+code_completion (task)                29,761.4    2,944.6
 """
 
 from __future__ import annotations
@@ -23,6 +31,23 @@ from .common import add_study_arguments, load_from_args
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lca allocate`` to the command line.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["allocate", "lca:scenarios/pretrain_adapt.toml", "--rule", "queries"])
+    >>> args.rule, args.format, args.handler is run
+    (['queries'], 'table', True)
+    """
+
     parser = subparsers.add_parser("allocate", help="allocate a model lineage's footprint to tasks, models and queries")
     add_study_arguments(parser)
     parser.add_argument("--rule", action="append", metavar="NAME", default=[],
@@ -40,6 +65,28 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The ``lca allocate`` command: print each rule's allocation as tables or JSON.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Its parsed arguments (see :func:`register`).
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+
+    Raises
+    ------
+    LCAError
+        For a mistake in the study or the arguments (:func:`lca.cli.main` prints it, status 2).
+
+    Examples
+    --------
+    See the module's example.
+    """
+
     if args.samples < 0:
         raise LCAError(f"--samples must be >= 0, got {args.samples}")
     model = load_from_args(args)
@@ -59,7 +106,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(data: dict, category: str) -> str:
-    """Side-by-side tables (rules as columns) for one category."""
+    """The ``lca allocate`` tables of one category: targets by rule, per deployed model, per query.
+
+    Parameters
+    ----------
+    data : dict
+        ``StudyAllocation.to_dict()``.
+    category : str
+        The impact category to show.
+
+    Returns
+    -------
+    str
+        The tables.
+
+    Examples
+    --------
+    See the module's example, which prints the start of these tables.
+    """
     rules = list(data["rules"])
     unit = data["units"][category]
     kinds = data["kinds"]

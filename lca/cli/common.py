@@ -13,7 +13,31 @@ EXIT_USER_ERROR = 2
 
 
 def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
-    """``["pue=1.2", "power=300 W", "region=TW"]`` -> ``{"pue": 1.2, "power": "300 W", ...}``."""
+    """Parse ``--set NAME=VALUE`` items into parameter overrides.
+
+    Parameters
+    ----------
+    items : sequence of str or None
+        ``["pue=1.2", "chip_power=300 W", "grid_region=fr"]``.
+
+    Returns
+    -------
+    dict of str to float or str
+        Numbers as floats, anything else (a value with a unit, an option) as text.
+
+    Raises
+    ------
+    LCAError
+        If an item is not NAME=VALUE or its number is not finite.
+
+    Examples
+    --------
+    >>> parse_set(["pue=1.2", "chip_power=300 W", "grid_region=fr"])
+    {'pue': 1.2, 'chip_power': '300 W', 'grid_region': 'fr'}
+    >>> parse_set(["pue"])
+    Traceback (most recent call last):
+    lca.errors.LCAError: --set 'pue': expected NAME=VALUE (e.g. pue=1.2 or gpu_power='300 W')
+    """
     overrides: dict[str, Any] = {}
     for item in items or ():
         name, sep, value = item.partition("=")
@@ -32,7 +56,22 @@ def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
 
 
 def add_study_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments every command that runs a study shares."""
+    """Add the arguments every command that runs a study shares: the scenario, ``--set``, ``--method``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A subcommand's parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_study_arguments(parser)
+    >>> args = parser.parse_args(["lca:scenarios/patterson2021_gpt3.toml", "--set", "pue=1.2"])
+    >>> args.scenario, args.set, args.method
+    ('lca:scenarios/patterson2021_gpt3.toml', ['pue=1.2'], [])
+    """
     parser.add_argument("scenario", help="scenario (study) TOML file")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                         help="override a parameter (value in the parameter's unit, or with a unit: "
@@ -46,5 +85,31 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def load_from_args(args: argparse.Namespace):
+    """Load the study a command names, with its ``--set`` overrides and ``--method`` choices.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments of :func:`add_study_arguments`.
+
+    Returns
+    -------
+    Model
+        The loaded model.
+
+    Raises
+    ------
+    LCAError
+        As :func:`lca.load_study`.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_study_arguments(parser)
+    >>> model = load_from_args(parser.parse_args(["lca:scenarios/patterson2021_gpt3.toml", "--method", "ipcc_ar5_gwp100"]))
+    >>> model.selected_methods
+    ('ipcc_ar5_gwp100',)
+    """
     return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None,
                       energy_logs=getattr(args, "energy_log", None) or None)

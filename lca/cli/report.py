@@ -1,11 +1,18 @@
 """``lca report SCENARIO --out DIR [--samples N] [--format html,md] [--quiet] [--set k=v] [--seed S]``
 
 Writes DIR/report.html (self-contained), DIR/report.md with DIR/figures/*.png, and
-DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete.
+DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete
+(the ``.lca-report`` marker says it is a report folder, which a later run may replace).
 
+>>> import tempfile
+>>> from pathlib import Path
 >>> from lca.cli import main
->>> main(["report", "scenarios/patterson2021_gpt3.toml", "--out", "report", "--quiet"])   # doctest: +SKIP
-0
+>>> with tempfile.TemporaryDirectory() as folder:
+...     status = main(["report", "lca:scenarios/patterson2021_gpt3.toml", "--out", f"{folder}/report",
+...                    "--format", "md", "--quiet"])
+...     written = sorted(p.name for p in Path(folder, "report").iterdir())
+>>> status, written
+(0, ['.lca-report', 'figures', 'report.md', 'results.csv', 'results.json', 'snippet.md', 'snippet.tex'])
 """
 
 from __future__ import annotations
@@ -23,6 +30,23 @@ from .common import add_study_arguments, load_from_args
 
 
 def register(subparsers: Any) -> None:
+    """Add ``lca report`` to the command line.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["report", "lca:scenarios/patterson2021_gpt3.toml", "--out", "report"])
+    >>> args.out, args.samples
+    ('report', 0)
+    """
+
     parser = subparsers.add_parser("report", help="write an ISO 14044-style study report (HTML and Markdown)")
     add_study_arguments(parser)
     parser.add_argument("--out", required=True, metavar="DIR", help="report folder (replaced atomically)")
@@ -37,6 +61,28 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The ``lca report`` command: build and write the report, say where it is.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Its parsed arguments (see :func:`register`).
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+
+    Raises
+    ------
+    LCAError
+        For a mistake in the study or the arguments, matplotlib missing or an unsafe ``--out``.
+
+    Examples
+    --------
+    See the module's example.
+    """
+
     require_matplotlib()  # a missing matplotlib is one clear message before any work
 
     if args.samples < 0:

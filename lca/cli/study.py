@@ -23,6 +23,23 @@ from .uncertainty import add_uncertainty_to_run
 
 
 def register(sub: Any) -> None:
+    """Add ``lca run``, ``lca validate``, ``lca list`` and ``lca sources`` to the command line.
+
+    Parameters
+    ----------
+    sub : argparse subparsers
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["run", "lca:scenarios/patterson2021_gpt3.toml", "--format", "csv"])
+    >>> args.format, args.samples
+    ('csv', 0)
+    """
+
     run = sub.add_parser("run", help="calculate a study's impacts")
     add_study_arguments(run)
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")

@@ -25,7 +25,29 @@ DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
 
 
 def progress_bar(label: str, quiet: bool, stream: Any = None) -> Progress | None:
-    """A one-line bar on stderr, redrawn in place; None when quiet or stderr is not a terminal."""
+    """A one-line progress bar on a terminal's stderr, redrawn in place.
+
+    Parameters
+    ----------
+    label : str
+        What runs (``"monte carlo"``).
+    quiet : bool
+        ``--quiet``: no bar.
+    stream : file, optional
+        Where to draw (default stderr).
+
+    Returns
+    -------
+    callable (done, total) or None
+        The progress callback; None when quiet or the stream is not a terminal, so JSON output
+        and logs stay clean.
+
+    Examples
+    --------
+    >>> import io
+    >>> progress_bar("monte carlo", quiet=False, stream=io.StringIO()) is None     # not a terminal
+    True
+    """
     stream = stream or sys.stderr
     if quiet or not stream.isatty():
         return None
@@ -46,7 +68,32 @@ def progress_bar(label: str, quiet: bool, stream: Any = None) -> Progress | None
 
 
 def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
-    """Add ``"uncertainty"`` (summary and stage contributions) to each category of *data*."""
+    """Add ``"uncertainty"`` (summary and stage contributions) to each category of ``lca run``'s JSON.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    data : dict
+        ``LCAResult.to_dict()``, changed in place.
+    args : argparse.Namespace
+        ``--samples``, ``--seed``, ``--sampler``, ``--quiet``.
+
+    Returns
+    -------
+    dict
+        *data*.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from lca import calculate, load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> args = argparse.Namespace(samples=1000, seed=1, sampler="random", quiet=True)
+    >>> data = add_uncertainty_to_run(model, calculate(model).to_dict(), args)
+    >>> round(data["impacts"]["climate_change"]["uncertainty"]["percentiles"]["97.5"])
+    814054
+    """
     result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
                          progress=progress_bar("monte carlo", args.quiet))
     for category, record in uncertainty_records(result).items():
@@ -126,7 +173,22 @@ def _common(parser: argparse.ArgumentParser, sampler: bool = True) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add ``compare`` and ``sensitivity`` to the ``lca`` command."""
+    """Add ``lca compare`` and ``lca sensitivity`` to the command line.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers
+        What ``ArgumentParser.add_subparsers()`` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers())
+    >>> args = parser.parse_args(["sensitivity", "lca:scenarios/patterson2021_gpt3.toml", "--method", "sobol"])
+    >>> args.method, args.samples
+    ('sobol', None)
+    """
     comparison = subparsers.add_parser(
         "compare", help="compare two studies (or variants) under uncertainty, with paired draws",
         description="Monte Carlo of A and B with common random numbers: percentiles of A - B and A / B, "

@@ -1,7 +1,7 @@
 """Solve the technosphere for many parameter samples at once: A_i s_i = f_i, i = 1..N.
 
 The samples are the columns of every array, and the work follows the supply chain's shape
-(:mod:`lca.uncertainty.structure`): processes the demand reaches, in generations of
+(:mod:`lca.engine.structure`): processes the demand reaches, in generations of
 strongly connected components, consumers before their providers.
 
 * a component of one process is back-substituted, s = (f - inflow from consumers) / production,
@@ -97,6 +97,13 @@ class BatchPlan:
     Depends on the entries' positions only, apart from the preconditioners of large loops
     (incomplete LU at the central values). Build with :func:`plan_batch` or
     :func:`plan_structure`, use with :func:`solve_planned`.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> plan = plan_batch(compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+    >>> plan.largest_loop, len(plan.generations)     # training run, then its electricity
+    (1, 2)
     """
 
     shape: tuple[int, int]
@@ -119,9 +126,31 @@ def plan_structure(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], *
                    dense_max: int = DENSE_MAX, drop_tol: float = 1e-4) -> BatchPlan:
     """Plan the batched solve of technosphere entries (rows, cols) for *demand_rows*.
 
-    *central* holds one value per entry (duplicates are summed) and is only used to build
-    the preconditioners of loops larger than *dense_max*.
+    Parameters
+    ----------
+    rows, cols : numpy.ndarray
+        The positions of the entries.
+    shape : tuple of int
+        The matrix's shape.
+    central : numpy.ndarray
+        One value per entry (duplicates are summed); only used to build the preconditioners of
+        loops larger than *dense_max*.
+    demand_rows : iterable of int
+        The processes a demand may name.
+    labels : sequence of str, optional
+        Process names, for messages.
+    dense_max : int, optional
+        The largest loop solved as a batch of dense systems.
+    drop_tol : float, optional
+        The drop tolerance of the incomplete LU of larger loops.
 
+    Returns
+    -------
+    BatchPlan
+        The plan.
+
+    Examples
+    --------
     >>> plan = plan_structure(np.array([0, 1, 1, 0]), np.array([0, 0, 1, 1]), (2, 2),
     ...                       central=np.array([1.0, -0.5, 1.0, -0.5]), demand_rows=[0])
     >>> plan.largest_loop
@@ -212,13 +241,26 @@ def _summing(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
 
 
 def plan_batch(compiled: CompiledModel, demand_rows: Iterable[int] | None = None) -> BatchPlan:
-    """The plan for *compiled*'s technosphere (cached per compiled model and demand rows).
+    """The batch plan of a compiled model's technosphere (cached per compiled model and demand rows).
 
-    *demand_rows* defaults to the processes of the study's demand; preconditioners use the
-    parameters' central values.
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    demand_rows : iterable of int, optional
+        The processes a demand may name (default: those of the study's demand).
 
-    >>> plan = plan_batch(compiled)     # doctest: +SKIP
-    >>> supply = solve_batch(compiled, values, demand, plan=plan)     # doctest: +SKIP
+    Returns
+    -------
+    BatchPlan
+        The plan; preconditioners use the parameters' central values.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> plan_batch(compiled) is plan_batch(compiled)
+    True
     """
     support = np.unique(np.asarray(list(compiled.demand.rows if demand_rows is None else demand_rows),
                                    dtype=np.int64))
@@ -244,13 +286,44 @@ def solve_batch(compiled: CompiledModel, technosphere_values: np.ndarray, demand
                 memory: int = MEMORY) -> np.ndarray:
     """Supply vectors for N samples: solve A_i s_i = f_i for each column i.
 
-    *technosphere_values* is (nnz, N) as given by ``compiled.technosphere.values(params)``
-    (duplicate positions are summed), *demand* is (n_processes, N); returns (n_processes, N).
-    Either may be one-dimensional (the same for every sample). Raises
-    :class:`~lca.errors.SingularSystemError` naming the sample and processes of a singular one.
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    technosphere_values : numpy.ndarray
+        (nnz, N) as ``compiled.technosphere.values(params)`` gives it (duplicate positions are
+        summed), or (nnz,) for the same matrix in every sample.
+    demand : numpy.ndarray
+        (n_processes, N), or (n_processes,).
+    plan : BatchPlan, optional
+        A plan from :func:`plan_batch` (default: planned, and cached, here).
+    rtol : float, optional
+        The relative tolerance of the iteration on large loops.
+    max_iter : int, optional
+        Its iteration limit, after which a sample falls back to a direct LU.
+    memory : int, optional
+        The floats a block may hold.
 
-    >>> supply = solve_batch(compiled, compiled.technosphere.values(params),
-    ...                      compiled.demand_vector(params))     # doctest: +SKIP
+    Returns
+    -------
+    numpy.ndarray
+        (n_processes, N) supplies.
+
+    Raises
+    ------
+    SingularSystemError
+        Naming the sample and processes of a singular system.
+
+    Examples
+    --------
+    Two samples of the Patterson model, PUE 1.1 and 1.2 (the electricity its run needs):
+
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params = compiled.parameters.evaluate({"pue": np.array([1.1, 1.2])})
+    >>> solve_batch(compiled, compiled.technosphere.values(params), compiled.demand_vector(params))
+    array([[1.000000e+00, 1.000000e+00],
+           [1.289376e+06, 1.406592e+06]])
     """
     demand = np.asarray(demand, dtype=float)
     if plan is None:
@@ -261,7 +334,39 @@ def solve_batch(compiled: CompiledModel, technosphere_values: np.ndarray, demand
 
 def solve_planned(plan: BatchPlan, technosphere_values: np.ndarray, demand: np.ndarray, *,
                   rtol: float = RTOL, max_iter: int = 200, memory: int = MEMORY) -> np.ndarray:
-    """:func:`solve_batch` with an explicit plan (see the module example)."""
+    """:func:`solve_batch` with an explicit plan (see the module example).
+
+    Parameters
+    ----------
+    plan : BatchPlan
+        From :func:`plan_batch` or :func:`plan_structure`.
+    technosphere_values : numpy.ndarray
+        (plan.n_entries, N) or (plan.n_entries,).
+    demand : numpy.ndarray
+        (n_processes, N) or (n_processes,).
+    rtol, max_iter, memory
+        As for :func:`solve_batch`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_processes, N) supplies, or (n_processes,) when both inputs are one-dimensional.
+
+    Raises
+    ------
+    ValueError
+        If the arrays do not fit the plan.
+    SingularSystemError
+        If a sample's system is singular.
+
+    Examples
+    --------
+    >>> values = np.array([[1.0, 1.0], [-0.5, -0.25], [1.0, 1.0]])   # A = [[1, -x], [0, 1]]
+    >>> plan = plan_structure(np.array([0, 0, 1]), np.array([0, 1, 1]), (2, 2),
+    ...                       central=values[:, 0], demand_rows=[1])
+    >>> solve_planned(plan, values, np.array([[0.0, 0.0], [2.0, 2.0]])).tolist()
+    [[1.0, 0.5], [2.0, 2.0]]
+    """
     values = np.asarray(technosphere_values, dtype=float)
     demand = np.asarray(demand, dtype=float)
     single = values.ndim == 1 and demand.ndim == 1
@@ -396,11 +501,28 @@ def multiply_batch(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], v
                    vectors: np.ndarray) -> np.ndarray:
     """M_i x_i for N samples of a sparse matrix (entries rows, cols; values (nnz, N)).
 
-    One-dimensional values and vectors give one product; duplicate entries are summed.
+    One-dimensional values and vectors give one product; duplicate entries are summed. The
+    biosphere step of Monte Carlo: ``inventory = multiply_batch(B.rows, B.cols, B.shape,
+    B.values(params), supply)``.
 
-    The biosphere step of Monte Carlo: inventory = multiply_batch(B.rows, B.cols, B.shape,
-    B.values(params), supply).
+    Parameters
+    ----------
+    rows, cols : numpy.ndarray
+        The positions of the entries.
+    shape : tuple of int
+        The matrix's shape.
+    values : numpy.ndarray
+        (nnz, N) or (nnz,).
+    vectors : numpy.ndarray
+        (shape[1], N) or (shape[1],).
 
+    Returns
+    -------
+    numpy.ndarray
+        (shape[0], N) products.
+
+    Examples
+    --------
     >>> multiply_batch(np.array([0, 0]), np.array([0, 1]), (1, 2),
     ...                np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 1.0], [1.0, 0.5]])).tolist()
     [[4.0, 4.0]]
@@ -415,9 +537,30 @@ def multiply_batch(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int], v
 
 def solve_batch_reference(compiled: CompiledModel, technosphere_values: np.ndarray,
                           demand: np.ndarray) -> np.ndarray:
-    """The slow oracle: one sparse LU of the whole matrix per sample.
+    """The slow oracle of :func:`solve_batch`: one sparse LU of the whole matrix per sample.
 
-    >>> solve_batch_reference(compiled, values, demand)     # doctest: +SKIP
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    technosphere_values : numpy.ndarray
+        (nnz, N) entry values.
+    demand : numpy.ndarray
+        (n_processes, N) demands.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_processes, N) supplies.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params = compiled.parameters.evaluate({"pue": np.array([1.1, 1.5])})
+    >>> values, demand = compiled.technosphere.values(params), compiled.demand_vector(params)
+    >>> bool(np.allclose(solve_batch_reference(compiled, values, demand), solve_batch(compiled, values, demand)))
+    True
     """
     entries = compiled.technosphere
     n_samples = technosphere_values.shape[1]

@@ -2,9 +2,9 @@
 scores by process, lifecycle stage and elementary flow (contribution analysis).
 
 >>> from lca import load_study, calculate
->>> result = calculate(load_study("scenarios/patterson2021_gpt3.toml"))    # doctest: +SKIP
->>> result.impacts["climate_change"].value                                  # doctest: +SKIP
-553...
+>>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+>>> round(result.impacts["climate_change"].value, 1)
+553142.3
 """
 
 from __future__ import annotations
@@ -25,7 +25,34 @@ from .solve import Factorized, factorize, factorize_matrix
 
 @dataclass(frozen=True)
 class CategoryResult:
-    """One impact category's score, in its reference unit, with its contributions."""
+    """One impact category's score, in its reference unit, with its contributions (immutable).
+
+    Attributes
+    ----------
+    category : str
+        The impact category (``climate_change``, ...).
+    method : str
+        The method that characterized it.
+    unit : str
+        The category's reference unit (``kg CO2-eq``).
+    value : float
+        The score.
+    by_stage : mapping of str to float
+        The score by lifecycle stage; background processes count towards the stage of the
+        processes that use them. Sums to ``value``.
+    by_process : mapping of str to float
+        The direct contribution of each process (its own emissions times its supply), largest
+        magnitude first, zeros left out. Sums to ``value``.
+    by_flow : mapping of str to float
+        The contribution of each elementary flow, in the same order. Sums to ``value``.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> climate = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")).impacts["climate_change"]
+    >>> climate.method, climate.unit, {stage: round(v) for stage, v in climate.by_stage.items()}
+    ('ipcc_ar6_gwp100', 'kg CO2-eq', {'use': 553142})
+    """
 
     category: str
     method: str
@@ -38,19 +65,65 @@ class CategoryResult:
 
 @dataclass(frozen=True)
 class FlowResult:
+    """One elementary flow of the inventory: its amount in the flow's reference unit (immutable).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> flow = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")).inventory["ghg_precharacterized_air"]
+    >>> round(flow.value, 1), flow.unit
+    (553142.3, 'kg CO2-eq')
+    """
+
     value: float
     unit: str
 
 
 @dataclass(frozen=True)
 class ParameterValue:
+    """A parameter's value in a result, in the parameter's declared unit (immutable).
+
+    A choice parameter's value is its option, with the unit ``"option"``.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")).parameters["duration"]
+    ParameterValue(value=14.8, unit='d')
+    """
+
     value: float | str
     unit: str
 
 
 @dataclass(frozen=True)
 class LCAResult:
-    """The result of one deterministic calculation (immutable)."""
+    """The result of one deterministic calculation (immutable).
+
+    Attributes
+    ----------
+    study, functional_unit : str
+        From the study's ``[study]`` table.
+    impacts : mapping of str to CategoryResult
+        One result per impact category.
+    inventory : mapping of str to FlowResult
+        The life-cycle inventory: every elementary flow's total.
+    supply : mapping of str to float
+        How much of each process runs, in its reference unit.
+    parameters : mapping of str to ParameterValue
+        The parameter values the result was computed at.
+    warnings : tuple of str
+        The model's validation warnings.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> result.functional_unit, result.supply["datacenter_electricity"]
+    ('one trained GPT-3 model', 1289376.0)
+    >>> sorted(result.to_dict())
+    ['functional_unit', 'impacts', 'inventory', 'parameters', 'study']
+    """
 
     study: str
     functional_unit: str
@@ -88,7 +161,15 @@ class LCAResult:
 
 @dataclass(frozen=True)
 class Scores(ReadOnlyArrays):
-    """The numeric core's answer for one parameter point: read-only arrays, no labels."""
+    """The numeric core's answer for one parameter point: arrays, no labels (see :func:`compute`).
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> numbers = compute(compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+    >>> numbers.supply.shape, numbers.by_process.shape
+    ((2,), (1, 2))
+    """
 
     _read_only = ("supply", "inventory", "scores", "by_process", "intensity", "by_flow")
 
@@ -102,7 +183,35 @@ class Scores(ReadOnlyArrays):
 
 def compute(compiled: CompiledModel, params: Mapping[str, Any] | None = None,
             system: Factorized | None = None) -> Scores:
-    """Supply, inventory, scores and per-process contributions at one parameter point."""
+    """Supply, inventory, scores and per-process contributions at one parameter point, as arrays.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    params : mapping of str to float, optional
+        Root-unit parameter values (default: the model's own).
+    system : Factorized, optional
+        A factorization of the technosphere at *params*, to reuse.
+
+    Returns
+    -------
+    Scores
+        Arrays indexed like the compiled model's labels.
+
+    Raises
+    ------
+    SingularSystemError
+        If the technosphere cannot be solved.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params = compiled.parameters.evaluate({"pue": 1.2})
+    >>> compute(compiled).scores, compute(compiled, params).scores
+    (array([553142.304]), array([603427.968]))
+    """
     params = compiled.parameters.evaluate() if params is None else params
     system = system or factorize(compiled, params)
     supply = system.solve(compiled.demand_vector(params))
@@ -116,7 +225,34 @@ def compute(compiled: CompiledModel, params: Mapping[str, Any] | None = None,
 
 
 def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = None) -> LCAResult:
-    """Run a deterministic LCA of *model* (at its parameter values, or root-unit *params*)."""
+    """Run a deterministic LCA: supply, inventory, characterized scores and contributions.
+
+    Parameters
+    ----------
+    model : Model or CompiledModel
+        The model (compiled here if needed).
+    params : mapping of str to float, optional
+        Root-unit parameter values (default: the model's own); to change values in their own
+        units use :func:`lca.with_parameters`.
+
+    Returns
+    -------
+    LCAResult
+        Scores by category, with contributions by stage, process and flow; the inventory.
+
+    Raises
+    ------
+    SingularSystemError
+        If the technosphere cannot be solved for the demand.
+
+    Examples
+    --------
+    >>> from lca import load_study, with_parameters
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> climate = calculate(with_parameters(model, {"pue": 1.2})).impacts["climate_change"]
+    >>> f"{climate.value:,.0f} {climate.unit}"
+    '603,428 kg CO2-eq'
+    """
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     params = compiled.parameters.evaluate() if params is None else params
     numbers = compute(compiled, params)
@@ -125,13 +261,35 @@ def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = N
 
 def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numbers: Scores,
                         ) -> tuple[tuple[str, ...], np.ndarray]:
-    """Scores split by lifecycle stage: (stage names, array (categories, stages)).
+    """Scores split by lifecycle stage.
 
-    A process tagged with a stage counts its own emissions there. An ``inherit`` process
-    (background: electricity, materials) counts towards the stages of the processes that
-    demand it: with T the tagged and U the inherit processes, the U-inputs demanded by the
-    stage-k processes, d_k = -A_UT[:, k] s_k, need x_k = A_UU^-1 d_k of the U processes, whose
-    impacts join stage k. The stages sum to the total: sum_k x_k + A_UU^-1 f_U = s_U.
+    A process with a stage counts towards it; an ``inherit`` process (grid electricity, say)
+    counts towards the stages of the processes that demand it, in proportion, and towards
+    ``unassigned`` where the functional unit demands it directly.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    params : mapping of str to float
+        Root-unit parameter values.
+    numbers : Scores
+        :func:`compute` at *params*.
+
+    Returns
+    -------
+    stages : tuple of str
+        The stages, cradle to grave.
+    scores : numpy.ndarray
+        (categories, stages).
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params = compiled.parameters.evaluate()
+    >>> stage_contributions(compiled, params, compute(compiled, params))
+    (('use',), array([[553142.304]]))
     """
     stages_of = np.array(compiled.stages, dtype=object)
     inherit = stages_of == INHERIT
@@ -166,7 +324,30 @@ def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numb
 
 
 def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -> LCAResult:
-    """Attach names and units to the numeric core's arrays."""
+    """An :class:`LCAResult` from the arrays of :func:`compute`, labelled with the model's names and units.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled model.
+    numbers : Scores
+        :func:`compute` at *params*.
+    params : mapping of str to float
+        The root-unit parameter values.
+
+    Returns
+    -------
+    LCAResult
+        The labelled result.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params = compiled.parameters.evaluate()
+    >>> label(compiled, compute(compiled, params), params).impacts["climate_change"].by_process
+    mappingproxy({'datacenter_electricity': 553142.30...})
+    """
     stages, by_stage = stage_contributions(compiled, params, numbers)
     impacts = {}
     for row, category in enumerate(compiled.categories):

@@ -6,8 +6,12 @@ count it several times. The total is taken at the *sources*: carrier processes t
 other carrier as input (a grid mix with a per-kWh emission factor, a generator). It is split by
 lifecycle stage exactly as impacts are (background sources count in their users' stages).
 
->>> energy = source_energy(compiled, params, supply)    # doctest: +SKIP
->>> energy.total_kwh, dict(energy.by_stage)              # doctest: +SKIP
+>>> from lca import compile_model, load_study
+>>> from lca.engine.calculate import compute
+>>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+>>> params = compiled.parameters.evaluate()
+>>> energy = source_energy(compiled, params, compute(compiled, params).supply)
+>>> energy.total_kwh, dict(energy.by_stage)
 (1289376.0, {'use': 1289376.0})
 """
 
@@ -33,7 +37,12 @@ KWH = parse_unit("kWh")
 
 @dataclass(frozen=True)
 class EnergyUse:
-    """Energy at its sources, in kWh, by using stage and by source process."""
+    """Energy drawn from the system's energy sources, in kWh, by lifecycle stage (immutable).
+
+    Examples
+    --------
+    See the module's example.
+    """
 
     total_kwh: float
     by_stage: Mapping[str, float]
@@ -46,6 +55,24 @@ class EnergyUse:
 
 
 def is_energy(unit_text: str) -> bool:
+    """Whether a unit is an energy (kWh, MJ, ...): what makes a product an energy carrier.
+
+    Parameters
+    ----------
+    unit_text : str
+        A product's unit.
+
+    Returns
+    -------
+    bool
+        True for energy units.
+
+    Examples
+    --------
+    >>> is_energy("kWh"), is_energy("MJ"), is_energy("kg")
+    (True, True, False)
+    """
+
     return parse_unit(unit_text).dimensionality == KWH.dimensionality
 
 
@@ -62,7 +89,27 @@ def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, 
 
 
 def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.ndarray:
-    """Total source energy (kWh) for each sample of *params* (arrays of N values, root units)."""
+    """Total source energy (kWh) for each sample of *params*.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    params : mapping of str to numpy.ndarray
+        Parameter values, arrays of N samples (root units).
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) kWh.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> energy_samples(compiled, compiled.parameters.evaluate({"pue": np.array([1.1, 1.2])})).round(1)
+    array([1289376., 1406592.])
+    """
 
     entries = compiled.technosphere
     values = entries.values(params)
@@ -80,10 +127,30 @@ def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.nda
 
 
 def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> EnergyUse:
-    """Energy (kWh) the system draws from its energy sources, split by lifecycle stage the way
-    :func:`lca.engine.calculate.stage_contributions` splits impacts: a source tagged with a stage counts
-    there; an ``inherit`` (background) source counts in the stages of the processes that demand
-    it, through any chain of background processes."""
+    """Energy (kWh) the system draws from its energy sources, split by lifecycle stage.
+
+    The split is the one :func:`lca.engine.calculate.stage_contributions` makes of impacts: a
+    source tagged with a stage counts there; an ``inherit`` (background) source counts in the
+    stages of the processes that demand it.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    params : mapping of str to float
+        Root-unit parameter values.
+    supply : numpy.ndarray
+        The supply at *params*.
+
+    Returns
+    -------
+    EnergyUse
+        Total and by stage.
+
+    Examples
+    --------
+    See the module's example.
+    """
     matrix = compiled.technosphere.matrix(params).tocsc()
     carrier, to_kwh, sources = _sources(compiled, matrix)
     if not carrier.any():

@@ -3,7 +3,7 @@
 ``scipy.sparse.linalg.spilu`` factorizes a loop of the technosphere once, at its central
 values (Pr A Pc ~ L U). Applying it is two triangular solves, and a triangular system is
 acyclic: its rows fall into levels whose dependencies are all in earlier levels
-(:func:`lca.uncertainty.structure.supply_order`). With the rows renumbered level by level,
+(:func:`lca.engine.structure.supply_order`). With the rows renumbered level by level,
 each level is one sparse product over all samples on contiguous slices, several times
 faster per right-hand side than SuperLU's own multi-column solve. A factor with very many
 levels (a long chain inside the loop) keeps SuperLU's solve.
@@ -48,7 +48,15 @@ class _Sweep:
 
 @dataclass(frozen=True)
 class IncompleteLU:
-    """M ~ A, with M^-1 applied to (n, N) blocks by :meth:`solve`."""
+    """M ~ A, with M^-1 applied to (n, N) blocks by :meth:`solve` (see :func:`incomplete_lu`).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> lu = incomplete_lu(sp.csc_matrix(np.array([[1.0, -0.5], [-0.25, 1.0]])), drop_tol=0.0)
+    >>> lu.nnz     # L and U, both with their diagonals
+    6
+    """
 
     superlu: Any  # scipy SuperLU from spilu
     sweeps: tuple[_Sweep, _Sweep] | None  # lower, upper; None: too many levels, use superlu.solve
@@ -69,7 +77,28 @@ class IncompleteLU:
 
 def incomplete_lu(matrix: sp.spmatrix, drop_tol: float = 1e-4,
                   max_levels: int = MAX_LEVELS) -> IncompleteLU | None:
-    """Incomplete LU of *matrix*, or None if it is singular (no useful preconditioner)."""
+    """Incomplete LU of a matrix, to precondition the iteration on a large loop.
+
+    Parameters
+    ----------
+    matrix : scipy sparse matrix
+        A square matrix (a loop of the technosphere at its central values).
+    drop_tol : float, optional
+        ``scipy.sparse.linalg.spilu``'s drop tolerance (0: a complete LU).
+    max_levels : int, optional
+        Above this many levels, keep SuperLU's own triangular solve.
+
+    Returns
+    -------
+    IncompleteLU or None
+        The factorization, or None if the matrix is singular (no useful preconditioner).
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> print(incomplete_lu(sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 1.0]]))))
+    None
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -1,7 +1,10 @@
 """Solve the technosphere for a demand: A s = f, factorized once and reused.
 
->>> system = factorize(compiled)            # doctest: +SKIP
->>> s1 = system.solve(f1); s2 = system.solve(f2)   # doctest: +SKIP
+>>> from lca import compile_model, load_study
+>>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+>>> system = factorize(compiled)
+>>> system.solve(compiled.demand_vector(compiled.parameters.evaluate()))
+array([1.000000e+00, 1.289376e+06])
 """
 
 from __future__ import annotations
@@ -24,7 +27,25 @@ RESIDUAL_TOLERANCE = 1e-8
 
 @dataclass(frozen=True)
 class Factorized:
-    """A factorized technosphere matrix; :meth:`solve` takes one or many demand vectors."""
+    """A factorized technosphere matrix; :meth:`solve` takes one or many demand vectors.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csc_matrix
+        The matrix A.
+    lu : scipy.sparse.linalg.SuperLU
+        Its sparse LU.
+    labels : tuple of str
+        The processes of its rows and columns, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> system = factorize_matrix(np.array([[1.0, 0.0], [-0.5, 1.0]]), ("model", "electricity"))
+    >>> system.solve(np.array([[1.0, 2.0], [0.0, 0.0]]))
+    array([[1. , 2. ],
+           [0.5, 1. ]])
+    """
 
     matrix: sp.csc_matrix
     lu: Any
@@ -48,13 +69,66 @@ class Factorized:
 
 
 def factorize(compiled: CompiledModel, params: Mapping[str, Any] | None = None) -> Factorized:
-    """LU-factorize the technosphere matrix at *params* (root units; defaults if None)."""
+    """LU-factorize the technosphere matrix of a compiled model.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        A compiled model.
+    params : mapping of str to float, optional
+        Root-unit parameter values (default: the model's own).
+
+    Returns
+    -------
+    Factorized
+        The factorization, reused for every demand.
+
+    Raises
+    ------
+    SingularSystemError
+        If the matrix is singular (a zero production, a loop that produces nothing net) or has
+        non-finite entries.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> factorize(compiled).solve([0.0, 1.0]) + 0.0     # 1 kWh of datacenter electricity (+ 0.0: no -0.)
+    array([0., 1.])
+    """
     params = compiled.parameters.evaluate() if params is None else params
     matrix = compiled.technosphere.matrix(params).tocsc()
     return factorize_matrix(matrix, compiled.processes)
 
 
 def factorize_matrix(matrix: sp.spmatrix, labels: tuple[str, ...] = ()) -> Factorized:
+    """LU-factorize a technosphere matrix.
+
+    Parameters
+    ----------
+    matrix : scipy sparse matrix or array
+        A square matrix A.
+    labels : tuple of str, optional
+        The processes of its columns, for messages.
+
+    Returns
+    -------
+    Factorized
+        The factorization.
+
+    Raises
+    ------
+    SingularSystemError
+        If the matrix is empty, has non-finite entries, a zero diagonal or is singular.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> factorize_matrix(np.array([[1.0, -2.0], [-0.5, 1.0]]), ("a", "b")).solve([1.0, 0.0])
+    Traceback (most recent call last):
+    lca.errors.SingularSystemError: ...
+    """
+
     matrix = sp.csc_matrix(matrix)
     if matrix.shape[0] == 0:
         raise SingularSystemError("the model has no processes")

@@ -31,6 +31,12 @@ class SupplyOrder:
     Each component is a sorted array of process indices; a component of one process is
     acyclic there (apart from its own production), a larger one is a loop. Components and
     generations are in a deterministic order (by smallest member).
+
+    Examples
+    --------
+    >>> order = supply_order(np.array([0, 1, 2, 1]), np.array([0, 1, 2, 0]), 3, [0])
+    >>> order.reached.tolist(), [[c.tolist() for c in g] for g in order.generations]
+    ([0, 1], [[[0]], [[1]]])
     """
 
     reached: np.ndarray  # sorted process indices
@@ -41,6 +47,23 @@ def supply_order(rows: np.ndarray, cols: np.ndarray, n_processes: int,
                  demand_rows: Iterable[int]) -> SupplyOrder:
     """Order the processes that *demand_rows* reach through technosphere entries (rows, cols).
 
+    Parameters
+    ----------
+    rows, cols : numpy.ndarray
+        The positions of the technosphere entries (an entry in row r, column c: process c uses
+        the product of process r).
+    n_processes : int
+        The number of processes.
+    demand_rows : iterable of int
+        The processes the demand names.
+
+    Returns
+    -------
+    SupplyOrder
+        The reached processes and their components, generation by generation, consumers first.
+
+    Examples
+    --------
     >>> supply_order(np.array([0, 1]), np.array([0, 1]), 2, [1]).reached.tolist()
     [1]
     """

@@ -1,11 +1,7 @@
 """Parse a study's ``[allocation]``, ``[lineage.*]`` and ``[infrastructure.*]`` tables into
 the immutable records of :mod:`lca.model.allocation`, once, at load time, checking every name
-and dimension (errors name the file and key).
-
->>> from lca.load import load_study
->>> model = load_study("lca:scenarios/pretrain_adapt.toml")
->>> model.allocation.lineage.roots
-('bloom',)
+and dimension (errors name the file and key). :func:`lca.load.study.load_study` calls
+:func:`parse_allocation`; its result is ``model.allocation``.
 """
 
 from __future__ import annotations
@@ -40,8 +36,40 @@ _INFRA_KEYS = {"name", "demand", "key", "capacity", "users", "source", "comment"
 
 
 def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | None:
-    """The allocation tables of a study file (*data*, its TOML) over the loaded *model*; None
-    when the study has neither a lineage nor shared infrastructure to allocate."""
+    """The allocation tables of a study file over the loaded model.
+
+    Parameters
+    ----------
+    data : mapping
+        The study file's TOML.
+    model : Model
+        The model loaded from it (parameters, processes), against which names and dimensions
+        are checked.
+
+    Returns
+    -------
+    AllocationSpec or None
+        The parsed tables; None when the study has neither a lineage nor shared infrastructure.
+
+    Raises
+    ------
+    FileFormatError, AllocationError, UnitError
+        If a table has an unknown key, names an unknown node, process or rule, or an amount has
+        the wrong dimension.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.load.resources import shipped
+    >>> from lca.load.tables import read_toml
+    >>> path = shipped("lca:scenarios/pretrain_adapt.toml")
+    >>> model = load_study(path)
+    >>> spec = parse_allocation(read_toml(path), model)
+    >>> spec.lineage.order == model.allocation.lineage.order, spec.rule_parameter, spec.lineage.nodes["chat"].parent
+    (True, 'lineage_rule', 'bloomz')
+    >>> parse_allocation({}, model) is None
+    True
+    """
     if not data.get("lineage") and not data.get("infrastructure"):
         return None
     path = model.study.path

@@ -44,10 +44,29 @@ __all__ = ["DISTRIBUTIONS", "Distribution", "Uncertainty", "check_spec", "discre
 
 
 def check_spec(spec: Mapping[str, Any], value: Any, where: str) -> None:
-    """Raise :class:`DistributionError` naming *where* if *spec* is not a valid distribution.
+    """Check an ``uncertainty`` table without keeping the distribution.
 
-    *value* is the item's central value in its declared unit (1.0 for a relative uncertainty
-    on a formula; None for a formula parameter, which takes no uncertainty of its own).
+    Parameters
+    ----------
+    spec : mapping
+        The table, e.g. ``{"distribution": "lognormal", "gsd": 1.1}``.
+    value : float or None
+        The item's central value in its declared unit (1.0 for a relative uncertainty on a
+        formula; None for a formula parameter, which takes no uncertainty of its own).
+    where : str
+        The file and item, for the message.
+
+    Raises
+    ------
+    DistributionError
+        If *spec* is not a valid distribution around *value*.
+
+    Examples
+    --------
+    >>> check_spec({"distribution": "normal", "sd": 0.1}, 1.0, "pue")
+    >>> check_spec({"distribution": "lognormal", "gsd": 0.9}, 1.0, "pue")
+    Traceback (most recent call last):
+    lca.errors.DistributionError: pue: ...
     """
     parse_uncertainty(spec, value, where)
 
@@ -178,9 +197,26 @@ _PARSERS = {
 
 
 def parameter_distributions(parameters, names: tuple[str, ...] | None = None) -> dict[str, Distribution]:
-    """Distributions (declared units) of the uncertain free parameters of a compiled ParameterTable.
+    """The distributions of the uncertain free parameters of a compiled parameter table.
 
-    Choice parameters get a discrete distribution over their option indices.
+    Parameters
+    ----------
+    parameters : ParameterTable
+        ``compiled.parameters`` of a :class:`~lca.engine.compile.CompiledModel`.
+    names : tuple of str, optional
+        Which parameters (default: every uncertain one).
+
+    Returns
+    -------
+    dict of str to Distribution
+        In declared units; choice parameters get a discrete distribution over option indices.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> {name: d.kind for name, d in sorted(parameter_distributions(compiled.parameters).items())}
+    {'chip_power': 'lognormal', 'duration': 'uniform', 'grid_intensity': 'lognormal', 'pue': 'triangular'}
     """
     names = parameters.uncertain if names is None else names
     out: dict[str, Distribution] = {}
@@ -207,6 +243,24 @@ def family_quantile(frozen: Any) -> Any:
     the families that dominate inventories the quantile is computed directly: the normal
     quantile with scipy.special.ndtri (what ``norm.ppf`` itself calls) and the uniform and
     triangular ones in closed form. Other families keep scipy's ``ppf``.
+
+    Parameters
+    ----------
+    frozen : scipy.stats frozen distribution
+        A distribution, possibly with array parameters.
+
+    Returns
+    -------
+    callable
+        u -> quantiles, the same as ``frozen.ppf(u)``.
+
+    Examples
+    --------
+    >>> import scipy.stats as stats
+    >>> frozen = stats.norm(loc=np.array([[0.0], [10.0]]), scale=1.0)
+    >>> u = np.array([[0.1, 0.5, 0.9], [0.1, 0.5, 0.9]])
+    >>> bool(np.allclose(family_quantile(frozen)(u), frozen.ppf(u), rtol=1e-12))
+    True
     """
     from scipy.special import ndtri
 

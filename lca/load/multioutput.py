@@ -12,9 +12,39 @@ allocated processes together carry exactly the unallocated exchanges.
 When ``allocation`` names a choice parameter (options: property names or "substitution"),
 the factors are formulas over it: Monte Carlo and sensitivity analysis vary the rule.
 
-Called by :func:`lca.io.load_study` for every model with co-products:
+:func:`lca.load.study.load_study` calls :func:`split_multioutput` for every model with
+co-products. A process making 2 kg of ``a`` and 3 kg of ``b`` and emitting 10 kg CO2-eq,
+split by mass (2/5 of the emission to ``a``):
 
->>> model = load_study("study.toml")   # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> from lca import calculate, load_study
+>>> study = '''
+... include = ["lca:flows/elementary.toml", "lca:methods/ipcc_ar6_gwp100.toml"]
+... [study]
+... name = "co-products"
+... functional_unit = "1 kg of a"
+... [demand]
+... a = { amount = 1, unit = "kg" }
+... [products.b]
+... unit = "kg"
+... [processes.p]
+... reference_product = "a"
+... amount = 2
+... unit = "kg"
+... allocation = "mass"
+... coproducts = [{ product = "b", amount = 3, unit = "kg" }]
+... properties = { mass = { a = 1, b = 1 } }
+... biosphere = [{ flow = "ghg_precharacterized_air", amount = 10, unit = "kg CO2-eq" }]
+... '''
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = Path(folder) / "study.toml"
+...     _ = path.write_text(study)
+...     model = load_study(path)
+>>> sorted(model.processes)
+['p', 'p__b']
+>>> calculate(model).impacts["climate_change"].value
+2.0
 """
 
 from __future__ import annotations
@@ -38,8 +68,24 @@ _COPRODUCT_KEYS = {"product", "amount", "unit", "substitutes", "name", "source",
 def split_multioutput(model: Model, default: Any = None) -> Model:
     """*model* with every process that has ``coproducts`` made single-output.
 
-    *default* is the study's ``allocation.multioutput`` (a rule or a choice parameter), used by
-    processes that declare no ``allocation`` of their own.
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    default : str, optional
+        The study's ``allocation.multioutput``: a rule (a property name or ``"substitution"``)
+        or a choice parameter, used by processes that declare no ``allocation`` of their own.
+
+    Returns
+    -------
+    Model
+        The model with each multi-output process partitioned (or credited) into one process per
+        product (see the module's example).
+
+    Raises
+    ------
+    FileFormatError, ModelError
+        If co-products, properties or the rule are malformed or inconsistent.
     """
     processes = dict(model.processes)
     products = dict(model.products)

@@ -1,9 +1,12 @@
 """Parameters: dependency order, values with units (formulas evaluated, dimensions checked),
 and overrides from studies, scripts and the command line.
 
->>> parameter_order(model.parameters)                         # doctest: +SKIP
-['chip_power', 'duration', 'n_chips', 'pue', 'energy']
->>> apply_overrides(model, {"pue": 1.2, "chip_power": "0.3 kW"})   # doctest: +SKIP
+>>> from lca import load_study
+>>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+>>> parameter_order(model.parameters)
+['chip_power', 'duration', 'grid_intensity', 'n_chips', 'pue']
+>>> override(model.parameters["chip_power"], "0.3 kW", "--set chip_power").value
+300.0
 """
 
 from __future__ import annotations
@@ -31,7 +34,41 @@ from .tables import (
 
 
 def override(parameter: Parameter, value: Any, where: str) -> Parameter:
-    """A new value for a defined parameter, in its unit unless another unit is given."""
+    """A new value for a defined parameter, in its unit unless another unit is given.
+
+    Parameters
+    ----------
+    parameter : Parameter
+        The parameter as defined (inventory or study).
+    value : float, str or dict
+        A number (in the parameter's unit), a string with a unit (``"300 W"``), an option of a
+        choice parameter, or a table ``{value, unit, uncertainty, source}`` or ``{formula, unit}``.
+    where : str
+        Where the new value comes from, for messages; it becomes the parameter's ``defined_in``.
+
+    Returns
+    -------
+    Parameter
+        The parameter with the new value; a relative uncertainty (lognormal, pedigree) moves
+        with it, an absolute range (min/max) no longer describes it and is dropped.
+
+    Raises
+    ------
+    ParameterError
+        If the value is not a number, not an option, or not of the right type.
+    UnitError
+        If its unit has another dimension.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> chip_power = load_study("lca:scenarios/patterson2021_gpt3.toml").parameters["chip_power"]
+    >>> override(chip_power, "0.3 kW", "--set chip_power").value
+    300.0
+    >>> override(chip_power, "fast", "--set chip_power")
+    Traceback (most recent call last):
+    lca.errors.ParameterError: ...
+    """
     source = None
     uncertainty = parameter.uncertainty
     if isinstance(value, dict):
@@ -97,7 +134,29 @@ def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
 
 
 def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
-    """Parameters in dependency order; a cycle or an unknown name is a :class:`ParameterError`."""
+    """Parameters in dependency order: every formula after the parameters it reads.
+
+    Parameters
+    ----------
+    parameters : mapping of str to Parameter
+        A model's parameters.
+
+    Returns
+    -------
+    list of str
+        The names, sorted by dependency, then alphabetically.
+
+    Raises
+    ------
+    ParameterError
+        If a formula names an unknown parameter or parameters depend on each other in a cycle.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> parameter_order(load_study("lca:scenarios/patterson2021_gpt3.toml").parameters)
+    ['chip_power', 'duration', 'grid_intensity', 'n_chips', 'pue']
+    """
     graph = nx.DiGraph()
     graph.add_nodes_from(parameters)
     for parameter in parameters.values():
@@ -118,7 +177,32 @@ def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
 
 
 def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[tuple[str, ...], str]]]:
-    """Each parameter's value with units at its current value (formulas evaluated, units checked)."""
+    """Each parameter's value with its unit at the current values (formulas evaluated, units checked).
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+
+    Returns
+    -------
+    quantities : dict of str to pint.Quantity
+        Numeric and formula parameters.
+    choices : dict of str to (options, current)
+        Choice parameters.
+
+    Raises
+    ------
+    FormulaError, UnitError
+        If a formula cannot be evaluated or gives another dimension than declared.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> quantities, choices = parameter_quantities(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> quantities["chip_power"], choices
+    (<Quantity(330.0, 'watt')>, {})
+    """
     quantities: dict[str, Any] = {}
     choices: dict[str, tuple[tuple[str, ...], str]] = {}
     for name in parameter_order(model.parameters):

@@ -43,7 +43,18 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=None)
 def factor_variances() -> Mapping[str, Mapping[tuple[str, int], float]]:
-    """Variance of ln per (indicator, score), for each pedigree set."""
+    """The variance of ln per (indicator, score), for each pedigree set (read once, from the shipped table).
+
+    Returns
+    -------
+    mapping of str to mapping of (str, int) to float
+        ``factor_variances()[pedigree_set][(indicator, score)]``.
+
+    Examples
+    --------
+    >>> sorted(factor_variances()), factor_variances()["weidema2013"][("reliability", 1)]
+    (['ciroth2016', 'weidema2013'], 0.0)
+    """
     table: dict[str, dict[tuple[str, int], float]] = {}
     for row in _read("uncertainty_factors.csv"):
         table.setdefault(row["pedigree_set"], {})[(row["indicator"], int(row["score"]))] = float(row["variance_of_ln"])
@@ -52,16 +63,61 @@ def factor_variances() -> Mapping[str, Mapping[tuple[str, int], float]]:
 
 @lru_cache(maxsize=None)
 def basic_variances() -> Mapping[str, float]:
-    """Variance of ln of the basic uncertainty, per exchange class id (ecoinvent table)."""
+    """The variance of ln of the basic uncertainty, per exchange class id (the ecoinvent table, shipped).
+
+    Returns
+    -------
+    mapping of str to float
+        Class id -> variance of ln.
+
+    Examples
+    --------
+    The ecoinvent basic uncertainty of CO2 to air is U = GSD^2 = 1.05:
+
+    >>> round(math.exp(math.sqrt(basic_variances()["air_co2"])) ** 2, 4)
+    1.05
+    """
     return {row["id"]: float(row["variance_of_ln"]) for row in _read("basic_uncertainty.csv")}
 
 
 def pedigree_sigma(scores: Sequence[int], basic_gsd: float | None = None, basic: str | None = None,
                    pedigree_set: str = DEFAULT_SET, where: str = "pedigree") -> float:
-    """Sigma (of ln) from pedigree *scores* and a basic uncertainty (a GSD or a class id).
+    """Sigma (of ln) of a lognormal from pedigree scores and a basic uncertainty.
 
+    Parameters
+    ----------
+    scores : sequence of int
+        Five scores 1 (best) to 5: reliability, completeness, temporal, geographical and further
+        technological correlation.
+    basic_gsd : float, optional
+        The basic uncertainty as a geometric standard deviation (>= 1).
+    basic : str, optional
+        Or an exchange class id of the ecoinvent basic uncertainty table (``air_co2``, ...).
+    pedigree_set : {"weidema2013", "ciroth2016"}, optional
+        The uncertainty factors.
+    where : str, optional
+        The file and item, for the message.
+
+    Returns
+    -------
+    float
+        sigma = sqrt(var_basic + sum of the indicators' variances); GSD = exp(sigma).
+
+    Raises
+    ------
+    DistributionError
+        If the scores, the set or the basic uncertainty are invalid, or both a GSD and a class
+        are given.
+
+    Examples
+    --------
     >>> round(math.exp(pedigree_sigma((2, 3, 4, 5, 1), basic="air_co2")), 4)
     1.1176
+    >>> round(math.exp(pedigree_sigma((1, 1, 1, 1, 1), basic_gsd=1.1)), 4)
+    1.1
+    >>> pedigree_sigma((1, 2, 3), basic_gsd=1.1)
+    Traceback (most recent call last):
+    lca.errors.DistributionError: pedigree: pedigree must be five integer scores from 1 to 5 (reliability, completeness, temporal, geographical, technological), got (1, 2, 3)
     """
     if pedigree_set not in PEDIGREE_SETS:
         raise DistributionError.at(where, f"unknown pedigree_set {pedigree_set!r} "
@@ -90,6 +146,29 @@ def pedigree_sigma(scores: Sequence[int], basic_gsd: float | None = None, basic:
 
 
 def sigma_from_spec(spec: Mapping[str, Any], where: str) -> float:
-    """Sigma of a ``{ pedigree = [...], basic_gsd | basic, pedigree_set }`` table."""
+    """Sigma of a ``{ pedigree = [...], basic_gsd | basic, pedigree_set }`` uncertainty table.
+
+    Parameters
+    ----------
+    spec : mapping
+        The table.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    float
+        :func:`pedigree_sigma` of its entries.
+
+    Raises
+    ------
+    DistributionError
+        As :func:`pedigree_sigma`.
+
+    Examples
+    --------
+    >>> sigma_from_spec({"pedigree": [1, 1, 1, 1, 1], "basic_gsd": 1.1}, "x") == pedigree_sigma((1, 1, 1, 1, 1), basic_gsd=1.1)
+    True
+    """
     return pedigree_sigma(spec["pedigree"], spec.get("basic_gsd"), spec.get("basic"),
                           spec.get("pedigree_set", DEFAULT_SET), where)

@@ -57,12 +57,33 @@ _DEFAULTS = {"A": 0.5, "B": 0.0, "R1": 0.0, "R2": 0.0, "R3": 0.0, "Qsin_Qp": 1.0
 
 
 def circular_footprint(impacts: Mapping[str, float], approach: str = "cff", **factors: float) -> dict[str, float]:
-    """The CFF's material, energy and disposal terms and their total for one unit of material.
+    """The CFF's material, energy and disposal terms and their total, for one unit of material.
 
-    *impacts* maps roles (``virgin`` = Ev, ``recycled`` = Erecycled, ``recycling_eol``,
-    ``substituted`` = E*v (default Ev), ``energy_recovery`` = EER, ``heat`` and ``electricity``
-    = ESE per MJ, ``disposal`` = ED) to impacts per unit; *factors* are A, B, R1, R2, R3,
-    Qsin_Qp, Qsout_Qp, LHV (MJ per unit), X_heat, X_elec.
+    Parameters
+    ----------
+    impacts : mapping of str to float
+        Impacts per unit by role: ``virgin`` (Ev), ``recycled`` (Erecycled), ``recycling_eol``,
+        ``substituted`` (E*v, default Ev), ``energy_recovery`` (EER), ``heat`` and
+        ``electricity`` (ESE per MJ), ``disposal`` (ED).
+    approach : {"cff", "cut_off", "avoided_burden", "fifty_fifty"}, optional
+        The end-of-life approach; all but ``cff`` fix A and B.
+    **factors : float
+        A, B, R1, R2, R3, Qsin_Qp, Qsout_Qp, LHV (MJ per unit), X_heat, X_elec.
+
+    Returns
+    -------
+    dict of str to float
+        ``material``, ``energy``, ``disposal`` and ``total``.
+
+    Examples
+    --------
+    Half recycled content, half recycled at end of life, 50:50 (A = 0.5): material
+    0.5 * 2 + 0.5 (0.5 * 0.5 + 0.5 * 2) + 0.5 * 0.5 (0.3 - 2) = 1.2, disposal 0.5 * 0.1:
+
+    >>> terms = circular_footprint({"virgin": 2.0, "recycled": 0.5, "recycling_eol": 0.3, "disposal": 0.1},
+    ...                            approach="fifty_fifty", R1=0.5, R2=0.5)
+    >>> {k: round(v, 4) for k, v in terms.items()}
+    {'material': 1.2, 'energy': 0.0, 'disposal': 0.05, 'total': 1.25}
     """
     values = {**_DEFAULTS, **factors, "credit": 1.0}
     fixed = APPROACHES[approach]
@@ -80,8 +101,34 @@ def circular_footprint(impacts: Mapping[str, float], approach: str = "cff", **fa
 
 
 def apply_end_of_life(model: Model) -> Model:
-    """*model* with each process whose ``allocation`` is a ``{end_of_life = ...}`` table given
-    the CFF inputs (``lca.io`` calls this at load time)."""
+    """*model* with the CFF inputs added to each process whose ``allocation`` is an ``{end_of_life = ...}`` table.
+
+    :func:`lca.load.study.load_study` calls this at load time; the end of life becomes
+    technosphere inputs (negative ones are credits) with coefficients over A, B, R1, R2, R3.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+
+    Returns
+    -------
+    Model
+        The model with end-of-life inputs added.
+
+    Raises
+    ------
+    FileFormatError, ModelError
+        If the table has an unknown key, a role names an unknown product, or a factor is out of
+        range.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> apply_end_of_life(model).processes == model.processes    # no end-of-life tables
+    True
+    """
     processes = dict(model.processes)
     for process in model.processes.values():
         spec = process.extra.get("allocation")

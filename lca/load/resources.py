@@ -30,7 +30,28 @@ FOLDERS = ("inventories", "scenarios")
 
 @lru_cache(maxsize=None)
 def data_folder(folder: str) -> Path:
-    """The installed folder of shipped ``inventories`` or ``scenarios`` (package data)."""
+    """The installed folder of the shipped ``inventories`` or ``scenarios`` (package data).
+
+    Parameters
+    ----------
+    folder : {"inventories", "scenarios"}
+        Which shipped folder.
+
+    Returns
+    -------
+    pathlib.Path
+        Its location inside the installed package.
+
+    Raises
+    ------
+    FileFormatError
+        If the installed package lacks it (a broken install).
+
+    Examples
+    --------
+    >>> (data_folder("scenarios") / "patterson2021_gpt3.toml").is_file()
+    True
+    """
     spec = importlib.util.find_spec(f"lca.{folder}")
     locations = list(spec.submodule_search_locations or ()) if spec is not None else []
     if not locations:
@@ -40,11 +61,54 @@ def data_folder(folder: str) -> Path:
 
 
 def is_shipped(name: str | Path) -> bool:
+    """Whether *name* is a shipped name (a string starting with ``lca:``).
+
+    Parameters
+    ----------
+    name : str or pathlib.Path
+        A study, include or table name.
+
+    Returns
+    -------
+    bool
+        True for ``lca:...`` strings; a Path is never a shipped name.
+
+    Examples
+    --------
+    >>> is_shipped("lca:hardware/products.toml"), is_shipped("hardware/products.toml")
+    (True, False)
+    """
+
     return isinstance(name, str) and name.startswith(PREFIX)
 
 
 def shipped(name: str) -> Path:
-    """The path of a shipped file named ``lca:...``; it need not exist (the loader says so)."""
+    """The path of a shipped file named ``lca:...``; it need not exist (the loader says so).
+
+    Parameters
+    ----------
+    name : str
+        ``lca:scenarios/NAME.toml``, ``lca:inventories/PATH`` or plain ``lca:PATH`` (an
+        inventory, as in ``lca:hardware/products.toml``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file inside the installed package.
+
+    Raises
+    ------
+    FileFormatError
+        If the name is empty, absolute, or leaves the package data with ``..``.
+
+    Examples
+    --------
+    >>> shipped("lca:hardware/products.toml") == shipped("lca:inventories/hardware/products.toml")
+    True
+    >>> shipped("lca:../secrets.toml")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: lca:../secrets.toml: a shipped name may not leave the package data (no '..', no absolute path)
+    """
     relative = PurePosixPath(name[len(PREFIX):])
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise FileFormatError.at(name, "a shipped name may not leave the package data (no '..', no absolute path)")
@@ -54,8 +118,29 @@ def shipped(name: str) -> Path:
 
 
 def locate(name: str | Path, relative_to: Path | None = None) -> Path:
-    """A study, include or table name as a path: ``lca:`` names in the package data, others
-    relative to *relative_to* (the folder of the including file) or the working directory."""
+    """A study, include or table name as a path.
+
+    Parameters
+    ----------
+    name : str or pathlib.Path
+        A shipped ``lca:`` name, or a path.
+    relative_to : pathlib.Path, optional
+        The folder of the including file; relative paths are resolved against it (None: the
+        working directory).
+
+    Returns
+    -------
+    pathlib.Path
+        The file's location.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> locate("methods.toml", relative_to=Path("/studies"))
+    PosixPath('/studies/methods.toml')
+    >>> locate("lca:scenarios/pretrain_adapt.toml").name
+    'pretrain_adapt.toml'
+    """
     if is_shipped(name):
         return shipped(str(name))
     path = Path(name)

@@ -1,11 +1,13 @@
-"""Reading inventory, method and scenario files (TOML) into a :class:`~lca.model.Model`.
+"""Reading study (scenario), inventory and method files (TOML) into a :class:`~lca.model.Model`.
 
 Every error names the file, the key and what is wrong. The format is documented in
-``docs/file-format.md``; table helpers are in :mod:`lca.tables`, parameters and overrides
-in :mod:`lca.parameters`, the model checks in :mod:`lca.validate`.
+``docs/file-format.md``; table helpers are in :mod:`lca.load.tables`, parameters and
+overrides in :mod:`lca.load.parameters`, the model checks in :mod:`lca.load.validate`.
+Shipped files have ``lca:`` names (:mod:`lca.load.resources`).
 
->>> model = load_study("scenarios/patterson2021_gpt3.toml")     # doctest: +SKIP
->>> model.with_parameters({"pue": 1.2})                           # doctest: +SKIP
+>>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+>>> with_parameters(model, {"pue": 1.2}).parameters["pue"].value
+1.2
 """
 
 from __future__ import annotations
@@ -301,12 +303,47 @@ class _Loader:
 def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
                methods: list[str] | tuple[str, ...] | None = None,
                energy_logs: Sequence[str | Path] | None = None) -> Model:
-    """Load a scenario (study) file with everything it includes, check it and return the model.
+    """Load a study (scenario) file with everything it includes, check it and return the model.
 
-    *overrides* maps parameter names to numbers (in the parameter's unit), strings with a unit
-    (``"300 W"``) or choice options; *methods* swaps the methods of their categories;
-    *energy_logs* (tracker logs: CodeCarbon, Zeus, nvidia-smi) replace the files of the study's
-    ``[energy_log]`` and set its measured-energy parameter.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The study file: a path, or a shipped name such as ``"lca:scenarios/patterson2021_gpt3.toml"``.
+        Its ``include`` list may name files relative to it or shipped ``lca:`` files.
+    overrides : mapping of str to value, optional
+        New parameter values: numbers (in the parameter's unit), strings with a unit
+        (``"300 W"``) or options of choice parameters, as ``lca run --set`` gives them.
+    methods : sequence of str, optional
+        Method ids; each replaces the selected method of its category (``--method``).
+    energy_logs : sequence of str or pathlib.Path, optional
+        Tracker logs (CodeCarbon ``emissions.csv``, Zeus, nvidia-smi CSV) that replace the files
+        of the study's ``[energy_log]`` table and set its measured-energy parameter
+        (``lca run --energy-log``).
+
+    Returns
+    -------
+    Model
+        The validated model, with the study's allocation tables parsed into ``model.allocation``.
+
+    Raises
+    ------
+    FileFormatError
+        If a file is missing, not TOML, or has a missing or malformed key (no ``[study]``, empty
+        ``[demand]``, ...).
+    UnitError, FormulaError, ParameterError, DistributionError, ModelError, MethodError
+        If units, formulas, parameters, uncertainty tables, the process graph or the methods are
+        inconsistent; every message names the file and the item.
+
+    Examples
+    --------
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> model.study.name
+    'GPT-3 training, use phase (Patterson et al. 2021, Table 4)'
+    >>> load_study("lca:scenarios/patterson2021_gpt3.toml", overrides={"chip_power": "0.3 kW"}).parameters["chip_power"].value
+    300.0
+    >>> load_study("lca:scenarios/patterson2021_gpt3.toml", overrides={"gpus": 8})
+    Traceback (most recent call last):
+    lca.errors.ParameterError: --set gpus: no such parameter (known: chip_power, duration, grid_intensity, n_chips, pue)
     """
     path = locate(path)
     loader = _Loader()
@@ -361,7 +398,30 @@ def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Se
 
 
 def load_inventory(paths: list[str | Path]) -> Model:
-    """Load inventory or method files (no study): what ``lca validate`` checks."""
+    """Load inventory or method files without a study: what ``lca validate`` checks.
+
+    Parameters
+    ----------
+    paths : list of str or pathlib.Path
+        Inventory or method files (paths or shipped ``lca:`` names), loaded in order; includes
+        are followed.
+
+    Returns
+    -------
+    Model
+        A model with an empty demand and the study name ``"(inventory)"``.
+
+    Raises
+    ------
+    LCAError
+        As :func:`load_study`, for any inconsistency in the files.
+
+    Examples
+    --------
+    >>> inventory = load_inventory(["lca:hardware/products.toml"])
+    >>> len(inventory.processes), "gpu_h100_sxm5_80gb" in inventory.processes, len(inventory.demand)
+    (183, True, 0)
+    """
     loader = _Loader()
     for path in paths:
         loader.load_file(locate(path), is_root=True)
@@ -436,7 +496,40 @@ def _default_methods(methods: Mapping[str, Method]) -> list[str]:
 
 def select_methods(model: Model, method_ids: list[str], where: str = "--method",
                    replace_same_category: bool = True) -> tuple[str, ...]:
-    """Resolve method ids; with *replace_same_category* each replaces its category's method."""
+    """Resolve method ids into the model's selection, one method per impact category.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+    method_ids : list of str
+        Methods to select.
+    where : str, optional
+        Where the ids come from, for messages (``--method``, a study file).
+    replace_same_category : bool, optional
+        If True (the default) each method replaces the selected one of its category; if False
+        two methods of one category are an error.
+
+    Returns
+    -------
+    tuple of str
+        The selected method ids.
+
+    Raises
+    ------
+    MethodError
+        If a method is unknown (saying when it is shipped but not included) or two methods share
+        a category.
+
+    Examples
+    --------
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> select_methods(model, ["ipcc_ar5_gwp100"])
+    ('ipcc_ar5_gwp100',)
+    >>> select_methods(model, ["water_consumption"])
+    Traceback (most recent call last):
+    lca.errors.MethodError: --method: method 'water_consumption' is shipped with lca but the study does not include it; add 'lca:methods/water_consumption.toml' to the study's 'include'
+    """
     selected = list(model.selected_methods) if replace_same_category else []
     for method_id in method_ids:
         method = model.methods.get(method_id)
@@ -455,9 +548,30 @@ def select_methods(model: Model, method_ids: list[str], where: str = "--method",
 def with_methods(model: Model, method_ids: Sequence[str]) -> Model:
     """A copy of *model* using other impact methods; each replaces the selected one of its category.
 
+    Parameters
+    ----------
+    model : Model
+        A loaded model; it is not changed.
+    method_ids : sequence of str
+        Ids of methods the model has loaded (its study includes their files).
+
+    Returns
+    -------
+    Model
+        The new model.
+
+    Raises
+    ------
+    MethodError
+        If a method is unknown or two share a category.
+
+    Examples
+    --------
+    >>> from lca import calculate
     >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
-    >>> with_methods(model, ["ipcc_ar5_gwp100"]).selected_methods
-    ('ipcc_ar5_gwp100',)
+    >>> ar5 = with_methods(model, ["ipcc_ar5_gwp100"])
+    >>> ar5.selected_methods, calculate(ar5).impacts["climate_change"].method
+    (('ipcc_ar5_gwp100',), 'ipcc_ar5_gwp100')
     """
     return replace(model, selected_methods=select_methods(model, list(method_ids)))
 
@@ -474,7 +588,41 @@ def _find_method_file(model: Model, method_id: str, where: str) -> None:
 
 
 def with_parameters(model: Model, overrides: Mapping[str, Any], where: str = "override") -> Model:
-    """A copy of *model* with parameter values replaced; unknown names are errors."""
+    """A copy of *model* with parameter values replaced, checked again.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model; it is not changed.
+    overrides : mapping of str to value
+        New values: numbers in the parameter's unit, strings with a unit (``"300 W"``), options
+        of choice parameters, or tables (``{"value": ..., "unit": ..., "uncertainty": ...}`` or
+        ``{"formula": ...}``).
+    where : str, optional
+        Where the overrides come from, for messages.
+
+    Returns
+    -------
+    Model
+        The new model, validated (a new value may be a formula or unit that no longer fits).
+
+    Raises
+    ------
+    ParameterError
+        If a name is not a parameter, or a value does not fit it (not an option, wrong type).
+    UnitError
+        If a value's unit has another dimension than the parameter's.
+
+    Examples
+    --------
+    >>> from lca import calculate
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> f"{calculate(with_parameters(model, {'pue': 1.2})).impacts['climate_change'].value:,.0f}"
+    '603,428'
+    >>> with_parameters(model, {"chip_power": "2 kg"})
+    Traceback (most recent call last):
+    lca.errors.UnitError: override chip_power: ...
+    """
     parameters = dict(model.parameters)
     for name, value in overrides.items():
         if name not in parameters:

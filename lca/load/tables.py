@@ -26,11 +26,63 @@ PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty"
 
 
 def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
-    """The error *cls* at *where* ("file: item"), with its ``file`` and ``item`` fields set."""
+    """The error *cls* at *where* (``"file: item: message"``), with its ``file`` and ``item`` fields set.
+
+    Parameters
+    ----------
+    cls : type of LCAError
+        The error class.
+    where : str
+        The file and item.
+    message : str
+        What is wrong.
+
+    Returns
+    -------
+    LCAError
+        The error, to raise.
+
+    Examples
+    --------
+    >>> from lca.errors import FileFormatError
+    >>> str(fail(FileFormatError, "study.toml: demand.x", "no process makes 'x'"))
+    "study.toml: demand.x: no process makes 'x'"
+    """
+
     return cls.at(where, message)
 
 
 def check_keys(table: Any, allowed: set[str], where: str) -> dict:
+    """A TOML table whose keys are all in *allowed*.
+
+    Parameters
+    ----------
+    table : object
+        The value read from the file.
+    allowed : set of str
+        The keys the table may have.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    dict
+        *table*.
+
+    Raises
+    ------
+    FileFormatError
+        If *table* is not a table or has a key not allowed (naming the allowed ones).
+
+    Examples
+    --------
+    >>> check_keys({"unit": "kg"}, {"unit", "name"}, "flows.co2")
+    {'unit': 'kg'}
+    >>> check_keys({"units": "kg"}, {"unit", "name"}, "flows.co2")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: flows.co2: unknown key(s) 'units' (allowed: name, unit)
+    """
+
     if not isinstance(table, dict):
         raise fail(FileFormatError, where, f"expected a table, got {type(table).__name__}")
     unknown = sorted(set(table) - allowed)
@@ -41,12 +93,72 @@ def check_keys(table: Any, allowed: set[str], where: str) -> dict:
 
 
 def check_id(identifier: str, where: str) -> str:
+    """An identifier, checked against :data:`ID_PATTERN` (lower-case letters, digits and ``_``).
+
+    Parameters
+    ----------
+    identifier : str
+        The id (a table key).
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    str
+        *identifier*.
+
+    Raises
+    ------
+    FileFormatError
+        If it does not match.
+
+    Examples
+    --------
+    >>> check_id("gpu_h100", "products")
+    'gpu_h100'
+    >>> check_id("GPU-H100", "products")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: products: id 'GPU-H100' must match ^[a-z0-9_]+$
+    """
+
     if not isinstance(identifier, str) or not ID_PATTERN.match(identifier):
         raise fail(FileFormatError, where, f"id {identifier!r} must match {ID_PATTERN.pattern}")
     return identifier
 
 
 def string(table: dict, key: str, where: str, required: bool = False) -> str | None:
+    """The text value of *key* in a table, or None when it is absent and not *required*.
+
+    Parameters
+    ----------
+    table : dict
+        A TOML table.
+    key : str
+        The key.
+    where : str
+        The file and item, for the message.
+    required : bool, optional
+        Whether the key must be present.
+
+    Returns
+    -------
+    str or None
+        The value.
+
+    Raises
+    ------
+    FileFormatError
+        If the value is not a string, or a required key is missing.
+
+    Examples
+    --------
+    >>> string({"name": "GPT-3"}, "name", "study"), string({}, "goal", "study")
+    ('GPT-3', None)
+    >>> string({}, "name", "study", required=True)
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: study: missing required key 'name'
+    """
+
     value = table.get(key)
     if value is None:
         if required:
@@ -58,7 +170,24 @@ def string(table: dict, key: str, where: str, required: bool = False) -> str | N
 
 
 def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the working directory when inside it."""
+    """A path as messages show it: relative to the working directory when inside it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        Any path.
+
+    Returns
+    -------
+    str
+        The relative path, or the path as given when it lies outside the working directory.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> display_path(Path.cwd() / "study.toml")
+    'study.toml'
+    """
     try:
         return str(Path(path).resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -82,7 +211,32 @@ def read_unit(text: Any, where: str) -> pint.Unit:
 
 
 def read_toml(path: Path) -> dict:
-    """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
+    """Read one TOML file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    dict
+        Its tables.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, unreadable or not valid TOML (with the line TOML names).
+
+    Examples
+    --------
+    >>> from lca.load.resources import shipped
+    >>> read_toml(shipped("lca:scenarios/patterson2021_gpt3.toml"))["study"]["functional_unit"]
+    'one trained GPT-3 model'
+    >>> read_toml(Path("no-such-study.toml"))
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: no-such-study.toml: file not found
+    """
     try:
         with open(path, "rb") as handle:
             return tomllib.load(handle)
@@ -102,6 +256,29 @@ def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> U
     The detailed checks (sigma <= 0, min > max, ...) live with the distributions in
     :mod:`lca.load.distributions`; they run here, at load time, so a bad spec names its item.
 
+    Parameters
+    ----------
+    spec : dict or None
+        The ``uncertainty`` table.
+    value : float or None
+        The item's value in *unit_text*.
+    unit_text : str
+        The item's unit, as written.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    Uncertainty or None
+        The parsed record (:class:`lca.model.uncertainty.Uncertainty`).
+
+    Raises
+    ------
+    FileFormatError, DistributionError
+        If it is not a table or not a valid distribution around *value*.
+
+    Examples
+    --------
     >>> validate_uncertainty({"distribution": "lognormal", "gsd": 1.1}, 5.0, "kg", "x").relative
     True
     """
@@ -115,6 +292,35 @@ def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> U
 
 
 def named_tables(data: dict, key: str, where: str) -> dict:
+    """The ``[key.NAME]`` tables of a file, as a dict (empty when there are none).
+
+    Parameters
+    ----------
+    data : dict
+        The file's TOML.
+    key : str
+        ``processes``, ``parameters``, ``flows``, ...
+    where : str
+        The file, for the message.
+
+    Returns
+    -------
+    dict
+        NAME -> table.
+
+    Raises
+    ------
+    FileFormatError
+        If *key* is not a table of tables.
+
+    Examples
+    --------
+    >>> named_tables({"demand": {"training_run": 1}}, "demand", "study.toml")
+    {'training_run': 1}
+    >>> named_tables({}, "processes", "study.toml")
+    {}
+    """
+
     table = data.get(key, {})
     if not isinstance(table, dict):
         raise fail(FileFormatError, f"{where}: {key}", f"must be a table of named items ([{key}.NAME])")
@@ -122,6 +328,34 @@ def named_tables(data: dict, key: str, where: str) -> dict:
 
 
 def number(value: Any, where: str) -> float:
+    """A finite number from a file (not a boolean).
+
+    Parameters
+    ----------
+    value : object
+        The value read.
+    where : str
+        The file and item, for the message.
+
+    Returns
+    -------
+    float
+        The number.
+
+    Raises
+    ------
+    FileFormatError
+        If it is not a number or not finite.
+
+    Examples
+    --------
+    >>> number(3, "processes.x.amount")
+    3.0
+    >>> number(True, "processes.x.amount")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: processes.x.amount: expected a number or a formula string, got True
+    """
+
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail(FileFormatError, where, f"expected a number or a formula string, got {value!r}")
     if not math.isfinite(value):

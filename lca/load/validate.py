@@ -1,7 +1,8 @@
 """Checks of a loaded model: every exchange has a provider or a flow, every unit the right
 dimension, every factor the right unit; processes the demand cannot reach are a warning.
 
->>> validate_model(model).warnings            # doctest: +SKIP
+>>> from lca import load_study
+>>> validate_model(load_study("lca:scenarios/patterson2021_gpt3.toml")).warnings
 ()
 """
 
@@ -23,7 +24,32 @@ from .tables import display_path
 
 
 def validate_model(model: Model) -> Model:
-    """Check references, units and the graph; returns the model with warnings attached."""
+    """Check a model's references, units and graph; return it with its warnings attached.
+
+    Parameters
+    ----------
+    model : Model
+        A model as the loader assembled it.
+
+    Returns
+    -------
+    Model
+        The same model with ``warnings`` set (processes the demand cannot reach, ...).
+
+    Raises
+    ------
+    MissingProviderError, AmbiguousProviderError, ModelError
+        If an exchange has no provider, several, or names an unknown flow.
+    UnitError
+        If an amount, a production or a factor has the wrong dimension.
+
+    Examples
+    --------
+    >>> from lca import load_study, with_parameters
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> validate_model(model).warnings
+    ()
+    """
     warnings: list[str] = []
     quantities, choices = parameter_quantities(model)
     for process in model.processes.values():

@@ -1,6 +1,12 @@
 """The model layer: immutable records of what study and inventory files say
 (:mod:`lca.model.records`, :mod:`lca.model.allocation`, :mod:`lca.model.quantity`) and pure
 rules over them (:mod:`lca.model.rules`). Nothing here reads a file or builds a matrix.
+
+>>> from lca.model import STAGES, stage_key
+>>> STAGES
+('extraction', 'manufacturing', 'transport', 'use', 'end_of_life')
+>>> sorted(["use", "training", "extraction"], key=stage_key)
+['extraction', 'use', 'training']
 """
 
 from .allocation import AllocationSpec, Infrastructure, Lineage, Node

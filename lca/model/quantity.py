@@ -2,8 +2,8 @@
 model's parameters, checked for dimension once and then evaluated on root-unit parameters,
 vectorized over Monte Carlo samples like every matrix entry.
 
->>> expr = read_quantity({"amount": 2, "unit": "MWh"}, "kWh", {}, {}, "lineage.x.energy")  # doctest: +SKIP
->>> expr.value({})                                                                          # doctest: +SKIP
+>>> expr = read_quantity({"amount": 2, "unit": "MWh"}, "kWh", {}, {}, "lineage.x.energy")
+>>> float(expr.value({}))
 2000.0
 """
 
@@ -22,7 +22,16 @@ from ..units import conversion_factor, format_unit, parse_unit, root_unit
 
 @dataclass(frozen=True)
 class QuantityExpr:
-    """``constant * formula(params)`` in the unit it was read in (``unit``)."""
+    """``constant * formula(params)`` in the unit it was read in (``unit``); immutable.
+
+    Examples
+    --------
+    >>> from lca.units import ureg
+    >>> expr = read_quantity("queries_per_day * days", "query", {"queries_per_day": 1e6 * ureg.query / ureg.d,
+    ...                      "days": 30 * ureg.d}, {}, "lineage.chat.queries")
+    >>> float(expr.value({"queries_per_day": 1e6 / 86400, "days": 30 * 86400}))
+    30000000.0
+    """
 
     constant: float
     formula: Formula | None
@@ -42,10 +51,41 @@ class QuantityExpr:
 
 def read_quantity(raw: Any, unit: str | pint.Unit | None, quantities: Mapping[str, Any],
                   choices: Mapping[str, Any], where: str) -> QuantityExpr:
-    """Read ``1e9``, ``"queries_per_day * service_days"`` or ``{amount = 2, unit = "MWh"}``.
+    """Read an allocation amount: ``1e9``, ``"queries_per_day * service_days"`` or ``{amount = 2, unit = "MWh"}``.
 
-    *unit* is the unit the amount is wanted in (None: any unit, kept as given); a plain
-    number or a dimensionless formula is in the table's ``unit`` (or *unit*).
+    Parameters
+    ----------
+    raw : float, str or dict
+        The value as the TOML table gives it.
+    unit : str, pint.Unit or None
+        The unit the amount is wanted in (None: any unit, kept as given); a plain number or a
+        dimensionless formula is in the table's ``unit`` (or *unit*).
+    quantities : mapping of str to pint.Quantity
+        The model's parameters as quantities, for the dimension check of formulas.
+    choices : mapping
+        The model's choice parameters.
+    where : str
+        The file and item, for error messages.
+
+    Returns
+    -------
+    QuantityExpr
+        The amount, ready to evaluate on root-unit parameters.
+
+    Raises
+    ------
+    FileFormatError
+        If the value is neither a number, a formula nor an ``{amount, unit}`` table.
+    UnitError
+        If its dimension is not the wanted one.
+
+    Examples
+    --------
+    >>> float(read_quantity(1.5, "kWh", {}, {}, "x").value({}))
+    1.5
+    >>> read_quantity({"amount": 2, "unit": "kg"}, "kWh", {}, {}, "lineage.x.energy")
+    Traceback (most recent call last):
+    lca.errors.UnitError: lineage.x.energy: unit kg ([mass]) cannot be converted to kWh (...)
     """
     target = parse_unit(unit, where) if isinstance(unit, str) else unit
     declared = target

@@ -38,7 +38,30 @@ CATEGORIES: Mapping[str, str] = FrozenDict(
 
 @dataclass(frozen=True)
 class Amount:
-    """A number or a formula, in ``unit``, with its source and uncertainty (parsed at load)."""
+    """A number or a formula, in ``unit``, with its source and uncertainty (parsed at load, immutable).
+
+    Attributes
+    ----------
+    value : float or None
+        The number, or None when the amount is a formula.
+    formula : Formula or None
+        The formula over parameters, or None.
+    unit : pint.Unit
+        The unit the file gives; the compiler converts to the provider's reference unit.
+    unit_text : str
+        The unit as written.
+    source : str or None
+        Where the number comes from.
+    uncertainty : Uncertainty or None
+        The parsed uncertainty (:class:`lca.model.uncertainty.Uncertainty`).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> model.demand["training_run"].text, model.demand["training_run"].unit_text
+    ('1.0', 'item')
+    """
 
     value: float | None
     formula: Formula | None
@@ -54,7 +77,15 @@ class Amount:
 
 @dataclass(frozen=True)
 class Flow:
-    """An elementary flow: an exchange with nature (emission or resource)."""
+    """An elementary flow: an exchange with nature, an emission or a resource (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> flow = load_study("lca:scenarios/patterson2021_gpt3.toml").flows["ghg_precharacterized_air"]
+    >>> flow.compartment, flow.unit_text
+    ('air', 'kg CO2-eq')
+    """
 
     id: str
     name: str
@@ -67,7 +98,15 @@ class Flow:
 
 @dataclass(frozen=True)
 class Product:
-    """A product flow between processes; its unit is the reference unit of its providers."""
+    """A product flow between processes; its unit is the reference unit of its providers (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> sorted(model.products)
+    ['datacenter_electricity', 'training_run']
+    """
 
     id: str
     name: str
@@ -78,7 +117,32 @@ class Product:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A named input: a number with unit, a formula over other parameters, or a choice."""
+    """A named input: a number with a unit, a formula over other parameters, or a choice (immutable).
+
+    Attributes
+    ----------
+    name : str
+        The parameter's name, as formulas and overrides use it.
+    value : float, str or None
+        The number, the selected option of a choice, or None for a formula.
+    unit : pint.Unit
+        The unit of the value.
+    formula : Formula or None
+        For a computed parameter.
+    options : tuple of str or None
+        For a choice parameter (``grid_region = "us"``), the options it may take.
+    source, description : str or None
+        Provenance, quoted by ``lca sources`` and reports.
+    uncertainty : Uncertainty or None
+        The parsed uncertainty (for a choice: discrete weights over the options).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> pue = load_study("lca:scenarios/patterson2021_gpt3.toml").parameters["pue"]
+    >>> pue.value, pue.source, pue.is_choice
+    (1.1, 'Patterson et al. 2021, Table 4 (datacenter PUE)', False)
+    """
 
     name: str
     value: float | str | None
@@ -98,7 +162,28 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Exchange:
-    """One input (technosphere) or one exchange with nature (biosphere) of a process."""
+    """One input of a process (technosphere) or one exchange with nature (biosphere) (immutable).
+
+    Attributes
+    ----------
+    kind : {"technosphere", "biosphere"}
+        Which matrix the exchange goes to.
+    target : str
+        The product id (technosphere) or elementary flow id (biosphere).
+    amount : Amount
+        How much, per the process's production amount.
+    where : str
+        ``"file: processes.X.technosphere[2]"``, for error messages.
+    provider : str or None
+        The process chosen when several make the product.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> process = load_study("lca:scenarios/patterson2021_gpt3.toml").processes["training_run"]
+    >>> [(e.kind, e.target) for e in process.technosphere]
+    [('technosphere', 'datacenter_electricity')]
+    """
 
     kind: str  # "technosphere" | "biosphere"
     target: str  # product id or elementary flow id
@@ -110,6 +195,33 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Process:
+    """A unit process: its reference product and production amount, inputs and emissions (immutable).
+
+    Attributes
+    ----------
+    id, name : str
+        Identifier and display name.
+    reference_product : str
+        The product it makes, ``production`` units per run.
+    production : Amount
+        The amount of the reference product per run.
+    stage : str
+        Lifecycle stage (:data:`STAGES`, a custom stage, or ``"inherit"``: the stage of what uses it).
+    technosphere, biosphere : tuple of Exchange
+        Inputs from other processes; exchanges with nature.
+    location, source, comment : str or None
+        Metadata quoted in reports.
+    extra : mapping
+        Keys of the process table the engine does not read (kept for reports).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> process = load_study("lca:scenarios/patterson2021_gpt3.toml").processes["datacenter_electricity"]
+    >>> process.reference_product, process.stage
+    ('datacenter_electricity', 'use')
+    """
+
     id: str
     name: str
     reference_product: str
@@ -126,7 +238,16 @@ class Process:
 
 @dataclass(frozen=True)
 class Factor:
-    """A characterization factor: category unit per unit of one elementary flow."""
+    """A characterization factor: category units per unit of one elementary flow (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> method = load_study("lca:scenarios/patterson2021_gpt3.toml").methods["ipcc_ar6_gwp100"]
+    >>> factor = next(f for f in method.factors if f.flow == "ghg_precharacterized_air")
+    >>> factor.amount.value, factor.amount.unit_text
+    (1.0, 'kg CO2-eq/kg CO2-eq')
+    """
 
     flow: str
     amount: Amount
@@ -135,6 +256,27 @@ class Factor:
 
 @dataclass(frozen=True)
 class Method:
+    """An impact assessment method for one category: its reference unit and factors (immutable).
+
+    Attributes
+    ----------
+    id : str
+        The method's id (``ipcc_ar6_gwp100``), as ``methods = [...]`` and ``--method`` name it.
+    category : str
+        The impact category it characterizes (a key of :data:`CATEGORIES` or a custom one).
+    unit : pint.Unit
+        The category's reference unit.
+    factors : tuple of Factor
+        One factor per characterized elementary flow.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> method = load_study("lca:scenarios/patterson2021_gpt3.toml").methods["ipcc_ar6_gwp100"]
+    >>> method.category, method.unit_text
+    ('climate_change', 'kg CO2-eq')
+    """
+
     id: str
     category: str
     name: str
@@ -147,7 +289,15 @@ class Method:
 
 @dataclass(frozen=True)
 class Study:
-    """Goal and scope of a study (ISO 14044 4.2): free text the reports quote."""
+    """Goal and scope of a study (ISO 14044 4.2): free text the reports quote (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> study = load_study("lca:scenarios/patterson2021_gpt3.toml").study
+    >>> study.functional_unit, study.info["published"]["emissions_t_co2e"]
+    ('one trained GPT-3 model', 552.1)
+    """
 
     name: str
     functional_unit: str
@@ -157,7 +307,39 @@ class Study:
 
 @dataclass(frozen=True)
 class Model:
-    """A loaded, validated model: what a study file and its includes describe."""
+    """A loaded, validated model: everything a study file and its includes say (immutable).
+
+    Built by :func:`lca.load_study` or :func:`lca.load_inventory`; changed only by making a new one
+    (:func:`lca.with_parameters`, :func:`lca.with_methods`). The allocation, lineage and
+    infrastructure tables are parsed into ``allocation`` at load time, so no later step reads a
+    file.
+
+    Attributes
+    ----------
+    study : Study
+        Goal and scope.
+    flows, products, parameters, processes, methods : mapping of str to record
+        The model's records by id.
+    selected_methods : tuple of str
+        The methods results are characterized with (one per category).
+    demand : mapping of str to Amount
+        The functional unit: products (or processes) and amounts.
+    files : tuple of str
+        The study file and every file it includes, in load order.
+    warnings : tuple of str
+        Non-fatal findings of the validation.
+    allocation : AllocationSpec or None
+        The study's ``[allocation]``, ``[lineage]`` and ``[infrastructure]`` tables.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> sorted(model.processes), model.selected_methods
+    (['datacenter_electricity', 'training_run'], ('ipcc_ar6_gwp100',))
+    >>> model.providers("datacenter_electricity")
+    ('datacenter_electricity',)
+    """
 
     study: Study
     flows: Mapping[str, Flow]

@@ -17,7 +17,37 @@ from .records import STAGES, Amount, Exchange, Model
 
 
 def resolve_provider(model: Model, exchange: Exchange) -> str:
-    """The process that supplies a technosphere exchange's product."""
+    """The process that supplies a technosphere exchange's product.
+
+    Parameters
+    ----------
+    model : Model
+        The model the exchange belongs to.
+    exchange : Exchange
+        A technosphere exchange; its ``provider`` (if any) chooses among several makers.
+
+    Returns
+    -------
+    str
+        The id of the providing process.
+
+    Raises
+    ------
+    MissingProviderError
+        If no process makes the product (with close names as a hint), or the named provider is
+        not a process.
+    AmbiguousProviderError
+        If several processes make it and the exchange names none.
+    ModelError
+        If the named provider makes another product.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> [resolve_provider(model, e) for e in model.processes["training_run"].technosphere]
+    ['datacenter_electricity']
+    """
     if exchange.provider is not None:
         process = model.processes.get(exchange.provider)
         if process is None:
@@ -38,10 +68,34 @@ def resolve_provider(model: Model, exchange: Exchange) -> str:
 
 
 def is_intensity(result: pint.Unit, declared: pint.Unit, production: Amount | None) -> bool:
-    """Does a formula giving *result* state an amount per unit of the reference product?
+    """Whether a formula giving *result* states an amount per unit of the reference product.
 
     ``grid_intensity`` in kg CO2-eq/kWh on an exchange declared in kg CO2-eq of a process that
     makes kWh is an intensity: it is multiplied by the production amount.
+
+    Parameters
+    ----------
+    result : pint.Unit
+        The unit the formula gives.
+    declared : pint.Unit
+        The unit the exchange declares.
+    production : Amount or None
+        The process's production amount (None: not a process exchange).
+
+    Returns
+    -------
+    bool
+        True if *result* is *declared* per unit of production.
+
+    Examples
+    --------
+    >>> from lca.model.records import Amount
+    >>> from lca.units import parse_unit
+    >>> kwh = Amount(1.0, None, parse_unit("kWh"), "kWh")
+    >>> is_intensity(parse_unit("kg CO2-eq/kWh"), parse_unit("kg CO2-eq"), kwh)
+    True
+    >>> is_intensity(parse_unit("kg CO2-eq"), parse_unit("kg CO2-eq"), kwh)
+    False
     """
     if production is None or production.value is None:
         return False
@@ -50,15 +104,52 @@ def is_intensity(result: pint.Unit, declared: pint.Unit, production: Amount | No
 
 
 def stage_key(stage: str) -> tuple[int, str]:
-    """Sort key of lifecycle stages: cradle to grave, then custom stages by name."""
+    """Sort key of lifecycle stages: cradle to grave, then custom stages by name.
+
+    Parameters
+    ----------
+    stage : str
+        A stage of :data:`~lca.model.records.STAGES` or a custom stage.
+
+    Returns
+    -------
+    tuple of (int, str)
+        The key; sorting by it puts extraction first and end of life after use.
+
+    Examples
+    --------
+    >>> sorted(["end_of_life", "training", "use", "extraction"], key=stage_key)
+    ['extraction', 'use', 'end_of_life', 'training']
+    """
     return (STAGES.index(stage) if stage in STAGES else len(STAGES), stage)
 
 
 def technosphere_graph(model: Model) -> nx.DiGraph:
     """The supply chain as a directed graph: an edge provider -> consumer per input.
 
-    >>> g = technosphere_graph(model)          # doctest: +SKIP
-    >>> nx.ancestors(g, "training_run")         # doctest: +SKIP
+    Parameters
+    ----------
+    model : Model
+        A loaded model.
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node per process (attributes ``stage``, ``name``), one edge per technosphere input
+        (attribute ``product``).
+
+    Raises
+    ------
+    MissingProviderError, AmbiguousProviderError
+        If an input cannot be resolved to one provider.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from lca import load_study
+    >>> graph = technosphere_graph(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> sorted(nx.ancestors(graph, "training_run"))
+    ['datacenter_electricity']
     """
     graph = nx.DiGraph()
     for process in model.processes.values():

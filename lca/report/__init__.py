@@ -2,9 +2,13 @@
 uncertainty, sensitivity, allocation and interpretation, as one self-contained HTML file and a
 Markdown file with PNG figures, with results.json / results.csv from the same numbers.
 
+:func:`gather` computes what the report shows, :func:`build_report` renders and writes it:
+
 >>> from lca import load_study
->>> from lca.report import ReportOptions, build_report
->>> build_report(load_study("scenarios/patterson2021_gpt3.toml"), "report", ReportOptions(samples=2000))  # doctest: +SKIP
+>>> from lca.report import ReportOptions, gather
+>>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"), ReportOptions(formats=("md",)))
+>>> content.results == content.result.to_dict()     # results.json is lca run's JSON
+True
 
 Needs matplotlib (``pip install 'lca[report]'``). See docs/report.md.
 """

@@ -1,10 +1,6 @@
 """Build a study report: compute (:mod:`.content`), lay out (:mod:`.sections`), render to HTML
-and Markdown, and write the folder atomically with results.json / results.csv beside it.
-
->>> report = build_report(load_study("scenarios/patterson2021_gpt3.toml"), "report/",
-...                       ReportOptions(samples=2000))                        # doctest: +SKIP
->>> sorted(report.files)[:3]                                                 # doctest: +SKIP
-['figures/climate_flow.png', 'figures/distributions.png', 'figures/stages.png']
+and Markdown, and write the folder atomically with results.json / results.csv beside it
+(see :func:`build_report`).
 """
 
 from __future__ import annotations
@@ -30,7 +26,23 @@ FIGURE_DIR = "figures"
 
 @dataclass(frozen=True)
 class Report:
-    """A written report: its folder, the files in it and what they were made from."""
+    """A written report: its folder, the files in it and what they were made from (immutable).
+
+    Attributes
+    ----------
+    out : pathlib.Path
+        The report folder.
+    files : tuple of str
+        The files written, relative to *out*, sorted.
+    figures : tuple of Figure
+        The rendered figures.
+    content : StudyContent
+        The numbers the report shows.
+
+    Examples
+    --------
+    See :func:`build_report`, which returns one.
+    """
 
     out: Path
     files: tuple[str, ...]
@@ -39,7 +51,35 @@ class Report:
 
 
 def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> tuple[dict[str, bytes], list[Figure]]:
-    """Every file of the report folder, in memory: nothing touches the disk here."""
+    """Every file of the report folder, in memory: nothing touches the disk here.
+
+    Parameters
+    ----------
+    content : StudyContent
+        What :func:`~lca.report.content.gather` computed.
+    formats : tuple of str, optional
+        ``"html"`` and/or ``"md"``.
+
+    Returns
+    -------
+    files : dict of str to bytes
+        Relative path -> contents (results.json, results.csv, snippets, report.html/md, figures).
+    figures : list of Figure
+        The rendered figures.
+
+    Raises
+    ------
+    ReportError
+        If a format is unknown or none is given.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> report_files(content, ("pdf",))
+    Traceback (most recent call last):
+    lca.errors.ReportError: --format pdf: choose from html, md (comma-separated)
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ReportError(f"--format {','.join(formats)}: choose from {', '.join(FORMATS)} (comma-separated)")
@@ -64,7 +104,46 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
 
 def build_report(model: Model, out: str | Path, options: ReportOptions = ReportOptions(),
                  progress: Callable[[str], None] | None = None) -> Report:
-    """Compute, render and write the report of *model* to folder *out* (replaced atomically)."""
+    """Compute, render and write the report of a model to a folder (replaced atomically).
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    out : str or pathlib.Path
+        The report folder: new, empty, or an earlier report (it is replaced only once the new
+        one is complete).
+    options : ReportOptions, optional
+        Samples, seed, formats, hotspot threshold, ...
+    progress : callable (message), optional
+        Told each step.
+
+    Returns
+    -------
+    Report
+        The folder, its files and the content they show.
+
+    Raises
+    ------
+    ReportError
+        If *out* is not a folder, or a non-empty folder that holds no earlier report, or
+        matplotlib is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from lca import load_study
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     report = build_report(load_study("lca:scenarios/patterson2021_gpt3.toml"), f"{folder}/report")
+    ...     results = results_of(report.out)
+    ...     html = (report.out / "report.html").read_text(encoding="utf-8")
+    >>> round(results["impacts"]["climate_change"]["value"], 1), html.startswith("<!DOCTYPE html>")
+    (553142.3, True)
+    >>> report.files
+    ('figures/climate_flow.png', 'figures/stages.png', 'figures/system_boundary.png', 'figures/top_processes.png', 'report.html', 'report.md', 'results.csv', 'results.json', 'snippet.md', 'snippet.tex')
+    >>> [f.name for f in report.figures], report.content.result.impacts["climate_change"].unit
+    (['system_boundary', 'stages', 'top_processes', 'climate_flow'], 'kg CO2-eq')
+    """
     out = Path(out)
     check_target(out)  # fail before the work, not after it
     content = gather(model, options, progress)
@@ -76,7 +155,22 @@ def build_report(model: Model, out: str | Path, options: ReportOptions = ReportO
 
 
 def results_of(report_dir: str | Path) -> Mapping:
-    """The results.json of a written report (for tests and scripts)."""
+    """The results.json of a written report (for tests and scripts).
+
+    Parameters
+    ----------
+    report_dir : str or pathlib.Path
+        A report folder.
+
+    Returns
+    -------
+    mapping
+        The JSON: the same contract as ``lca run --format json``.
+
+    Examples
+    --------
+    See :func:`build_report`.
+    """
     import json
 
     return json.loads((Path(report_dir) / "results.json").read_text(encoding="utf-8"))

@@ -1,10 +1,11 @@
-"""Everything a study report states, computed once: the deterministic result and its JSON,
-energy, contributions along the supply chain, interpretation, equivalents, and the
-uncertainty, sensitivity and allocation analyses where they are available.
+"""What a report shows, computed once (:func:`gather`): the deterministic result and its JSON,
+energy use, embodied flows, interpretation, everyday equivalents, and, with samples,
+Monte Carlo, sensitivity and allocation. Sections and figures only lay these numbers out.
 
->>> content = gather(load_study("scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=500))  # doctest: +SKIP
->>> content.results["impacts"]["climate_change"]["value"]                                          # doctest: +SKIP
-553142.304
+>>> from lca import load_study
+>>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=200))
+>>> round(content.results["impacts"]["climate_change"]["value"], 1), content.uncertainty.n
+(553142.3, 200)
 """
 
 from __future__ import annotations
@@ -34,8 +35,23 @@ CLIMATE = "climate_change"
 
 
 def headline_category(categories) -> str | None:
-    """The category the flow figure and the boundary weights follow: climate change when the
-    study has it, else its first category."""
+    """The category the flow figure and the boundary weights follow.
+
+    Parameters
+    ----------
+    categories : iterable of str
+        The study's categories.
+
+    Returns
+    -------
+    str or None
+        Climate change when the study has it, else its first category (None: no category).
+
+    Examples
+    --------
+    >>> headline_category(("water_consumption", "climate_change")), headline_category(("water_consumption",))
+    ('climate_change', 'water_consumption')
+    """
     return CLIMATE if CLIMATE in categories else next(iter(categories), None)
 
 
@@ -46,7 +62,31 @@ SOBOL_BASE_SAMPLES = 1024
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What to compute and write; *samples* = 0 skips Monte Carlo and sensitivity."""
+    """What a report computes and writes (immutable); ``samples = 0`` skips Monte Carlo and sensitivity.
+
+    Attributes
+    ----------
+    samples : int
+        Monte Carlo iterations (0: deterministic report).
+    seed : int
+        The seed.
+    sampler : str
+        ``random``, ``lhs`` or ``sobol``.
+    formats : tuple of str
+        ``html`` and/or ``md``.
+    threshold : float
+        The share of a score above which a stage, process or flow is a hotspot.
+    top : int
+        How many processes the contribution figures show.
+    equivalents : str
+        The everyday-equivalents file (default: the shipped one).
+
+    Examples
+    --------
+    >>> options = ReportOptions(samples=2000, formats=("md",))
+    >>> options.samples, options.seed, options.formats
+    (2000, 42, ('md',))
+    """
 
     samples: int = 0
     seed: int = 42
@@ -59,7 +99,12 @@ class ReportOptions:
 
 @dataclass(frozen=True)
 class Uncertainty:
-    """Monte Carlo samples of each category's score and their summaries (as in the JSON)."""
+    """Monte Carlo samples of each category's score and their summaries, as in the JSON (immutable).
+
+    Examples
+    --------
+    See :mod:`lca.report.content`.
+    """
 
     samples: Mapping[str, np.ndarray]
     summaries: Mapping[str, Mapping[str, Any]]
@@ -72,7 +117,15 @@ class Uncertainty:
 
 @dataclass(frozen=True)
 class Sensitivity:
-    """One category's sensitivity: one-at-a-time swings and/or Sobol indices."""
+    """One category's sensitivity in a report: one-at-a-time swings and/or Sobol indices (immutable).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"), ReportOptions(samples=200))
+    >>> [row[0] for row in content.sensitivity.tornado]
+    ['grid_intensity', 'chip_power', 'pue', 'duration']
+    """
 
     category: str
     unit: str
@@ -84,13 +137,31 @@ class Sensitivity:
 
 @dataclass(frozen=True)
 class Allocation:
-    """Scores of each allocation target under each rule (the ``lca allocate`` JSON)."""
+    """Scores of each allocation target under each rule, the ``lca allocate`` JSON (immutable).
+
+    Examples
+    --------
+    See :func:`gather`: ``content.allocation`` is None for a study with nothing to allocate.
+    """
 
     data: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
 class StudyContent:
+    """Everything a report shows, from one compiled model and one parameter point (immutable).
+
+    ``results`` is the JSON written next to the report (the same as ``lca run --format json``);
+    ``not_computed`` says which analyses were skipped and why.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> content.energy.total_kwh, content.uncertainty, dict(content.not_computed)["allocation"]
+    (1289376.0, None, 'the study has no multi-output process or model lineage to allocate')
+    """
+
     model: Model
     compiled: CompiledModel
     params: Mapping[str, Any]
@@ -125,7 +196,26 @@ _IMPLICIT = re.compile(r"^~(?P<owner>[a-z0-9_]+)\.(?P<kind>technosphere|biospher
 
 def parameter_label(model: Model, name: str) -> str:
     """A reader's name for a parameter; uncertain exchanges and factors (implicit parameters,
-    ``~chip.biosphere[0]``) are named after their process and flow."""
+    ``~chip.biosphere[0]``) are named after their process and flow.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    name : str
+        A parameter name, possibly implicit.
+
+    Returns
+    -------
+    str
+        The name to show.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> parameter_label(load_study("lca:scenarios/patterson2021_gpt3.toml"), "pue")
+    'pue'
+    """
     match = _IMPLICIT.match(name)
     if match is None or match["owner"] not in model.processes:
         if name.startswith("~") and "." in name:
@@ -144,7 +234,29 @@ def parameter_label(model: Model, name: str) -> str:
 
 def gather(model: Model, options: ReportOptions = ReportOptions(),
            progress: Callable[[str], None] | None = None) -> StudyContent:
-    """Compute everything the report shows, from one compiled model and one parameter point."""
+    """Compute everything a report shows, from one compiled model and one parameter point.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    options : ReportOptions, optional
+        What to compute (Monte Carlo and sensitivity only with ``samples > 0``).
+    progress : callable (message), optional
+        Told each step.
+
+    Returns
+    -------
+    StudyContent
+        The numbers of every section.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> [(h.kind, h.name) for h in content.interpretation.hotspots]
+    [('stage', 'use'), ('process', 'datacenter_electricity'), ('flow', 'ghg_precharacterized_air')]
+    """
     say = progress or (lambda message: None)
     compiled = compile_model(model)
     params = compiled.parameters.evaluate()

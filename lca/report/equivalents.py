@@ -1,8 +1,11 @@
 """Everyday equivalents: an impact score divided by a familiar reference amount, with its source.
 
->>> table = load_equivalents()                                           # doctest: +SKIP
->>> [(c.equivalent.id, round(c.count)) for c in compare(result, table)]  # doctest: +SKIP
-[('flight_nyc_sfo_round_trip', 615), ('car_lifetime', 10), ...]
+553.1 t CO2-eq is 615 round trips New York - San Francisco at 1,984 lb CO2-eq each
+(Strubell et al. 2019):
+
+>>> table = load_equivalents()
+>>> [(c.equivalent.id, round(c.count)) for c in compare({"climate_change": (553142.3, "kg CO2-eq")}, table)][:2]
+[('flight_nyc_sfo_round_trip', 615), ('car_lifetime', 10)]
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ _KEYS = {"category", "value", "unit", "label", "source", "note"}
 
 @dataclass(frozen=True)
 class Equivalent:
-    """One reference amount: *value* *unit* of *category* is one '*label*' (singular)."""
+    """One reference amount: *value* *unit* of *category* is one *label* (singular), with its source.
+
+    Examples
+    --------
+    >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
+    >>> flight.label, flight.source
+    ('flights', 'Strubell 2019')
+    """
 
     id: str
     category: str
@@ -35,7 +45,14 @@ class Equivalent:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A score expressed as a number of equivalents."""
+    """A score expressed as a number of equivalents (immutable).
+
+    Examples
+    --------
+    >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
+    >>> round(compare({"climate_change": (553142.3, "kg CO2-eq")}, [flight])[0].count)
+    615
+    """
 
     equivalent: Equivalent
     count: float
@@ -43,7 +60,29 @@ class Comparison:
 
 
 def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
-    """Read an equivalents file; each entry must have a positive value, a unit and a source."""
+    """Read an everyday-equivalents file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The file (default: the shipped ``lca:equivalents.toml``).
+
+    Returns
+    -------
+    tuple of Equivalent
+        Its entries.
+
+    Raises
+    ------
+    FileFormatError, UnitError
+        If an entry lacks a positive value, a unit or a source, or its unit does not fit its
+        category.
+
+    Examples
+    --------
+    >>> len(load_equivalents()), load_equivalents()[0].id
+    (8, 'flight_nyc_sfo_round_trip')
+    """
     path = locate(path)
     data = read_toml(path)
     table = data.get("equivalents")
@@ -70,7 +109,23 @@ def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
 
 
 def compare(scores: Mapping[str, tuple[float, str]], equivalents: Iterable[Equivalent]) -> tuple[Comparison, ...]:
-    """Each category score ``{category: (value, unit)}`` as counts of its equivalents.
+    """Each category score as counts of its everyday equivalents.
+
+    Parameters
+    ----------
+    scores : mapping of str to (float, str)
+        ``{category: (value, unit)}``.
+    equivalents : iterable of Equivalent
+        Reference amounts (:func:`load_equivalents`).
+
+    Returns
+    -------
+    tuple of Comparison
+        One per equivalent of a category in *scores*, in the equivalents' order.
+
+    Examples
+    --------
+    1,984 lb CO2-eq is 899.9 kg CO2-eq:
 
     >>> flight = Equivalent("f", "climate_change", 1984, "lb CO2-eq", "flights", "Strubell 2019")
     >>> round(compare({"climate_change": (899.9, "kg CO2-eq")}, [flight])[0].count, 3)

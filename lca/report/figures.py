@@ -1,11 +1,12 @@
-"""Report figures drawn with matplotlib (Agg backend, no display needed).
+r"""Report figures drawn with matplotlib (Agg backend, no display needed).
 
 Every figure is readable in grey scale and by colour-blind readers (Okabe-Ito colours plus a
 hatch per stage), has units on its value axis, and wraps long process names. Each function
 returns a matplotlib Figure; :func:`render` turns it into PNG bytes.
 
->>> png = render(stage_contributions(result))      # doctest: +SKIP
->>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"            # doctest: +SKIP
+>>> from lca import calculate, load_study
+>>> png = render(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
+>>> png[:8] == b"\x89PNG\r\n\x1a\n"
 True
 """
 
@@ -52,13 +53,33 @@ def _pyplot():
 
 
 def require_matplotlib() -> None:
-    """Raise :class:`~lca.errors.ReportError` now if matplotlib is missing, before any work."""
+    """Raise :class:`~lca.errors.ReportError` now if matplotlib is missing, before any work.
+
+    Raises
+    ------
+    ReportError
+        If matplotlib cannot be imported (``pip install 'lca[report]'``).
+
+    Examples
+    --------
+    >>> require_matplotlib()     # matplotlib is installed: nothing happens
+    """
     _pyplot()
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A rendered figure: *name* is the file stem, *alt* the text for readers who cannot see it."""
+    r"""A rendered figure: *name* is the file stem, *alt* the text for readers who cannot see it (immutable).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> figure = Figure("stages", "Stages", "Climate change by lifecycle stage", "All of it is use.",
+    ...                 render(stage_contributions(result)))
+    >>> figure.png[:4] == b"\x89PNG"
+    True
+    """
 
     name: str
     title: str
@@ -68,7 +89,22 @@ class Figure:
 
 
 def render(figure) -> bytes:
-    """PNG bytes of a matplotlib figure (which is closed afterwards)."""
+    """PNG bytes of a matplotlib figure (which is closed afterwards).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure of this module.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+
+    Examples
+    --------
+    See the module's example.
+    """
     plt = _pyplot()
     buffer = io.BytesIO()
     try:
@@ -86,8 +122,24 @@ def _stage_handles(stages: Sequence[str]):
 
 
 def stage_contributions(result: LCAResult):
-    """Stacked horizontal bars: each category's score split by lifecycle stage, as % of the
-    score (categories have different units; absolute values are in the report's table)."""
+    """Stacked horizontal bars: each category's score split by lifecycle stage, as % of the score.
+
+    Categories have different units; absolute values are in the report's table.
+
+    Parameters
+    ----------
+    result : LCAResult
+        A deterministic result.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (render it with :func:`render`).
+
+    Examples
+    --------
+    See the module's example.
+    """
     plt = _pyplot()
     categories = [c for c, i in result.impacts.items() if i.value != 0]
     stages = stage_order(s for c in categories for s in result.impacts[c].by_stage)
@@ -125,8 +177,35 @@ def stage_contributions(result: LCAResult):
 
 def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[str, str],
                   category: str = "climate_change", top: int = 10):
-    """Horizontal bars of the processes that contribute most to one category (direct
-    contributions), coloured by stage; the rest are summed in one bar."""
+    """Horizontal bars of the processes that contribute most to one category, coloured by stage.
+
+    Direct contributions; the rest are summed in one bar.
+
+    Parameters
+    ----------
+    result : LCAResult
+        A deterministic result.
+    stages, names : mapping of str to str
+        Each process's stage and display name.
+    category : str, optional
+        The category.
+    top : int, optional
+        How many processes get their own bar.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> figure = top_processes(calculate(model), {p: model.processes[p].stage for p in model.processes},
+    ...                        {p: model.processes[p].name for p in model.processes})
+    >>> len(render(figure)) > 0
+    True
+    """
     plt = _pyplot()
     impact = result.impacts[category]
     items = list(impact.by_process.items())
@@ -170,8 +249,33 @@ def _columns(graph, keep) -> tuple[dict[str, int], dict[int, list[str]]]:
 
 def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: Mapping[str, str],
                  max_nodes: int = 12):
-    """Sankey-style diagram: boxes are processes (height = impact embodied in their output),
-    bands are the impact each link carries towards the functional unit (right)."""
+    """Sankey-style diagram: boxes are processes (height: the impact embodied in their output),
+    bands the impact each link carries towards the functional unit (right).
+
+    Parameters
+    ----------
+    flows : EmbodiedFlows
+        :func:`~lca.report.flows.embodied_flows` of one category.
+    graph : networkx.DiGraph
+        The processes that run, supplier -> consumer.
+    names, stages : mapping of str to str
+        Each process's display name and stage.
+    max_nodes : int, optional
+        Processes drawn; the rest are grouped.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> len(render(flow_diagram(content.flows, content.graph, content.names, content.stages))) > 0
+    True
+    """
     plt = _pyplot()
     from matplotlib.patches import Patch, PathPatch, Rectangle
     from matplotlib.path import Path
@@ -251,8 +355,33 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
 def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], excluded: Sequence[str],
                     functional_unit: str):
     """The product system: processes that run, linked supplier -> consumer, inside the system
-    boundary (dashed); lifecycle stages left out are drawn outside it. One data unit is drawn
-    as one inch, so boxes fit their labels whatever the graph's size."""
+    boundary (dashed); lifecycle stages left out are drawn outside it.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        The processes that run, supplier -> consumer.
+    names, stages : mapping of str to str
+        Each process's display name and stage.
+    excluded : sequence of str
+        Lifecycle stages the study leaves out.
+    functional_unit : str
+        The study's functional unit.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> figure = system_boundary(content.graph, content.names, content.stages, ["manufacturing"], "one trained model")
+    >>> len(render(figure)) > 0
+    True
+    """
     plt = _pyplot()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
@@ -319,9 +448,30 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
 
 def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str, float],
                   units: Mapping[str, str], interval: tuple[float, float] = (2.5, 97.5)):
-    """Histograms of Monte Carlo results, one panel per category, with the deterministic score
-    (solid line) and the central 95 % interval (dashed lines). The x axis shows the central 99 %
-    of the samples, so that a long tail does not squeeze the rest into one bar."""
+    """Histograms of Monte Carlo results, one panel per category, with the deterministic score and the 95 % interval.
+
+    Parameters
+    ----------
+    samples : mapping of str to numpy.ndarray
+        Category -> samples.
+    deterministic : mapping of str to float
+        Category -> deterministic score (solid line).
+    units : mapping of str to str
+        Category -> unit.
+    interval : tuple of float, optional
+        The percentiles of the dashed lines.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> samples = np.random.default_rng(1).lognormal(np.log(553.1), 0.15, 1000)
+    >>> len(render(distributions({"climate_change": samples}, {"climate_change": 553.1}, {"climate_change": "t CO2-eq"}))) > 0
+    True
+    """
     plt = _pyplot()
     from matplotlib.lines import Line2D
 
@@ -355,8 +505,30 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
 
 def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str, unit: str,
             label_low: str = "input at its 2.5th percentile", label_high: str = "input at its 97.5th percentile"):
-    """Tornado chart: the score when each parameter is at its low and its high value
-    (*rows* = (parameter, score at low, score at high)), widest swing on top."""
+    """Tornado chart: the score when each parameter is at its low and its high value, widest swing on top.
+
+    Parameters
+    ----------
+    rows : sequence of (str, float, float)
+        (parameter, score at low, score at high).
+    base : float
+        The deterministic score.
+    category, unit : str
+        What the score is.
+    label_low, label_high : str, optional
+        The legend of the two bars.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> figure = tornado([("grid_intensity", 420.6, 727.4), ("pue", 543.0, 594.4)], 553.1, "climate_change", "t CO2-eq")
+    >>> len(render(figure)) > 0
+    True
+    """
     plt = _pyplot()
     rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
     factor, shown_unit = scale_of([base] + [v for r in rows for v in r[1:]], unit)
@@ -377,7 +549,25 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
 
 
 def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
-    """First-order and total Sobol indices per parameter (share of the output variance)."""
+    """First-order and total Sobol indices per parameter (shares of the output variance).
+
+    Parameters
+    ----------
+    indices : mapping of str to (float, float)
+        Parameter -> (first order, total).
+    category : str
+        The category.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> len(render(sobol_bars({"grid_intensity": (0.66, 0.65), "chip_power": (0.32, 0.31)}, "climate_change"))) > 0
+    True
+    """
     plt = _pyplot()
     names = sorted(indices, key=lambda n: -indices[n][1])
     y = np.arange(len(names))
@@ -396,7 +586,27 @@ def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
 
 
 def allocation_bars(scores: Mapping[str, Mapping[str, float]], category: str, unit: str):
-    """Grouped bars: the score allocated to each target (rows) under each rule (bars)."""
+    """Grouped bars: the score allocated to each target (rows) under each rule (bars).
+
+    Parameters
+    ----------
+    scores : mapping of str to mapping of str to float
+        Rule -> target -> score.
+    category, unit : str
+        What the scores are.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> figure = allocation_bars({"equal": {"chat": 15.1, "translation": 14.6}, "queries": {"chat": 2.0, "translation": 0.8}},
+    ...                          "climate_change", "t CO2-eq")
+    >>> len(render(figure)) > 0
+    True
+    """
     plt = _pyplot()
     rules = list(scores)
     targets = list(next(iter(scores.values()), {}))

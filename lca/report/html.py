@@ -29,7 +29,27 @@ nav ol{columns:2}.status-warning{color:#a00;font-weight:600}.status-note{color:#
 
 
 def render_html(title: str, blocks: Sequence[Block]) -> str:
-    """The whole report as an HTML string."""
+    """The whole report as one self-contained HTML page (figures inlined as data URIs).
+
+    Parameters
+    ----------
+    title : str
+        The page title.
+    blocks : sequence of Block
+        The document.
+
+    Returns
+    -------
+    str
+        The HTML.
+
+    Examples
+    --------
+    >>> from lca.report.document import Heading, Paragraph
+    >>> page = render_html("LCA report", [Heading(1, "Study"), Paragraph("A <b>plain</b> text.")])
+    >>> page.startswith("<!DOCTYPE html>"), "A &lt;b&gt;plain&lt;/b&gt; text." in page
+    (True, True)
+    """
     body = []
     contents = [b for b in blocks if isinstance(b, Heading) and b.level == 2]
     for block in blocks:

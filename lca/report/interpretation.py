@@ -1,8 +1,10 @@
 """Interpretation (ISO 14044 4.5): significant issues, completeness, consistency, limitations
 and a data-quality summary, computed from a study's model and result.
 
->>> notes = interpret(compiled, result, energy)        # doctest: +SKIP
->>> [h.name for h in notes.hotspots if h.kind == "stage"]   # doctest: +SKIP
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> notes = gather(load_study("lca:scenarios/patterson2021_gpt3.toml")).interpretation
+>>> [h.name for h in notes.hotspots if h.kind == "stage"]
 ['use']
 """
 
@@ -30,6 +32,13 @@ CONSISTENCY_RTOL = 1e-9
 
 @dataclass(frozen=True)
 class Hotspot:
+    """A stage, process or flow whose contribution is at least the hotspot share of a score (immutable).
+
+    Examples
+    --------
+    See :func:`hotspots`.
+    """
+
     category: str
     kind: str  # "stage" | "process" | "flow"
     name: str
@@ -40,7 +49,12 @@ class Hotspot:
 
 @dataclass(frozen=True)
 class Check:
-    """One completeness or consistency check: status is "ok", "note" or "warning"."""
+    """One completeness or consistency check: status is "ok", "note" or "warning" (immutable).
+
+    Examples
+    --------
+    See :func:`completeness_checks`.
+    """
 
     name: str
     status: str
@@ -49,7 +63,12 @@ class Check:
 
 @dataclass(frozen=True)
 class DataQuality:
-    """How many of the numbers the result depends on have a source and an uncertainty."""
+    """How many of the numbers the result depends on have a source and an uncertainty (immutable).
+
+    Examples
+    --------
+    See :func:`data_quality`.
+    """
 
     numbers: int
     with_source: int
@@ -63,6 +82,14 @@ class DataQuality:
 
 @dataclass(frozen=True)
 class Interpretation:
+    """Everything the interpretation section states (immutable): hotspots, completeness and
+    consistency checks, limitations, data quality.
+
+    Examples
+    --------
+    See :func:`interpret`.
+    """
+
     hotspots: tuple[Hotspot, ...]
     completeness: tuple[Check, ...]
     consistency: tuple[Check, ...]
@@ -73,8 +100,39 @@ class Interpretation:
 def interpret(compiled: CompiledModel, result: LCAResult, energy: EnergyUse, active: set[str],
               params: Mapping[str, Any] | None = None, threshold: float = HOTSPOT_SHARE,
               intervals: Mapping[str, tuple[float, float]] | None = None) -> Interpretation:
-    """Everything the interpretation section states, from numbers only (no judgement calls);
-    *intervals* are the Monte Carlo 95 % intervals per category, when computed."""
+    """Everything the interpretation section states, from numbers only (no judgement calls).
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    result : LCAResult
+        Its deterministic result.
+    energy : EnergyUse
+        Its energy use.
+    active : set of str
+        The processes that run.
+    params : mapping of str to float, optional
+        Root-unit parameter values (default: the model's).
+    threshold : float, optional
+        The hotspot share.
+    intervals : mapping of str to (float, float), optional
+        The Monte Carlo 95 % interval per category, when computed.
+
+    Returns
+    -------
+    Interpretation
+        Hotspots, checks, limitations and data quality.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> notes = interpret(c.compiled, c.result, c.energy, set(c.graph))
+    >>> notes.hotspots == c.interpretation.hotspots, len(notes.limitations) > 0
+    (True, True)
+    """
     params = compiled.parameters.evaluate() if params is None else params
     return Interpretation(
         hotspots=hotspots(result, threshold),
@@ -86,7 +144,27 @@ def interpret(compiled: CompiledModel, result: LCAResult, energy: EnergyUse, act
 
 
 def hotspots(result: LCAResult, threshold: float = HOTSPOT_SHARE) -> tuple[Hotspot, ...]:
-    """Stages, processes and flows whose contribution is at least *threshold* of the score."""
+    """Stages, processes and flows whose contribution is at least *threshold* of the score.
+
+    Parameters
+    ----------
+    result : LCAResult
+        A deterministic result.
+    threshold : float, optional
+        The share of a score that makes a hotspot.
+
+    Returns
+    -------
+    tuple of Hotspot
+        By category, then stages, processes and flows, largest first.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> spots = hotspots(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+    >>> [(h.kind, h.name, h.share) for h in spots]
+    [('stage', 'use', 1.0), ('process', 'datacenter_electricity', 1.0), ('flow', 'ghg_precharacterized_air', 1.0)]
+    """
     out = []
     for category, impact in result.impacts.items():
         if impact.value == 0:
@@ -100,8 +178,31 @@ def hotspots(result: LCAResult, threshold: float = HOTSPOT_SHARE) -> tuple[Hotsp
 
 
 def completeness_checks(compiled: CompiledModel, result: LCAResult, params: Mapping[str, Any]) -> tuple[Check, ...]:
-    """Which categories are not assessed or zero, which stages contribute nothing, which
-    inventory flows no selected method characterizes."""
+    """Which categories are not assessed or zero, which stages contribute nothing, which inventory
+    flows no selected method characterizes.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    result : LCAResult
+        Its result.
+    params : mapping of str to float
+        Root-unit parameter values.
+
+    Returns
+    -------
+    tuple of Check
+        The checks.
+
+    Examples
+    --------
+    >>> from lca import calculate, compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> checks = completeness_checks(compiled, calculate(compiled), compiled.parameters.evaluate())
+    >>> checks[0].name, checks[0].status
+    ('impact categories assessed', 'note')
+    """
     checks = []
     missing = [c for c in CATEGORIES if c not in result.impacts]
     checks.append(Check("impact categories assessed", "note" if missing else "ok",
@@ -135,8 +236,33 @@ def completeness_checks(compiled: CompiledModel, result: LCAResult, params: Mapp
 
 
 def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, active: set[str]) -> tuple[Check, ...]:
-    """Contributions add up to totals, units are the reference units, results reproduce the
-    published values the study quotes, and no contribution is negative unnoticed."""
+    """Checks that the study is consistent with itself: energy and published values, the stages it
+    excludes, the demanded processes that run.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    result : LCAResult
+        Its result.
+    energy : EnergyUse
+        Its energy use.
+    active : set of str
+        The processes that run.
+
+    Returns
+    -------
+    tuple of Check
+        The checks.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> [check.status for check in consistency_checks(c.model, c.result, c.energy, set(c.graph))]
+    ['ok', 'ok', 'ok', 'ok']
+    """
     checks = []
     gaps = []
     for category, impact in result.impacts.items():
@@ -164,8 +290,27 @@ def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, activ
 
 
 def interval_checks(result: LCAResult, intervals: Mapping[str, tuple[float, float]]) -> tuple[Check, ...]:
-    """A deterministic score outside its own Monte Carlo 95 % interval means skewed inputs (or
-    central values far from the distributions' medians): worth stating."""
+    """A deterministic score outside its own Monte Carlo 95 % interval: skewed inputs, worth stating.
+
+    Parameters
+    ----------
+    result : LCAResult
+        The deterministic result.
+    intervals : mapping of str to (float, float)
+        The 95 % interval per category.
+
+    Returns
+    -------
+    tuple of Check
+        One check (none without intervals).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> interval_checks(result, {"climate_change": (400350.6, 814053.5)})[0].status
+    'ok'
+    """
     outside = [f"{c} ({result.impacts[c].value:.4g} not in {low:.4g} to {high:.4g})"
                for c, (low, high) in intervals.items() if not low <= result.impacts[c].value <= high]
     if not intervals:
@@ -182,7 +327,32 @@ _PUBLISHED = {"energy": "energy", "emissions": "climate_change", "co2e": "climat
 
 
 def published_checks(model: Model, result: LCAResult, energy: EnergyUse) -> list[Check]:
-    """Compare results with the values a study says its source published."""
+    """Compare results with the values a study says its source published (``[study] published``).
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    result : LCAResult
+        Its result.
+    energy : EnergyUse
+        Its energy use.
+
+    Returns
+    -------
+    list of Check
+        One check per published value.
+
+    Examples
+    --------
+    Patterson et al. 2021 published 552.1 t CO2-eq and 1,287 MWh for GPT-3:
+
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> [check.message for check in published_checks(c.model, c.result, c.energy)]
+    ['this model gives 1289, the source published 1287 (+0.2%)', 'this model gives 553.1, the source published 552.1 (+0.2%)']
+    """
     published = model.study.info.get("published")
     if not isinstance(published, Mapping):
         return []
@@ -218,7 +388,27 @@ def published_checks(model: Model, result: LCAResult, energy: EnergyUse) -> list
 
 
 def limitations(model: Model, result: LCAResult) -> tuple[str, ...]:
-    """Limitations the study states, then those that follow from what was modelled."""
+    """Limitations the study states, then those that follow from what was modelled.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    result : LCAResult
+        Its result.
+
+    Returns
+    -------
+    tuple of str
+        The limitations.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> limitations(model, calculate(model))[0]
+    'Hardware manufacturing, networking, and end of life are excluded, as in the paper.'
+    """
     info = model.study.info
     out = []
     for key in ("limitations", "cutoff"):
@@ -238,8 +428,31 @@ def limitations(model: Model, result: LCAResult) -> tuple[str, ...]:
 
 
 def data_quality(compiled: CompiledModel, result: LCAResult, active: set[str]) -> DataQuality:
-    """Numbers the result depends on: exchanges of processes in the supply chain, the
-    characterization factors of flows in the inventory, and the free parameters those use."""
+    """How many of the numbers the result depends on have a source and an uncertainty.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    result : LCAResult
+        Its result.
+    active : set of str
+        The processes that run.
+
+    Returns
+    -------
+    DataQuality
+        The counts and the study's own data-quality statement.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> quality = data_quality(c.compiled, c.result, set(c.graph))
+    >>> quality.numbers, quality.with_source, quality.with_uncertainty
+    (9, 8, 4)
+    """
     model = compiled.model
     amounts, parameters = dependencies(model, result, active)
     numbers = [a for a in amounts if a.formula is None]
@@ -255,8 +468,35 @@ def data_quality(compiled: CompiledModel, result: LCAResult, active: set[str]) -
 
 
 def dependencies(model: Model, result: LCAResult, active: set[str]) -> tuple[list[Amount], set[str]]:
-    """Amounts the result reads (exchanges of processes that run, the demand, factors of
-    inventory flows) and the free parameters their formulas reach."""
+    """The amounts the result reads and the free parameters their formulas reach.
+
+    Exchanges of the processes that run, the demand, and the characterization factors of the
+    inventory's flows.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    result : LCAResult
+        Its result.
+    active : set of str
+        The processes that run.
+
+    Returns
+    -------
+    amounts : list of Amount
+        The amounts.
+    parameters : set of str
+        The free parameters.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> amounts, parameters = dependencies(model, calculate(model), set(model.processes))
+    >>> sorted(parameters)
+    ['chip_power', 'duration', 'grid_intensity', 'n_chips', 'pue']
+    """
     amounts: list[Amount] = []
     names: set[str] = set()
     for pid in sorted(active):

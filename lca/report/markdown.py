@@ -19,12 +19,50 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def escape_md(text: str) -> str:
-    """Backslash-escape characters Markdown would read as markup (study text is plain)."""
+    r"""Backslash-escape the characters Markdown would read as markup (study text is plain).
+
+    Parameters
+    ----------
+    text : str
+        Text from a study file.
+
+    Returns
+    -------
+    str
+        The text, safe in a Markdown paragraph or table cell (newlines become spaces).
+
+    Examples
+    --------
+    >>> print(escape_md("GPT-3 *175B* | v1"))
+    GPT-3 \*175B\* \| v1
+    """
     return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def render_markdown(blocks: Sequence[Block], figure_dir: str = "figures") -> str:
-    """The whole report as a Markdown string; figures are linked as ``figure_dir/name.png``."""
+    r"""The whole report as Markdown; figures are linked as ``figure_dir/name.png``.
+
+    Parameters
+    ----------
+    blocks : sequence of Block
+        The document.
+    figure_dir : str, optional
+        The folder of the PNG files, relative to the Markdown file.
+
+    Returns
+    -------
+    str
+        The Markdown.
+
+    Examples
+    --------
+    >>> from lca.report.document import Heading, Paragraph
+    >>> print(render_markdown([Heading(1, "Study"), Paragraph("Use phase *only*.")]))
+    # Study
+    <BLANKLINE>
+    Use phase \*only\*.
+    <BLANKLINE>
+    """
     parts = [_block(block, figure_dir) for block in blocks]
     return "\n".join(parts)
 

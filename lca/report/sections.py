@@ -2,7 +2,11 @@
 contributions, uncertainty, sensitivity, allocation, interpretation), as document blocks with
 their figures.
 
->>> blocks = document(gather(model))      # doctest: +SKIP
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> blocks = document(gather(load_study("lca:scenarios/patterson2021_gpt3.toml")))
+>>> blocks[0]
+Heading(level=1, text='Life cycle assessment: GPT-3 training, use phase (Patterson et al. 2021, Table 4)')
 """
 
 from __future__ import annotations
@@ -28,6 +32,26 @@ BOUNDARY_BOXES = 26  # processes drawn one by one in the system-boundary figure
 
 
 def num(value: float, digits: int = 4) -> Num:
+    """A table cell holding *value* shown with at most *digits* significant figures.
+
+    Parameters
+    ----------
+    value : float
+        The number, kept exactly (as in results.json).
+    digits : int, optional
+        Significant figures shown.
+
+    Returns
+    -------
+    Num
+        The cell.
+
+    Examples
+    --------
+    >>> num(553142.304)
+    Num(value=553142.304, text='553,142')
+    """
+
     return Num(value, format_value(value, digits))
 
 
@@ -44,7 +68,22 @@ def _info_text(value: Any) -> str:
 
 
 def document(content: StudyContent) -> tuple[Block, ...]:
-    """All blocks of the report, figures rendered."""
+    """All blocks of the report, figures rendered.
+
+    Parameters
+    ----------
+    content : StudyContent
+        What :func:`~lca.report.content.gather` computed.
+
+    Returns
+    -------
+    tuple of Block
+        Headings, paragraphs, tables and figures in ISO 14044 order.
+
+    Examples
+    --------
+    See the module's example.
+    """
     blocks: list[Block] = []
     for part in (_title, _goal_and_scope, _inventory, _impact_assessment, _contributions, _uncertainty,
                  _sensitivity, _allocation, _interpretation, _equivalents, _snippet, _files):
@@ -53,6 +92,23 @@ def document(content: StudyContent) -> tuple[Block, ...]:
 
 
 def figures_of(blocks: Iterable[Block]) -> list[fig.Figure]:
+    """The figures of a document, in order.
+
+    Parameters
+    ----------
+    blocks : iterable of Block
+        A document.
+
+    Returns
+    -------
+    list of Figure
+        The figures of its :class:`~lca.report.document.FigureBlock` blocks.
+
+    Examples
+    --------
+    See :class:`lca.report.figures.Figure`.
+    """
+
     return [b.figure for b in blocks if isinstance(b, FigureBlock)]
 
 

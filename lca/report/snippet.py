@@ -1,8 +1,10 @@
 """A paper-ready paragraph (Markdown and LaTeX) stating a study's energy, emissions and water
 with their uncertainty and assumptions: the "report your emissions" habit in one paste.
 
->>> print(snippet(content).markdown)        # doctest: +SKIP
-We estimate that one trained GPT-3 (175B) model drew 1,289 MWh of energy ...
+>>> from lca import load_study
+>>> from lca.report import gather
+>>> print(snippet(gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))).markdown)
+We estimate that one trained GPT-3 model drew 1.289 GWh of energy from its sources and emitted 553.1 t CO2-eq ...
 """
 
 from __future__ import annotations
@@ -22,12 +24,35 @@ _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$",
 
 @dataclass(frozen=True)
 class Snippet:
+    """The paper-ready paragraph in Markdown and in LaTeX (immutable).
+
+    Examples
+    --------
+    See the module's example.
+    """
+
     markdown: str
     latex: str
 
 
 def latex_escape(text: str) -> str:
-    """Plain text safe for LaTeX (study names come from files)."""
+    r"""Plain text safe for LaTeX (study names come from files).
+
+    Parameters
+    ----------
+    text : str
+        Text from a study file.
+
+    Returns
+    -------
+    str
+        The text with LaTeX's special characters escaped.
+
+    Examples
+    --------
+    >>> print(latex_escape("100% of R&D_costs"))
+    100\% of R\&D\_costs
+    """
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
@@ -48,8 +73,29 @@ def _tex_unit(unit: str) -> str:
 
 
 def key_assumptions(content: StudyContent, limit: int = 6) -> list[str]:
-    """The parameters the result depends on, most influential first where sensitivity ran
-    (otherwise uncertain ones first), as "name = value unit"."""
+    """The parameters the result depends on, as ``"name = value unit"``.
+
+    Most influential first where sensitivity ran, otherwise uncertain ones first.
+
+    Parameters
+    ----------
+    content : StudyContent
+        What :func:`~lca.report.content.gather` computed.
+    limit : int, optional
+        The most assumptions listed.
+
+    Returns
+    -------
+    list of str
+        The assumptions.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> key_assumptions(gather(load_study("lca:scenarios/patterson2021_gpt3.toml")), limit=3)
+    ['chip_power = 330 W', 'duration = 14.8 d', 'grid_intensity = 0.429 kg CO2-eq/kWh']
+    """
     _, used = dependencies(content.model, content.result, set(content.graph))
     values = content.result.parameters
     ranked = [row[0] for row in content.sensitivity.tornado] if content.sensitivity else []
@@ -66,7 +112,22 @@ def key_assumptions(content: StudyContent, limit: int = 6) -> list[str]:
 
 
 def snippet(content: StudyContent) -> Snippet:
-    """The paragraph, from the same numbers as the report and results.json."""
+    """The paragraph, from the same numbers as the report and results.json.
+
+    Parameters
+    ----------
+    content : StudyContent
+        What :func:`~lca.report.content.gather` computed.
+
+    Returns
+    -------
+    Snippet
+        Markdown and LaTeX.
+
+    Examples
+    --------
+    See the module's example.
+    """
     result, uncertainty = content.result, content.uncertainty
     subject = content.model.study.functional_unit
     md_parts, tex_parts = [], []

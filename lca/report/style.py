@@ -40,7 +40,25 @@ _SCALES = {
 
 
 def stage_style(stage: str, order: tuple[str, ...] = ()) -> tuple[str, str]:
-    """(colour, hatch) of a lifecycle stage; custom stages take the remaining styles in order."""
+    """The (colour, hatch) of a lifecycle stage in figures; custom stages take the remaining styles in order.
+
+    Parameters
+    ----------
+    stage : str
+        A stage.
+    order : tuple of str, optional
+        Every stage of the figure, for the order of custom stages.
+
+    Returns
+    -------
+    tuple of (str, str)
+        A colour (Okabe-Ito) and a matplotlib hatch.
+
+    Examples
+    --------
+    >>> stage_style("use") != stage_style("manufacturing")
+    True
+    """
     if stage in _STAGE_STYLE:
         return _STAGE_STYLE[stage]
     custom = [s for s in order if s not in _STAGE_STYLE]
@@ -49,11 +67,45 @@ def stage_style(stage: str, order: tuple[str, ...] = ()) -> tuple[str, str]:
 
 
 def stage_order(stages) -> list[str]:
+    """Stages cradle to grave, custom stages after them by name, each once.
+
+    Parameters
+    ----------
+    stages : iterable of str
+        Stages, in any order, possibly repeated.
+
+    Returns
+    -------
+    list of str
+        The stages sorted by :func:`~lca.model.rules.stage_key`.
+
+    Examples
+    --------
+    >>> stage_order(["use", "training", "extraction", "use"])
+    ['extraction', 'use', 'training']
+    """
+
     return sorted(set(stages), key=stage_key)
 
 
 def humanize(identifier: str) -> str:
-    """``climate_change`` -> ``Climate change``; ``end_of_life`` -> ``End of life``."""
+    """An identifier as readers write it.
+
+    Parameters
+    ----------
+    identifier : str
+        A category, stage or parameter id.
+
+    Returns
+    -------
+    str
+        Capitalized, with spaces.
+
+    Examples
+    --------
+    >>> humanize("climate_change"), humanize("end_of_life")
+    ('Climate change', 'End of life')
+    """
     if identifier in _STAGE_NAMES:
         return _STAGE_NAMES[identifier]
     text = identifier.replace("_", " ").strip()
@@ -61,12 +113,53 @@ def humanize(identifier: str) -> str:
 
 
 def wrap(text: str, width: int = 24, lines: int = 3) -> str:
-    """Wrap a long process name for a figure label, shortening it past *lines* lines."""
+    """Wrap a long process name for a figure label, shortening it past *lines* lines.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    width : int, optional
+        Characters per line.
+    lines : int, optional
+        The most lines.
+
+    Returns
+    -------
+    str
+        The label with newlines.
+
+    Examples
+    --------
+    >>> print(wrap("Semiconductor fab, 5 nm node, with abatement", width=20))
+    Semiconductor fab, 5
+    nm node, with
+    abatement
+    """
     return "\n".join(textwrap.wrap(text, width, max_lines=lines, placeholder="...")) or text
 
 
 def readable(value: float, unit: str) -> tuple[float, str]:
-    """A value in a unit that keeps it between about 1 and 1000 (t CO2-eq, not 553142 kg)."""
+    """A value in a unit that keeps it between about 1 and 1000 (t CO2-eq, not 553,142 kg CO2-eq).
+
+    Parameters
+    ----------
+    value : float
+        The value in *unit*.
+    unit : str
+        Its unit.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The value and unit to show (unchanged for units without larger or smaller names).
+
+    Examples
+    --------
+    >>> value, unit = readable(553142.3, "kg CO2-eq")
+    >>> round(value, 4), unit
+    (553.1423, 't CO2-eq')
+    """
     scales = _SCALES.get(unit)
     if not scales:
         return value, unit
@@ -79,15 +172,52 @@ def readable(value: float, unit: str) -> tuple[float, str]:
 
 
 def scale_of(values, unit: str) -> tuple[float, str]:
-    """One display factor for several values (the largest decides): divide by factor."""
+    """One display factor for several values (the largest decides): divide by the factor.
+
+    Parameters
+    ----------
+    values : iterable of float
+        The values, in *unit*.
+    unit : str
+        Their unit.
+
+    Returns
+    -------
+    tuple of (float, str)
+        The factor and the unit to show.
+
+    Examples
+    --------
+    >>> factor, unit = scale_of([553142.3, 60000.0], "kg CO2-eq")
+    >>> round(factor, 9), unit
+    (1000.0, 't CO2-eq')
+    """
     largest = max((abs(v) for v in values), default=0.0)
     shown, name = readable(largest, unit)
     return (largest / shown if shown else 1.0), name
 
 
 def format_value(value: float, digits: int = 4) -> str:
-    """A number with at most *digits* significant figures (trailing zeros dropped), thousands
-    separated, no exponent for everyday magnitudes: 553,142; 1.234; 0.0123; 1.2e-08."""
+    """A number with at most *digits* significant figures, thousands separated, no exponent for
+    everyday magnitudes.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    digits : int, optional
+        Significant figures.
+
+    Returns
+    -------
+    str
+        Its text (trailing zeros dropped).
+
+    Examples
+    --------
+    >>> [format_value(x) for x in (553142.3, 1.2341, 0.0123, 1.2e-08)]
+    ['553,142', '1.234', '0.0123', '1.2e-08']
+    """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     magnitude = abs(value)
@@ -101,4 +231,22 @@ def format_value(value: float, digits: int = 4) -> str:
 
 
 def format_share(share: float) -> str:
+    """A share as a percentage with one decimal.
+
+    Parameters
+    ----------
+    share : float
+        A fraction.
+
+    Returns
+    -------
+    str
+        ``"4.7 %"``.
+
+    Examples
+    --------
+    >>> format_share(0.047)
+    '4.7 %'
+    """
+
     return f"{share * 100:.1f} %"

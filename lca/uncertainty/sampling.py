@@ -34,13 +34,50 @@ _TINY = np.finfo(float).eps / 2
 
 
 def stream_key(name: str) -> tuple[int, ...]:
-    """A stable spawn key for a parameter name (Python's hash() changes between runs)."""
+    """A stable spawn key for a parameter name (Python's ``hash()`` changes between runs).
+
+    Parameters
+    ----------
+    name : str
+        A parameter name.
+
+    Returns
+    -------
+    tuple of int
+        Four 32-bit words of the name's SHA-256.
+
+    Examples
+    --------
+    >>> stream_key("pue") == stream_key("pue") != stream_key("duration")
+    True
+    """
     digest = hashlib.sha256(name.encode("utf-8")).digest()
     return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
 
 
 def parameter_generator(seed: int, name: str, skip: int = 0) -> np.random.Generator:
-    """The random stream of one parameter, advanced past its first *skip* uniforms."""
+    """The random stream of one parameter, advanced past its first *skip* uniforms.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    name : str
+        The parameter.
+    skip : int, optional
+        How many uniforms to skip (the iterations of earlier chunks).
+
+    Returns
+    -------
+    numpy.random.Generator
+        A PCG64 generator of its own stream.
+
+    Examples
+    --------
+    >>> first = parameter_generator(1, "pue").random(5)
+    >>> bool(parameter_generator(1, "pue", skip=3).random(2).tolist() == first[3:].tolist())
+    True
+    """
     bit_generator = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=stream_key(name)))
     if skip:
         bit_generator.advance(skip)  # one 64-bit draw per double: jump straight to iteration *skip*
@@ -49,7 +86,14 @@ def parameter_generator(seed: int, name: str, skip: int = 0) -> np.random.Genera
 
 @dataclass(frozen=True)
 class Design:
-    """Uniforms for *names* x *n* iterations; :meth:`block` returns iterations [start, stop)."""
+    """Uniforms for *names* x *n* iterations; :meth:`block` returns iterations [start, stop).
+
+    Examples
+    --------
+    >>> design = make_design(("pue", "chip_power"), 100, seed=1)
+    >>> bool((design.block(0, 100)[0] == design.subset(("pue",)).block(0, 100)[0]).all())
+    True
+    """
 
     names: tuple[str, ...]
     n: int
@@ -118,7 +162,39 @@ class _SobolSubset:
 
 
 def make_design(names: tuple[str, ...] | list[str], n: int, seed: int = 42, sampler: str = "random") -> Design:
-    """A design of *n* iterations for the parameters *names* (see the module docstring)."""
+    """A design of *n* iterations for the parameters *names*.
+
+    Sample i of parameter p depends only on (seed, sampler, p, i, n); see the module docstring.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The uncertain parameters.
+    n : int
+        The number of iterations.
+    seed : int, optional
+        A non-negative seed.
+    sampler : {"random", "lhs", "sobol"}, optional
+        The design.
+
+    Returns
+    -------
+    Design
+        The design.
+
+    Raises
+    ------
+    LCAError
+        If the sampler is unknown, n < 1 or the seed is not a non-negative integer.
+
+    Examples
+    --------
+    >>> make_design(("pue",), 4, seed=1, sampler="sobol").block(0, 4).shape
+    (1, 4)
+    >>> make_design(("pue",), 4, sampler="grid")
+    Traceback (most recent call last):
+    lca.errors.LCAError: unknown sampler 'grid' (known: random, lhs, sobol)
+    """
     if sampler not in SAMPLERS:
         raise LCAError(f"unknown sampler {sampler!r} (known: {', '.join(SAMPLERS)})")
     if n < 1:

@@ -19,13 +19,49 @@ PERCENTILES = (2.5, 5.0, 25.0, 75.0, 95.0, 97.5)
 
 
 def percentile_key(p: float) -> str:
-    """``2.5 -> "2.5"``, ``5.0 -> "5"``: the JSON keys of the percentiles."""
+    """The JSON key of a percentile: ``2.5 -> "2.5"``, ``5.0 -> "5"``.
+
+    Parameters
+    ----------
+    p : float
+        A percentile.
+
+    Returns
+    -------
+    str
+        Its key in ``Summary.percentiles`` and the JSON contract.
+
+    Examples
+    --------
+    >>> percentile_key(2.5), percentile_key(5.0)
+    ('2.5', '5')
+    """
     return f"{p:g}"
 
 
 @dataclass(frozen=True)
 class Summary:
-    """Distribution of one quantity over the Monte Carlo iterations."""
+    """The distribution of one quantity over the Monte Carlo iterations (immutable).
+
+    Attributes
+    ----------
+    n : int
+        The number of samples.
+    mean, std, median : float
+        Moments (std with ddof 1) and median.
+    percentiles : mapping of str to float
+        ``"2.5"``, ``"5"``, ``"25"``, ``"75"``, ``"95"``, ``"97.5"`` (see :func:`percentile_key`).
+    sem : float
+        The standard error of the mean, std / sqrt(n).
+
+    Examples
+    --------
+    >>> s = summarize(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> s.mean, s.median, round(s.sem, 4)
+    (2.5, 2.5, 0.6455)
+    >>> sorted(s.to_dict())
+    ['mean', 'median', 'percentiles', 'samples', 'sem', 'std']
+    """
 
     n: int
     mean: float
@@ -40,8 +76,34 @@ class Summary:
 
 
 def check_finite(samples: np.ndarray, what: str) -> np.ndarray:
-    """Samples as a float array; non-finite values (a draw outside a formula's domain, a
-    singular supply chain) are an error naming *what*."""
+    """Samples as a float array; non-finite values are an error naming *what*.
+
+    A non-finite sample comes from a draw outside a formula's domain or a supply chain that
+    cannot be solved.
+
+    Parameters
+    ----------
+    samples : array_like
+        The samples.
+    what : str
+        The quantity, for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        The samples as floats.
+
+    Raises
+    ------
+    LCAError
+        If any sample is NaN or infinite.
+
+    Examples
+    --------
+    >>> check_finite([1.0, float("nan")], "climate_change")
+    Traceback (most recent call last):
+    lca.errors.LCAError: climate_change: 1 of 2 Monte Carlo samples are not finite numbers ...
+    """
     samples = np.asarray(samples, dtype=float)
     bad = int(np.count_nonzero(~np.isfinite(samples)))
     if bad:
@@ -52,7 +114,33 @@ def check_finite(samples: np.ndarray, what: str) -> np.ndarray:
 
 
 def summarize(samples: np.ndarray, percentiles: tuple[float, ...] = PERCENTILES, what: str = "samples") -> Summary:
-    """Mean, std (ddof 1), median, *percentiles* and the standard error of the mean."""
+    """Mean, standard deviation (ddof 1), median, percentiles and standard error of samples.
+
+    Parameters
+    ----------
+    samples : array_like
+        The samples.
+    percentiles : tuple of float, optional
+        The percentiles to report (default :data:`PERCENTILES`).
+    what : str, optional
+        The quantity, for messages.
+
+    Returns
+    -------
+    Summary
+        The summary.
+
+    Raises
+    ------
+    LCAError
+        If there are no samples or some are not finite.
+
+    Examples
+    --------
+    >>> s = summarize(np.arange(1.0, 101.0))
+    >>> s.mean, s.median, round(s.percentiles["97.5"], 6)
+    (50.5, 50.5, 97.525)
+    """
     samples = check_finite(samples, what).ravel()
     n = samples.size
     if n == 0:
@@ -68,8 +156,17 @@ def summarize(samples: np.ndarray, percentiles: tuple[float, ...] = PERCENTILES,
 
 @dataclass(frozen=True)
 class Convergence(ReadOnlyArrays):
-    """How the estimates settle as iterations accumulate: at each ``n``, the running mean,
-    its standard error and the 2.5 / 97.5 percentiles of the first n samples (read-only)."""
+    """How the estimates settle as iterations accumulate (immutable; the arrays are read-only).
+
+    At each ``n``: the running mean, its standard error and the 2.5 and 97.5 percentiles of the
+    first n samples.
+
+    Examples
+    --------
+    >>> c = convergence(np.arange(1.0, 1001.0), points=3)
+    >>> c.n.tolist(), c.mean.tolist()
+    ([10, 100, 1000], [5.5, 50.5, 500.5])
+    """
 
     _read_only = ("n", "mean", "sem", "lower", "upper")
 
@@ -85,8 +182,26 @@ class Convergence(ReadOnlyArrays):
 
 
 def convergence(samples: np.ndarray, points: int = 20, first: int = 10, what: str = "samples") -> Convergence:
-    """Estimates on the first n samples for *points* values of n spaced geometrically.
+    """Estimates on the first n samples, for *points* values of n spaced geometrically.
 
+    Parameters
+    ----------
+    samples : array_like
+        The samples, in iteration order.
+    points : int, optional
+        How many values of n.
+    first : int, optional
+        The smallest n.
+    what : str, optional
+        The quantity, for messages.
+
+    Returns
+    -------
+    Convergence
+        Running mean, standard error and percentiles.
+
+    Examples
+    --------
     >>> c = convergence(np.random.default_rng(0).normal(5, 1, 10_000))
     >>> int(c.n[-1]), bool(abs(c.mean[-1] - 5) < 4 * c.sem[-1])
     (10000, True)
