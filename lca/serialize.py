@@ -138,6 +138,8 @@ def table_text(data: dict) -> str:
     category        value      unit       use
     --------------  ---------  ---------  ---------
     climate_change  553,142.3  kg CO2-eq  553,142.3
+    <BLANKLINE>
+    energy drawn at the sources: 1.289e+06 kWh (use 1.289e+06)
     """
 
     stages: list[str] = []

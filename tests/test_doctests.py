@@ -23,7 +23,7 @@ MODULES = sorted(
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 # Modules without an example: the version string; the error classes, whose examples are the
 # failing calls in the other modules' docstrings.
-WITHOUT_EXAMPLES = {"lca._version", "lca.errors"}
+WITHOUT_EXAMPLES = {"lca._version"}
 HAS_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 

@@ -10,6 +10,8 @@ functional unit: one trained GPT-3 model
 category        value      unit       use
 --------------  ---------  ---------  ---------
 climate_change  603,428.0  kg CO2-eq  603,428.0
+<BLANKLINE>
+energy drawn at the sources: 1.407e+06 kWh (use 1.407e+06)
 0
 """
 

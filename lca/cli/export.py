@@ -3,6 +3,13 @@
 ``--format brightway --project NAME`` writes a Brightway 2.5 project (bw2data);
 ``--format bw-datapackage --out FILE.zip`` a bw_processing datapackage that bw2calc reads
 without bw2data. Both need ``pip install "lca[brightway]"``; see docs/brightway.md.
+
+>>> import os, tempfile
+>>> from lca.cli import main
+>>> out = os.path.join(tempfile.mkdtemp(), "gpt3.zip")
+>>> main(["export", "lca:scenarios/patterson2021_gpt3.toml", "--format", "bw-datapackage", "--out", out])
+wrote ...gpt3.zip: bw_processing datapackage 'patterson2021_gpt3'; 2 processes and 'functional_unit', 1 elementary flows, 1 methods ('lca', CATEGORY)
+0
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ class LCAResult:
     >>> result.functional_unit, result.supply["datacenter_electricity"]
     ('one trained GPT-3 model', 1289376.0)
     >>> sorted(result.to_dict())
-    ['functional_unit', 'impacts', 'inventory', 'parameters', 'study']
+    ['energy', 'functional_unit', 'impacts', 'inventory', 'parameters', 'study']
     """
 
     study: str
@@ -346,7 +346,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
     >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
     >>> params = compiled.parameters.evaluate()
     >>> label(compiled, compute(compiled, params), params).impacts["climate_change"].by_process
-    mappingproxy({'datacenter_electricity': 553142.30...})
+    FrozenDict({'datacenter_electricity': 553142.30...})
     """
     stages, by_stage = stage_contributions(compiled, params, numbers)
     impacts = {}

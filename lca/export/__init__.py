@@ -2,4 +2,8 @@
 
 :mod:`lca.export.brightway` writes a Brightway 2.5 project (bw2data) or a bw_processing
 datapackage; both need the optional ``brightway`` extra.
+
+>>> from lca.export.brightway import FUNCTIONAL_UNIT
+>>> FUNCTIONAL_UNIT
+'functional_unit'
 """
