@@ -36,7 +36,7 @@ print(json.dumps({{"rows": rows, "cache": str(ureg.cache_folder)}}))
 
 def probe(cache_home) -> dict:
     env = dict(os.environ, XDG_CACHE_HOME=str(cache_home))
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-P", "-c", PROBE], capture_output=True, text=True, env=env)
     assert done.returncode == 0 and done.stderr == "", done.stderr
     return json.loads(done.stdout)
 

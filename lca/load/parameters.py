@@ -8,14 +8,14 @@ and overrides from studies, scripts and the command line.
 
 from __future__ import annotations
 
+import graphlib
 import re
 from dataclasses import replace
 from typing import Any, Mapping
 
-import networkx as nx
-
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
+from ..model.order import dependency_order
 from ..model.records import Model, Parameter
 from ..units import Quantity, format_unit, parse_unit
 from .tables import (
@@ -98,23 +98,23 @@ def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
 
 def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
     """Parameters in dependency order; a cycle or an unknown name is a :class:`ParameterError`."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(parameters)
+    uses: dict[str, set[str]] = {}
     for parameter in parameters.values():
+        uses[parameter.name] = set()
         if parameter.formula is None:
             continue
         for name in parameter.formula.names:
             if name not in parameters:
                 raise ParameterError(f"{parameter.defined_in}.formula: unknown parameter {name!r} "
                                      f"in {parameter.formula.text!r}")
-            graph.add_edge(name, parameter.name)
+            uses[parameter.name].add(name)
     try:
-        return list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(graph)
-        path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-        first = parameters[cycle[0][1]]
-        raise ParameterError(f"{first.defined_in}: parameters depend on each other in a cycle: {path}") from None
+        return dependency_order(uses)
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]  # [a, b, ..., a]: each name is used by the next
+        first = parameters[cycle[1]]
+        raise ParameterError(f"{first.defined_in}: parameters depend on each other in a cycle: "
+                             f"{' -> '.join(cycle)}") from None
 
 
 def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[tuple[str, ...], str]]]:

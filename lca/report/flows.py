@@ -18,14 +18,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..engine.compile import CompiledModel
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx is imported in the functions that draw the graph: the command line imports this
+# module for every command, and networkx costs a fifth of a short `lca run`'s CPU to import.
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class EmbodiedFlows:
 def running(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> np.ndarray:
     """*supply* with exact zeros for processes the functional unit cannot reach through
     non-zero inputs (LU round-off leaves 1e-15 there; a switched-off option is not in the system)."""
+    import networkx as nx
+
     matrix = sp.coo_matrix(compiled.technosphere.matrix(params))
     links = (matrix.row != matrix.col) & (matrix.data != 0)
     graph = nx.DiGraph()
@@ -60,6 +67,8 @@ def running(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarr
 def active_graph(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> nx.DiGraph:
     """Supply chain of processes that run (non-zero supply): edge supplier -> consumer with the
     amount of product that flows, in the supplier's unit."""
+    import networkx as nx
+
     matrix = sp.coo_matrix(compiled.technosphere.matrix(params))
     graph = nx.DiGraph()
     for j in np.flatnonzero(supply):
@@ -111,6 +120,8 @@ def embodied_flows(compiled: CompiledModel, params: Mapping[str, Any], supply: n
 def depths(graph: nx.DiGraph) -> dict[str, int]:
     """Column of each node in a left-to-right drawing: the longest path from it to a process
     nothing consumes (the functional unit, column 0). Loops share their component's column."""
+    import networkx as nx
+
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]
     depth: dict[int, int] = {}
@@ -123,6 +134,8 @@ def depths(graph: nx.DiGraph) -> dict[str, int]:
 def condense(graph: nx.DiGraph, keep: set[str], group_of: Mapping[str, str]) -> nx.DiGraph:
     """The graph with every node outside *keep* merged into its group (``group_of[node]``);
     links between merged nodes of one group disappear, parallel links become one."""
+    import networkx as nx
+
     def target(node: str) -> str:
         return node if node in keep else group_of[node]
 
