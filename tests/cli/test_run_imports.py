@@ -48,3 +48,21 @@ def test_the_probe_sees_an_import_when_there_is_one():
     # the same probe on a Monte Carlo run: it needs scipy.stats' distributions
     result = run_in_fresh_python(["run", "lca:scenarios/patterson2021_gpt3.toml", "--samples", "200", "--quiet"])
     assert result["status"] == 0 and "scipy.stats" in result["loaded"]
+
+
+FREEZE = """
+import gc, io, sys
+from contextlib import redirect_stdout
+import lca.cli
+sys.argv = ["lca", "run", "lca:scenarios/patterson2021_gpt3.toml"]
+with redirect_stdout(io.StringIO()):
+    {call}
+print(gc.get_freeze_count())
+"""
+
+
+@pytest.mark.parametrize("call, frozen", [("lca.cli.main()", True), ("lca.cli.main(sys.argv[1:])", False)])
+def test_only_the_command_line_freezes_what_the_imports_made(call, frozen):
+    done = subprocess.run([sys.executable, "-P", "-c", FREEZE.format(call=call)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (int(done.stdout) > 10_000) is frozen  # the imports' objects, tens of thousands of them
