@@ -1,6 +1,7 @@
-"""What a deterministic ``lca run`` imports: none of the heavy packages it does not use
-(matplotlib, scipy.stats, networkx), so that importing is not most of a short run's cost
-(benchmarks/bench_import.py measures it; this guards it without timing anything)."""
+"""What a deterministic ``lca run`` costs besides its arithmetic: it imports none of the heavy
+packages it does not use (matplotlib, scipy.stats, networkx), and from the shell it freezes
+what the imports made so that no garbage collection scans it again
+(benchmarks/bench_import.py measures both; these tests guard them without timing anything)."""
 
 from __future__ import annotations
 
