@@ -45,7 +45,15 @@ _OPTIONS = {"autoconvert_offset_to_baseunit": False}
 def make_registry(cache_folder: Path | None = None) -> pint.UnitRegistry:
     """A pint registry with pint's units and the LCA ones (kg CO2-eq, CTUh, GPU-hour, ...).
 
-    *cache_folder* is pint's disk cache of parsed definitions (None: parse them every time).
+    Parameters
+    ----------
+    cache_folder
+        pint's disk cache of parsed definitions and resolved units; None parses them anew.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        The registry; :data:`ureg` is the one lca uses, made with :func:`cache_folder`.
 
     Examples
     --------
@@ -62,7 +70,17 @@ def make_registry(cache_folder: Path | None = None) -> pint.UnitRegistry:
 def cache_folder(pint_version: str = pint.__version__, definitions: tuple[str, ...] = tuple(_DEFINITIONS)) -> Path | None:
     """The folder of lca's cached unit registry: ``$XDG_CACHE_HOME/lca`` (else ``~/.cache/lca``), one
     subfolder per pint version, Python version and set of LCA definitions, so that a change of any of
-    them builds a new cache instead of reading a stale one. None when there is no home folder.
+    them builds a new cache instead of reading a stale one.
+
+    Parameters
+    ----------
+    pint_version, definitions
+        What the cache is for (default: the installed pint and lca's unit definitions).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder, which need not exist yet; None when there is no home folder.
 
     Examples
     --------
