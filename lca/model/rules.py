@@ -81,6 +81,19 @@ def technosphere_graph(model: Model) -> nx.DiGraph:
 def upstream(model: Model, processes: Iterable[str]) -> set[str]:
     """*processes* and every process that supplies them, directly or further up the chain.
 
+    Parameters
+    ----------
+    model
+        The model whose providers are followed (:func:`resolve_provider`).
+    processes
+        Ids of the processes to start from.
+
+    Returns
+    -------
+    set of str
+        The ids reached, *processes* included; the same as their ancestors in
+        :func:`technosphere_graph`, without building the graph.
+
     Examples
     --------
     >>> from lca import load_study
