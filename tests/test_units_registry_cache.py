@@ -70,6 +70,17 @@ def test_a_damaged_cache_is_rebuilt_and_gives_the_same_units(tmp_path):
     assert probe(tmp_path)["rows"] == reference["rows"]  # and the rebuilt cache reads back
 
 
+def test_processes_filling_the_cache_at_once_all_read_the_same_units(tmp_path):
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    racing = [subprocess.Popen([sys.executable, "-P", "-c", PROBE], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env) for _ in range(4)]
+    results = [process.communicate() + (process.returncode,) for process in racing]
+    assert all(code == 0 and err == "" for _out, err, code in results), results
+    assert len({out for out, _err, _code in results}) == 1
+    cache_folder_under(tmp_path)  # one cache, no staging folder left behind
+    assert json.loads(results[0][0])["rows"] == probe(tmp_path)["rows"]
+
+
 def test_registries_in_one_process_agree_with_and_without_cache(tmp_path):
     cold, warm, fresh = make_registry(tmp_path / "c"), make_registry(tmp_path / "c"), make_registry(None)
     for registry in (cold, warm, fresh):
