@@ -10,16 +10,18 @@ plain floats in each dimension's root (SI) unit.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
+import sys
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 
 import pint
 
 from .errors import UnitError
-
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=False, cache_folder=None)
-Quantity = ureg.Quantity
-Unit = ureg.Unit
 
 # Impact "equivalents" are their own dimensions so that kg CO2-eq can never be added to kg of
 # a substance by mistake, while kg CO2-eq/kg CO2-eq (a pre-characterized flow) stays
@@ -37,8 +39,101 @@ _DEFINITIONS = [
     "token = [token] = _ = tokens",
     "query = [query] = _ = queries = request = requests",
 ]
-for _definition in _DEFINITIONS:
-    ureg.define(_definition)
+_OPTIONS = {"autoconvert_offset_to_baseunit": False}
+
+
+def make_registry(cache_folder: Path | None = None) -> pint.UnitRegistry:
+    """A pint registry with pint's units and the LCA ones (kg CO2-eq, CTUh, GPU-hour, ...).
+
+    Parameters
+    ----------
+    cache_folder
+        pint's disk cache of parsed definitions and resolved units; None parses them anew.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        The registry; :data:`ureg` is the one lca uses, made with :func:`cache_folder`.
+
+    Examples
+    --------
+    >>> registry = make_registry()
+    >>> registry.Quantity(2.0, "GPU_hour").to("GPU * second").magnitude
+    7200.0
+    """
+    registry = pint.UnitRegistry(cache_folder=cache_folder, **_OPTIONS)
+    for definition in _DEFINITIONS:
+        registry.define(definition)
+    return registry
+
+
+def cache_folder(pint_version: str = pint.__version__, definitions: tuple[str, ...] = tuple(_DEFINITIONS)) -> Path | None:
+    """The folder of lca's cached unit registry: ``$XDG_CACHE_HOME/lca`` (else ``~/.cache/lca``), one
+    subfolder per pint version, Python version and set of LCA definitions, so that a change of any of
+    them builds a new cache instead of reading a stale one.
+
+    Parameters
+    ----------
+    pint_version, definitions
+        What the cache is for (default: the installed pint and lca's unit definitions).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder, which need not exist yet; None when there is no home folder.
+
+    Examples
+    --------
+    >>> cache_folder("0.25", ("CTUh = [comparative_toxic_unit_human]",)) != cache_folder("0.24")
+    True
+    """
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder to be found
+            return None
+    key = repr((pint_version, sys.version_info[:2], tuple(definitions), sorted(_OPTIONS.items())))
+    return Path(base) / "lca" / f"units-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+def _cached_registry() -> pint.UnitRegistry:
+    """The registry, read from the cache folder when one is there; else built once into it.
+
+    Parsing pint's definition file and resolving every unit is most of what importing lca used
+    to cost (benchmarks/RESULTS.md). The cache is only a saving: an unwritable or damaged one
+    means a registry built from the definitions, as without a cache.
+    """
+    folder = cache_folder()
+    if folder is None:
+        return make_registry()
+    if folder.is_dir():
+        try:
+            return make_registry(folder)
+        except Exception:  # unpickling a damaged file can raise anything; rebuild it below
+            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # Filled aside and renamed into place, so that no process ever reads a half-written cache.
+        staging = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+    except OSError:
+        return make_registry()
+    try:
+        make_registry(staging)
+        staging.rename(folder)
+    except OSError:  # a full disk, or another process renamed its copy first
+        shutil.rmtree(staging, ignore_errors=True)
+    if folder.is_dir():
+        # Read back from the final folder: the registry keeps its cache folder for later
+        # define() calls, and the staging folder is gone.
+        return make_registry(folder)
+    return make_registry()
+
+
+ureg = _cached_registry()
+pint.set_application_registry(ureg)
+Quantity = ureg.Quantity
+Unit = ureg.Unit
 
 # Spellings found in LCA data that pint cannot parse as they are. Order matters: longer first.
 _SPELLINGS = [

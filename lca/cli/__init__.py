@@ -18,6 +18,7 @@ energy drawn at the sources: 1.407e+06 kWh (use 1.407e+06)
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from typing import Sequence
 
@@ -78,7 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> status, stderr.getvalue()
     (2, 'error: --set gpus: no such parameter (known: chip_power, duration, grid_intensity, n_chips, pue)\n')
     """
-
+    if argv is None:
+        # From the shell. What the imports made lives until the process ends, so the garbage
+        # collector need not scan it again, in the run or in the interpreter's teardown: a
+        # sixth of a short run's CPU (benchmarks/RESULTS.md). Not when Python code calls
+        # main(argv): freezing would also keep the caller's garbage forever.
+        gc.freeze()
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "samples", 0) and args.samples < 0:

@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-import networkx as nx
 import numpy as np
 
 
@@ -67,6 +66,10 @@ def supply_order(rows: np.ndarray, cols: np.ndarray, n_processes: int,
     >>> supply_order(np.array([0, 1]), np.array([0, 1]), 2, [1]).reached.tolist()
     [1]
     """
+    # Only the Monte Carlo planner needs this, and networkx costs a fifth of a deterministic
+    # run's CPU to import, so it is imported here rather than with the engine.
+    import networkx as nx
+
     off_diagonal = rows != cols
     graph = nx.DiGraph()
     graph.add_nodes_from(range(n_processes))

@@ -11,14 +11,14 @@ and overrides from studies, scripts and the command line.
 
 from __future__ import annotations
 
+import graphlib
 import re
 from dataclasses import replace
 from typing import Any, Mapping
 
-import networkx as nx
-
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
+from ..model.order import dependency_order
 from ..model.records import Model, Parameter
 from ..model.uncertainty import Uncertainty
 from ..units import Quantity, format_unit
@@ -157,23 +157,22 @@ def parameter_order(parameters: Mapping[str, Parameter]) -> list[str]:
     >>> parameter_order(load_study("lca:scenarios/patterson2021_gpt3.toml").parameters)
     ['chip_power', 'duration', 'grid_intensity', 'n_chips', 'pue']
     """
-    graph = nx.DiGraph()
-    graph.add_nodes_from(parameters)
+    uses: dict[str, set[str]] = {}
     for parameter in parameters.values():
+        uses[parameter.name] = set()
         if parameter.formula is None:
             continue
         for name in parameter.formula.names:
             if name not in parameters:
                 raise ParameterError.at(f"{parameter.defined_in}.formula", f"unknown parameter {name!r} "
                                      f"in {parameter.formula.text!r}")
-            graph.add_edge(name, parameter.name)
+            uses[parameter.name].add(name)
     try:
-        return list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(graph)
-        path = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
-        first = parameters[cycle[0][1]]
-        raise ParameterError.at(first.defined_in, f"parameters depend on each other in a cycle: {path}") from None
+        return dependency_order(uses)
+    except graphlib.CycleError as exc:
+        cycle = exc.args[1]  # [a, b, ..., a]: each name is used by the next
+        first = parameters[cycle[1]]
+        raise ParameterError.at(first.defined_in, f"parameters depend on each other in a cycle: {' -> '.join(cycle)}") from None
 
 
 def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[tuple[str, ...], str]]]:

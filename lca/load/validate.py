@@ -12,12 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
-import networkx as nx
-
 from ..errors import ModelError, UnitError
 from ..formula import evaluate_units
 from ..model.records import Amount, Model
-from ..model.rules import is_intensity, resolve_provider, technosphere_graph
+from ..model.rules import is_intensity, resolve_provider, upstream
 from ..units import format_unit
 from .parameters import parameter_quantities
 from .tables import display_path
@@ -82,11 +80,7 @@ def validate_model(model: Model) -> Model:
         product = model.products.get(key) or model.products[model.processes[key].reference_product]
         _check_amount(amount, product.unit, f"{model.study.path}: demand.{key}", quantities, choices)
     if model.demand:
-        graph = technosphere_graph(model)
-        reachable: set[str] = set()
-        for key in model.demand:
-            for provider in _demand_providers(model, key):
-                reachable |= {provider} | nx.ancestors(graph, provider)
+        reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
         # Library processes a study does not use are normal; the study's own are worth a word.
         own = [p.id for p in model.processes.values() if p.defined_in.startswith(display_path(Path(model.study.path)))]
         unreachable = sorted(set(own) - reachable)

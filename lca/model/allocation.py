@@ -9,13 +9,13 @@ parsed at load time from its ``[lineage.*]``, ``[infrastructure.*]`` and ``[allo
 
 from __future__ import annotations
 
+import graphlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-import networkx as nx
-
 from ..errors import AllocationError
 from .frozen import FrozenDict
+from .order import dependency_order
 from .quantity import QuantityExpr
 
 # Lineage rules and the key each reads on the children of a node (None: no key).
@@ -252,15 +252,12 @@ def build_lineage(nodes: Mapping[str, Node], where: str = "lineage") -> Lineage:
     for node in nodes.values():
         if node.parent is not None and node.parent not in nodes:
             raise AllocationError.at(f"{node.where}.parent", f"no lineage node {node.parent!r}")
-    graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((n.parent, n.id) for n in nodes.values() if n.parent is not None)
     try:
-        order = tuple(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = " -> ".join(edge[0] for edge in nx.find_cycle(graph))
+        order = tuple(dependency_order({n.id: () if n.parent is None else (n.parent,) for n in nodes.values()}))
+    except graphlib.CycleError as exc:
+        cycle = " -> ".join(exc.args[1][:-1])  # each node the parent of the next
         raise AllocationError.at(where, f"parents form a cycle ({cycle})") from None
-    children = {n: tuple(sorted(graph.successors(n), key=order.index)) for n in order}
+    children = {n: tuple(c for c in order if nodes[c].parent == n) for n in order}
     for node in list(nodes.values()):  # kinds not declared follow from the node's place
         if node.kind is None:
             kind = "base_model" if node.parent is None else "deployed_model" if children[node.id] else "task"

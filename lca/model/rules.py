@@ -1,5 +1,6 @@
 """Pure rules over the model records: which process provides an exchange, when a formula is an
-intensity, the order of lifecycle stages, the supply chain as a graph.
+intensity, the order of lifecycle stages, the supply chain (as the processes upstream of a
+demand, and as a graph).
 
 >>> stage_key("use") < stage_key("end_of_life") < stage_key("custom")
 True
@@ -8,12 +9,15 @@ True
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING, Iterable
 
-import networkx as nx
 import pint
 
 from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
 from .records import STAGES, Amount, Exchange, Model
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def resolve_provider(model: Model, exchange: Exchange) -> str:
@@ -151,6 +155,10 @@ def technosphere_graph(model: Model) -> nx.DiGraph:
     >>> sorted(nx.ancestors(graph, "training_run"))
     ['datacenter_electricity']
     """
+    # networkx costs a fifth of a short run's CPU to import, and loading and calculating a
+    # study do not need it (upstream() is the walk they use): imported here, for callers of this.
+    import networkx as nx
+
     graph = nx.DiGraph()
     for process in model.processes.values():
         graph.add_node(process.id, stage=process.stage, name=process.name)
@@ -159,3 +167,37 @@ def technosphere_graph(model: Model) -> nx.DiGraph:
             provider = resolve_provider(model, exchange)
             graph.add_edge(provider, process.id, product=exchange.target)
     return graph
+
+
+def upstream(model: Model, processes: Iterable[str]) -> set[str]:
+    """*processes* and every process that supplies them, directly or further up the chain.
+
+    Parameters
+    ----------
+    model
+        The model whose providers are followed (:func:`resolve_provider`).
+    processes
+        Ids of the processes to start from.
+
+    Returns
+    -------
+    set of str
+        The ids reached, *processes* included; the same as their ancestors in
+        :func:`technosphere_graph`, without building the graph.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> sorted(upstream(model, ["training_run"]))
+    ['datacenter_electricity', 'training_run']
+    """
+    reached = set(processes)
+    waiting = list(reached)
+    while waiting:
+        for exchange in model.processes[waiting.pop()].technosphere:
+            provider = resolve_provider(model, exchange)
+            if provider not in reached:
+                reached.add(provider)
+                waiting.append(provider)
+    return reached

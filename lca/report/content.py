@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import networkx as nx
 import numpy as np
 
 from ..allocation import allocate_study
@@ -30,6 +29,9 @@ from ..uncertainty.sensitivity import one_at_a_time, sobol
 from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
 from .interpretation import HOTSPOT_SHARE, Interpretation, interpret
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CLIMATE = "climate_change"
 

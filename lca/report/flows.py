@@ -21,15 +21,20 @@ equals the score.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from ..engine.compile import CompiledModel
 from ..model.frozen import FrozenDict
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx is imported in the functions that draw the graph: the command line imports this
+# module for every command, and networkx costs a fifth of a short `lca run`'s CPU to import.
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,8 @@ def running(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarr
     >>> running(compiled, params, compute(compiled, params).supply)
     array([1.000000e+00, 1.289376e+06])
     """
+    import networkx as nx
+
     matrix = sp.coo_matrix(compiled.technosphere.matrix(params))
     links = (matrix.row != matrix.col) & (matrix.data != 0)
     graph = nx.DiGraph()
@@ -132,6 +139,8 @@ def active_graph(compiled: CompiledModel, params: Mapping[str, Any], supply: np.
     >>> list(active_graph(compiled, params, compute(compiled, params).supply).edges)
     [('datacenter_electricity', 'training_run')]
     """
+    import networkx as nx
+
     matrix = sp.coo_matrix(compiled.technosphere.matrix(params))
     graph = nx.DiGraph()
     for j in np.flatnonzero(supply):
@@ -246,6 +255,8 @@ def depths(graph: nx.DiGraph) -> dict[str, int]:
     >>> depths(nx.DiGraph([("grid", "fab"), ("fab", "gpu"), ("gpu", "training"), ("grid", "training")]))
     {'grid': 3, 'fab': 2, 'gpu': 1, 'training': 0}
     """
+    import networkx as nx
+
     condensed = nx.condensation(graph)
     members = condensed.graph["mapping"]
     depth: dict[int, int] = {}
@@ -281,6 +292,8 @@ def condense(graph: nx.DiGraph, keep: set[str], group_of: Mapping[str, str]) -> 
     >>> sorted(condense(graph, {"board", "gpu"}, {"copper": "metals", "gold": "metals"}).edges)
     [('board', 'gpu'), ('metals', 'board')]
     """
+    import networkx as nx
+
     def target(node: str) -> str:
         return node if node in keep else group_of[node]
 
