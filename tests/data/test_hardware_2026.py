@@ -64,12 +64,20 @@ def catalogue(tmp_path_factory):
     intensity = (compiled.characterization.matrix(params) @ compiled.biosphere.matrix(params)).toarray()[climate]
     values = lca.calculate(compiled, params).parameters
 
-    def footprint(product: str) -> float:
+    def supply(product: str) -> np.ndarray:
         unit = np.zeros(len(compiled.processes))
         unit[compiled.processes.index(product)] = 1.0
-        return float(intensity @ system.solve(unit))
+        return system.solve(unit)
 
-    footprint.compiled = compiled
+    def footprint(product: str) -> float:
+        return float(intensity @ supply(product))
+
+    def direct(product: str, component: str) -> float:
+        """Units of *component* one unit of *product* takes directly (its technosphere column)."""
+        column = -compiled.technosphere.matrix(params)[:, compiled.processes.index(product)].toarray().ravel()
+        return float(column[compiled.processes.index(component)])
+
+    footprint.compiled, footprint.direct = compiled, direct
     return footprint, {name: v.value for name, v in values.items()}
 
 
@@ -134,6 +142,19 @@ def test_bill_of_materials_closes_in_every_monte_carlo_draw(server, catalogue_mo
     mass = values[NEW_SERVERS[server]]
     assert np.allclose(components + closure, mass, rtol=1e-9)
     assert (closure > 0).all(), (server, float(np.min(closure)))
+
+
+@pytest.mark.parametrize("product, component, amount", [
+    ("gb200_superchip", "dram_per_gb", 512.0), ("server_mi300x_8gpu", "dram_module_per_gb", 1536.0),
+    ("server_gaudi3_8oam", "dram_module_per_gb", 2048.0), ("tpu_v5p_host", "dram_module_per_gb", 512.0),
+    ("tpu_v6e_host", "dram_module_per_gb", 1649.3), ("server_dgx_b200", "dram_module_per_gb", 2048.0),
+    ("gpu_b200_package", "hbm3e_stack_24gb", 8.0), ("gb200_compute_tray", "nic_200g", 4.0),
+])
+def test_memory_and_parts_are_built_in_their_declared_units(product, component, amount, catalogue):
+    """GB amounts are numbers: a formula amount in GB (pint's information units are dimensionless
+    with a scale) would be read in root units (bits) and put 1/8e9 of the memory in."""
+    footprint, _ = catalogue
+    assert math.isclose(footprint.direct(product, component), amount, rel_tol=1e-9)
 
 
 def test_gb200_nvl72_bottom_up_mass_matches_the_published_rack(catalogue):
