@@ -137,6 +137,8 @@ Unit = ureg.Unit
 
 # Spellings found in LCA data that pint cannot parse as they are. Order matters: longer first.
 _SPELLINGS = [
+    # "tCO2e", "kgCO2eq", "gSb-eq": the mass unit written against the marker; split them first
+    (re.compile(r"(?<=[A-Za-z])(?=(?:CO2|Sb)(?:[- _]?eq|e\b))"), " "),
     (re.compile(r"CO2[- ]?eq(uivalents?)?\.?|CO2e\b"), "CO2_eq"),
     (re.compile(r"Sb[- ]?eq(uivalents?)?\.?"), "Sb_eq"),
     (re.compile(r"world[- ]eq(uivalents?)?\.?"), "world_eq"),
@@ -168,6 +170,8 @@ def normalize(text: str) -> str:
     --------
     >>> normalize("kg CO2-eq/kWh")
     'kg CO2_eq/kWh'
+    >>> [normalize(text) for text in ("tCO2e", "t CO2e", "gCO2eq", "kg CO2 equivalents")]
+    ['t CO2_eq', 't CO2_eq', 'g CO2_eq', 'kg CO2_eq']
     """
     for pattern, replacement in _SPELLINGS:
         text = pattern.sub(replacement, text)
@@ -366,6 +370,8 @@ def _dims(unit: pint.Unit) -> str:
 
 
 _EQUIVALENTS = {"CO2_eq": "CO2-eq", "Sb_eq": "Sb-eq", "world_eq": "world-eq"}
+# pint's symbol for the year is "a" (annum), which readers take for a typo; the name parses back
+_SYMBOLS = {"year": "year"}
 
 
 @lru_cache(maxsize=4096)
@@ -388,6 +394,8 @@ def format_unit(unit: pint.Unit) -> str:
     'kg CO2-eq/kWh'
     >>> format_unit(parse_unit("m3 world-eq"))
     'm3 world-eq'
+    >>> format_unit(parse_unit("kg CO2-eq/year"))
+    'kg CO2-eq/year'
     """
     if unit == ureg.dimensionless:
         return "dimensionless"
@@ -395,7 +403,7 @@ def format_unit(unit: pint.Unit) -> str:
     markers: list[str] = []
     denominator: list[str] = []
     for name, exponent in unit._units.items():
-        symbol = _EQUIVALENTS.get(name) or ureg.get_symbol(name)
+        symbol = _EQUIVALENTS.get(name) or _SYMBOLS.get(name) or ureg.get_symbol(name)
         power = abs(exponent)
         term = symbol if power == 1 else f"{symbol}{power:g}"
         if exponent < 0:
