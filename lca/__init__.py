@@ -3,7 +3,8 @@
 The pipeline, one layer a step, imports only going down it: :mod:`lca.model` (records and
 pure rules) -> :mod:`lca.load` (files -> model) -> :mod:`lca.engine` (compile, solve,
 calculate) -> analyses (:mod:`lca.uncertainty`, :mod:`lca.allocation`, :mod:`lca.sources`)
--> :mod:`lca.serialize` -> :mod:`lca.report` -> :mod:`lca.cli`.
+-> :mod:`lca.serialize` and :mod:`lca.frames` (pandas data frames, ``lca.to_frame``) ->
+:mod:`lca.report` -> :mod:`lca.cli`.
 
 >>> import lca
 >>> model = lca.load_study("lca:scenarios/patterson2021_gpt3.toml", overrides={"pue": 1.2})
@@ -39,6 +40,7 @@ from .errors import (
     SingularSystemError,
     UnitError,
 )
+from .frames import to_frame
 from .load.study import load_inventory, load_study, with_methods, with_parameters
 from .model.records import CATEGORIES, STAGES, Model
 from .model.rules import technosphere_graph
@@ -49,5 +51,5 @@ __all__ = [
     "DistributionError", "DuplicateIdError", "FileFormatError", "FlowResult", "FormulaError", "LCAError",
     "LCAResult", "MethodError", "MissingProviderError", "Model", "ModelError", "ParameterError", "ParameterValue",
     "ReportError", "SingularSystemError", "UnitError", "calculate", "compile_model", "compute", "factorize",
-    "load_inventory", "load_study", "technosphere_graph", "ureg", "with_methods", "with_parameters",
+    "load_inventory", "load_study", "technosphere_graph", "to_frame", "ureg", "with_methods", "with_parameters",
 ]

@@ -21,7 +21,7 @@ LAYERS = (
     ("load", ("lca.load",)),
     ("engine", ("lca.engine",)),
     ("analyses", ("lca.uncertainty", "lca.allocation", "lca.sources")),
-    ("serialization", ("lca.serialize", "lca.export")),
+    ("serialization", ("lca.serialize", "lca.frames", "lca.export")),
     ("report", ("lca.report",)),
     ("cli", ("lca.cli",)),
     ("api", ("lca",)),
