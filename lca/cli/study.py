@@ -21,6 +21,9 @@ from ..units import format_unit
 from .common import EXIT_USER_ERROR, add_study_arguments, load_from_args
 from .uncertainty import add_uncertainty_to_run
 
+# the widest line of lca list's tables (issue 12: parameter tables printed lines of 1,173 characters)
+LIST_WIDTH = 120
+
 
 def register(sub: Any) -> None:
     """Add ``lca run``, ``lca validate``, ``lca list`` and ``lca sources`` to the command line.
@@ -55,8 +58,10 @@ def register(sub: Any) -> None:
     validate.add_argument("--verbose", action="store_true")
     validate.set_defaults(handler=_validate)
 
-    listing = sub.add_parser("list", help="list processes, methods or parameters of a study")
-    listing.add_argument("what", choices=("processes", "methods", "parameters"))
+    listing = sub.add_parser("list", help="list the processes, methods, parameters or elementary flows of a study",
+                             description=f"Tables are at most about {LIST_WIDTH} characters wide: long values, "
+                                         "sources and names are cut with '...'; --format json has them whole.")
+    listing.add_argument("what", choices=("processes", "methods", "parameters", "flows"))
     add_study_arguments(listing)
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(handler=_list)
@@ -127,6 +132,9 @@ def _list(args: argparse.Namespace) -> int:
         rows = [[m.id, m.category, m.unit_text, "yes" if m.id in model.selected_methods else "", m.name]
                 for m in model.methods.values()]
         headers = ["method", "category", "unit", "selected", "name"]
+    elif args.what == "flows":
+        rows = [[f.id, f.compartment, f.unit_text, f.cas or "", f.name] for f in model.flows.values()]
+        headers = ["flow", "compartment", "unit", "cas", "name"]
     else:
         rows = []
         for p in model.parameters.values():
@@ -139,8 +147,52 @@ def _list(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(dumps_json([dict(zip(headers, row)) for row in rows]))
     else:
-        print(render_table(headers, rows))
+        print(render_table(headers, fit_columns(headers, rows, LIST_WIDTH, ("value", "source", "name"))))
     return 0
+
+
+def fit_columns(headers: list[str], rows: list[list[str]], width: int, shrinkable: tuple[str, ...],
+                narrowest: int = 12) -> list[list[str]]:
+    """Rows with the *shrinkable* columns' text cut (``...``) so the table is at most *width* wide.
+
+    The other columns (ids, units) stay whole: a table wider than *width* with them alone stays
+    wider. The widest cuttable column is cut first, none below *narrowest* characters.
+
+    Parameters
+    ----------
+    headers : list of str
+        The column titles.
+    rows : list of list of str
+        The cells, as :func:`lca.serialize.render_table` takes them (text).
+    width : int
+        The widest line wanted, the two spaces between columns included.
+    shrinkable : tuple of str
+        The titles of the columns that may be cut.
+    narrowest : int, optional
+        The narrowest a cut column gets.
+
+    Returns
+    -------
+    list of list of str
+        The rows, cut where needed.
+
+    Examples
+    --------
+    >>> rows = [["pue", "1.1", "Patterson et al. 2021, Table 4: Google's fleet-wide trailing twelve-month PUE"]]
+    >>> fit_columns(["parameter", "value", "source"], rows, 40, ("value", "source"))
+    [['pue', '1.1', 'Patterson et al. 20...']]
+    """
+    limits = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
+    excess = sum(limits) + 2 * (len(headers) - 1) - width
+    cuttable = [i for i, h in enumerate(headers) if h in shrinkable]
+    # the widest cuttable column loses a character at a time, so long columns end up alike
+    while excess > 0:
+        widest = max(cuttable, key=lambda i: limits[i], default=None)
+        if widest is None or limits[widest] <= max(narrowest, len(headers[widest])):
+            break
+        limits[widest] -= 1
+        excess -= 1
+    return [[_shorten(cell, limit) for cell, limit in zip(row, limits)] for row in rows]
 
 
 def _sources(args: argparse.Namespace) -> int:

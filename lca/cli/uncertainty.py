@@ -19,7 +19,7 @@ from ..uncertainty.montecarlo import monte_carlo
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
 from ..uncertainty.statistics import PERCENTILES
-from .common import parse_set
+from .common import add_study_arguments, load_from_args, parse_set
 
 DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
 
@@ -132,26 +132,39 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _renamed_flags(args: argparse.Namespace) -> None:
+    """The flags ``lca sensitivity`` had before ``--method`` meant the impact method everywhere."""
+    for method in args.method:
+        if method in METHODS:
+            raise LCAError(f"--method {method}: the sensitivity analysis is now chosen with --analysis {method}; "
+                           f"--method names an impact method, as in lca run")
+    if args.impact_method:
+        raise LCAError(f"--impact-method was renamed --method, as in lca run: "
+                       f"{' '.join(f'--method {m}' for m in args.impact_method)}")
+
+
 def _sensitivity(args: argparse.Namespace) -> int:
-    model = _load(args.scenario, args.set, args.impact_method)
+    _renamed_flags(args)
+    model = load_from_args(args)
+    analysis = args.analysis
     categories = [args.category] if args.category else None
     parameters = args.parameter or None
-    if args.method == "oat":
+    if analysis == "oat":
         result = sensitivity(model, "oat", parameters=parameters, categories=categories)
     else:
-        result = sensitivity(prepare(model), args.method, samples=_samples(args, args.method), seed=args.seed, parameters=parameters,
-                             categories=categories, progress=progress_bar(args.method, args.quiet),
-                             **({"sampler": args.sampler} if args.method == "spearman" else {}))
+        result = sensitivity(prepare(model), analysis, samples=_samples(args, analysis), seed=args.seed,
+                             parameters=parameters, categories=categories, progress=progress_bar(analysis, args.quiet),
+                             **({"sampler": args.sampler} if analysis == "spearman" else {}))
     data = result.to_dict()
     if args.format == "json":
         sys.stdout.write(dumps_json(data))
         return 0
     columns = {"oat": ("low", "high", "swing", "low_value", "high_value"), "spearman": ("rho",),
-               "sobol": ("first_order", "total")}[args.method]
+               "sobol": ("first_order", "total")}[analysis]
     blocks = []
     for category, unit in zip(result.categories, result.units):
         rows = [[name] + [_cell(record.get(key)) for key in columns] for name, record in data[category].items()]
-        blocks.append(f"{category} ({unit}), {args.method}, {result.samples:,} model evaluations\n"
+        blocks.append(f"{category} ({unit}), {analysis}, {result.samples:,} model evaluations\n"
                       + render_table(["parameter", *columns], rows))
     print("\n\n".join(blocks))
     return 0
@@ -185,9 +198,10 @@ def register(subparsers: Any) -> None:
     >>> import argparse
     >>> parser = argparse.ArgumentParser()
     >>> register(parser.add_subparsers())
-    >>> args = parser.parse_args(["sensitivity", "lca:scenarios/patterson2021_gpt3.toml", "--method", "sobol"])
-    >>> args.method, args.samples
-    ('sobol', None)
+    >>> args = parser.parse_args(["sensitivity", "lca:scenarios/patterson2021_gpt3.toml", "--analysis", "sobol",
+    ...                           "--method", "ipcc_ar5_gwp100"])
+    >>> args.analysis, args.method, args.samples
+    ('sobol', ['ipcc_ar5_gwp100'], None)
     """
     comparison = subparsers.add_parser(
         "compare", help="compare two studies (or variants) under uncertainty, with paired draws",
@@ -207,14 +221,14 @@ def register(subparsers: Any) -> None:
         "sensitivity", help="which parameters drive the impacts: oat (tornado), spearman, sobol",
         description="--samples: Monte Carlo samples for spearman (default 10000); base samples for sobol "
                     "(rounded up to a power of 2, default 4096; the model runs n (d + 2) times).")
-    analysis.add_argument("scenario", help="scenario (study) TOML file")
-    analysis.add_argument("--method", choices=METHODS, default="spearman", help="sensitivity method")
+    add_study_arguments(analysis)  # the scenario, --set, --method (the impact method, as in lca run)
+    analysis.add_argument("--analysis", choices=METHODS, default="spearman",
+                          help="sensitivity analysis: oat (tornado), spearman or sobol (default spearman)")
     analysis.add_argument("--category", metavar="ID", help="only this impact category")
     analysis.add_argument("--parameter", action="append", metavar="NAME", default=[],
                           help="only these uncertain parameters (repeatable; default: all)")
-    analysis.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
-    analysis.add_argument("--impact-method", action="append", default=[], metavar="ID",
-                          help="impact method for its category (repeatable)")
+    # the former name of --method, kept so that it says so (see _renamed_flags)
+    analysis.add_argument("--impact-method", action="append", default=[], help=argparse.SUPPRESS)
     _common(analysis)
     analysis.set_defaults(handler=_sensitivity)
 

@@ -62,7 +62,7 @@ def test_compare_json(tmp_path, capsys):
                                          ("sobol", {"first_order", "total"})])
 def test_sensitivity_json(tmp_path, capsys, method, keys):
     path = str(write_study(tmp_path, CHOICE))
-    argv = ("sensitivity", path, "--method", method, "--samples", "512", "--format", "json",
+    argv = ("sensitivity", path, "--analysis", method, "--samples", "512", "--format", "json",
             "--category", "climate_change")
     status, out, _ = run_cli(capsys, *argv)
     assert status == 0
@@ -70,7 +70,7 @@ def test_sensitivity_json(tmp_path, capsys, method, keys):
     assert set(data) == {"climate_change"} and set(data["climate_change"]) == {"region", "load"}
     assert all(keys <= set(v) for v in data["climate_change"].values())
     assert run_cli(capsys, *argv)[1] == out
-    assert run_cli(capsys, "sensitivity", path, "--method", method, "--samples", "256")[0] == 0
+    assert run_cli(capsys, "sensitivity", path, "--analysis", method, "--samples", "256")[0] == 0
 
 
 def test_user_mistakes_are_one_line_errors(tmp_path, capsys):
