@@ -204,8 +204,10 @@ def summary(result: MonteCarloResult | pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     result : MonteCarloResult or pandas.DataFrame
-        The result, or its :func:`samples_frame` (a frame of samples, one column per category,
-        perhaps filtered: the statistics are of the rows it has).
+        The result, or a frame of samples with one column per category: its
+        :func:`samples_frame`, or rows of a :func:`comparison_frame` (one study's, say),
+        perhaps filtered: the statistics are of the rows it has. With ``attrs["units"]``,
+        only the columns it names are summarized.
 
     Returns
     -------
@@ -233,8 +235,10 @@ def summary(result: MonteCarloResult | pd.DataFrame) -> pd.DataFrame:
     # the statistics of the JSON contract (summarize), not pandas' quantile rule, so the numbers agree
     frame = samples_frame(result) if isinstance(result, MonteCarloResult) else result
     units = frame.attrs.get("units", {})
+    # a comparison's frame also has its study and sample columns: the categories are those with a unit
+    categories = [c for c in frame.columns if c in units] if units else list(frame.columns)
     rows = {}
-    for category in frame.columns:
+    for category in categories:
         record = summarize(frame[category].to_numpy(), what=str(category)).to_dict()
         rows[category] = {"mean": record["mean"], "std": record["std"], "median": record["median"],
                           "sem": record["sem"], "samples": record["samples"],
@@ -243,7 +247,7 @@ def summary(result: MonteCarloResult | pd.DataFrame) -> pd.DataFrame:
     columns = ["mean", "std", "median", "sem", "samples", *(f"p{p:g}" for p in PERCENTILES), "unit"]
     table = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
     table.index.name = "category"
-    return _finish(table, {c: units.get(c, "") for c in frame.columns})
+    return _finish(table, {c: units.get(c, "") for c in categories})
 
 
 def comparison_frame(comparison: Comparison) -> pd.DataFrame:

@@ -139,6 +139,9 @@ def test_comparison_frame_pairs_the_draws():
     assert float((paired["low"] < paired["high"]).mean()) == assertion.p_a_lower
     assert (paired["low"] - paired["high"]).mean() == pytest.approx(assertion.difference.mean, rel=1e-12)
     assert frame.attrs["units"] == {"climate_change": "kg CO2-eq"} and frame.attrs["labels"] == ["low", "high"]
+    high = summary(frame[frame.study == "high"])  # the study and sample columns are not summarized
+    assert list(high.index) == ["climate_change"]
+    assert high.loc["climate_change", "mean"] == comparison.assertion("climate_change", "low", "high").b.mean
 
 
 def test_one_at_a_time_frame_hand_checked():
