@@ -3,8 +3,8 @@
 The result classes live in lower layers than this one, which may not import pandas or this
 module, so the frames are made by functions rather than methods: ``lca.to_frame(result)``
 (not ``result.to_frame()``) dispatches on the result's type. Frames are tidy (one number
-per row, named columns) except Monte Carlo samples, which have one column per category and
-one row per sample. Every frame says its units in ``frame.attrs["units"]``: each column or
+per row, named columns) except those of samples (Monte Carlo, comparisons), which have one
+row per sample and one column per category. Every frame says its units in ``frame.attrs["units"]``: each column or
 category its reference unit; long frames also carry a ``unit`` column.
 
 >>> import lca

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +15,8 @@ from lca.allocation import allocate_study
 from lca.frames import allocation_frame, lca_frame, samples_frame, summary
 from lca.serialize import uncertainty_records
 from lca.uncertainty import compare, monte_carlo, one_at_a_time, sobol, spearman
+
+pd = pytest.importorskip("pandas")  # the frames extra, in the test extra
 
 PATTERSON = "lca:scenarios/patterson2021_gpt3.toml"
 FLAGSHIP = "lca:scenarios/llm_training_lifecycle.toml"
