@@ -37,6 +37,9 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
         source = string(value, "source", where)
         if "uncertainty" in value:
             uncertainty = value["uncertainty"]
+        if ("value" in value) == ("formula" in value):
+            raise ParameterError(f"{where}: give exactly one of 'value' or 'formula'"
+                                 + (" (both are given)" if "value" in value else ""))
         if "formula" in value:
             formula = parse_formula(value["formula"], f"{where}.formula")
             unit_text = value.get("unit", parameter.unit_text)

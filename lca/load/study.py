@@ -18,6 +18,7 @@ from ..errors import (
     DuplicateIdError,
     FileFormatError,
     FormulaError,
+    LCAError,
     MethodError,
     ModelError,
     ParameterError,
@@ -72,6 +73,15 @@ _METHOD_KEYS = {"id", "category", "name", "unit", "source", "comment", "descript
 _FACTOR_KEYS = {"flow", "value", "unit", "source", "uncertainty", "comment"}
 
 
+def _shorten(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 4:]} ({len(text)} characters)"
+
+
+def _with_context(exc: LCAError, context: str) -> LCAError:
+    """The same error with *context* appended, once (the innermost include is named first)."""
+    return type(exc)(f"{exc} ({context})")
+
+
 class _Registry:
     """Collects definitions from many files, rejecting an id defined twice."""
 
@@ -99,9 +109,19 @@ class _Loader:
         self.files: list[Path] = []
         self._seen: set[Path] = set()
         self.raw_processes: list[tuple[str, dict, str]] = []
+        # file (as messages show it) -> the file whose include read it, for errors found later
+        self.included_by: dict[str, str] = {}
+
+    def in_context(self, exc: LCAError) -> LCAError:
+        """*exc*, if about an item of an included file, with the chain of includes that read it."""
+        chain, current = [], str(exc).split(": ", 1)[0]
+        while current in self.included_by and len(chain) < 20:
+            current = self.included_by[current]
+            chain.append(current)
+        return _with_context(exc, "included by " + " <- ".join(chain)) if chain else exc
 
     # -- files --------------------------------------------------------------------------
-    def load_file(self, path: Path, is_root: bool = False) -> dict:
+    def load_file(self, path: Path, is_root: bool = False, study: bool = False) -> dict:
         path = path.resolve()
         if path in self._seen:
             return {}
@@ -114,6 +134,11 @@ class _Loader:
                         f"(allowed: {', '.join(sorted(_TOP_KEYS))})")
         if not is_root and any(k in data for k in ("study", "demand")):
             raise fail(FileFormatError, where, "an included file cannot have [study] or [demand]")
+        if study and "study" not in data:
+            # before the definitions: a study's [parameters] would otherwise clash with the
+            # parameters they override, and the message would be about a duplicate
+            raise FileFormatError(f"{where}: a scenario needs a [study] table with 'name' and 'functional_unit' "
+                                  "(is this an inventory file? use 'lca validate' for those)")
         includes = data.get("include", [])
         if isinstance(includes, str):
             includes = [includes]
@@ -121,9 +146,20 @@ class _Loader:
             raise fail(FileFormatError, where, "'include' must be a list of relative paths or lca: names")
         for include in includes:
             target = locate(include, path.parent)
-            if not target.exists():
-                raise fail(FileFormatError, f"{where}: include", f"file {include!r} not found (looked at {target})")
-            self.load_file(target)
+            try:
+                found = target.is_file() or target.exists()
+            except OSError as exc:  # a name longer than the system allows, ...
+                raise fail(FileFormatError, f"{where}: include", f"cannot use {_shorten(include)!r} "
+                           f"({exc.strerror or exc})") from None
+            if not found:
+                raise fail(FileFormatError, f"{where}: include",
+                           f"file {_shorten(include)!r} not found (looked at {_shorten(str(target))})")
+            self.included_by.setdefault(display_path(target.resolve()), where)
+            try:
+                self.load_file(target)
+            except LCAError as exc:
+                # The message names the included file; say which include pulled it in.
+                raise _with_context(exc, f"included by {where}") from None
         self.files.append(path)
         # A study's own [parameters] are overrides, applied after everything is loaded.
         self._read_definitions(data, where, parameters=not (is_root and "study" in data))
@@ -307,11 +343,8 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     """
     path = locate(path)
     loader = _Loader()
-    data = loader.load_file(path, is_root=True)
+    data = loader.load_file(path, is_root=True, study=True)
     where = display_path(path)
-    if "study" not in data:
-        raise FileFormatError(f"{where}: a scenario needs a [study] table (is this an inventory file? "
-                              "use 'lca validate' for those)")
     study_table = data["study"]
     if not isinstance(study_table, dict):
         raise FileFormatError(f"{where}: [study] must be a table")
@@ -321,7 +354,10 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
         path=str(path.resolve()),
         info=frozen({k: v for k, v in study_table.items() if k not in ("name", "functional_unit")}),
     )
-    model = _finish(loader, study, data, where)
+    try:
+        model = _finish(loader, study, data, where)
+    except LCAError as exc:
+        raise loader.in_context(exc) from None
     if methods:
         model = with_methods(model, list(methods))
     if overrides:
@@ -335,7 +371,10 @@ def load_inventory(paths: list[str | Path]) -> Model:
     for path in paths:
         loader.load_file(locate(path), is_root=True)
     study = Study(name="(inventory)", functional_unit="(none)", path=", ".join(map(str, paths)))
-    return _finish(loader, study, {}, ", ".join(map(str, paths)))
+    try:
+        return _finish(loader, study, {}, ", ".join(map(str, paths)))
+    except LCAError as exc:
+        raise loader.in_context(exc) from None
 
 
 def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:

@@ -9,7 +9,9 @@ allocation specs.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, Mapping
@@ -61,19 +63,82 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# Bounds on what one file may cost to read. The largest shipped file (the grid mixes of
+# inventories/electricity.toml) is 1.6 MB; 16 MiB leaves ten times that room while keeping the
+# parse of a hostile file to seconds. Nesting beyond 32 levels is never needed by the format
+# (the deepest item, a pedigree list in an exchange's uncertainty, is 6 levels down) and would
+# let a file exhaust the stack of every recursive step after the parse.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 32
+
+
 def read_toml(path: Path) -> dict:
-    """Read one TOML file; a missing or malformed file is a :class:`FileFormatError`."""
+    """Read one TOML file; a missing, unreadable or malformed file is a :class:`FileFormatError`.
+
+    Only regular files of at most :data:`MAX_FILE_BYTES` are read (a device such as
+    ``/dev/zero`` or a named pipe is refused without blocking), and tables or arrays may nest
+    at most :data:`MAX_NESTING` levels.
+
+    >>> read_toml(Path("/dev/null"))
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: /dev/null: not a regular file (a device, pipe or socket); give a TOML file
+    """
+    shown = _shown(path)
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; the check below refuses it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise FileFormatError(f"{path}: file not found") from None
+        raise FileFormatError(f"{shown}: file not found") from None
     except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a TOML file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: invalid TOML: {exc}") from None
+        raise FileFormatError(f"{shown}: is a directory, not a TOML file") from None
+    except OSError as exc:
+        raise FileFormatError(f"{shown}: cannot open ({exc.strerror or exc})") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise FileFormatError(f"{shown}: is a directory, not a TOML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise FileFormatError(f"{shown}: not a regular file (a device, pipe or socket); give a TOML file")
+        if status.st_size > MAX_FILE_BYTES:
+            raise FileFormatError(f"{shown}: file is {status.st_size / 2**20:.1f} MiB, larger than the "
+                                  f"{MAX_FILE_BYTES // 2**20} MiB limit of one input file; split it with 'include'")
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise FileFormatError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew while being read
+        raise FileFormatError(f"{shown}: file is larger than the {MAX_FILE_BYTES // 2**20} MiB limit of one input file")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"{path}: not UTF-8 text: {exc}") from None
+        raise FileFormatError(f"{shown}: not UTF-8 text: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FileFormatError(f"{shown}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise FileFormatError(f"{shown}: tables or arrays nest deeper than {MAX_NESTING} levels") from None
+    if _nesting(data) > MAX_NESTING:
+        raise FileFormatError(f"{shown}: tables or arrays nest deeper than {MAX_NESTING} levels")
+    return data
+
+
+def _shown(path: Path) -> str:
+    """A path for a message: very long names (an OS limit) are cut, not echoed whole."""
+    text = str(path)
+    return text if len(text) <= 200 else f"{text[:100]}...{text[-60:]} ({len(text)} characters)"
+
+
+def _nesting(data: Any) -> int:
+    """Depth of nested tables and arrays, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > deepest:
+            deepest = level
+        if level > MAX_NESTING:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Mapping[str, Any] | None:

@@ -1,0 +1,163 @@
+"""Hardening of the loader (issue 14): each malformed input gives one LCAError naming the
+file, the item and the problem, instead of a traceback, a hang or a silently wrong model."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import lca
+from lca.formula import evaluate_numeric, evaluate_units, parse_formula
+from lca.load.tables import MAX_FILE_BYTES, MAX_NESTING, read_toml
+from lca.units import MAX_EXPONENT, parse_unit, ureg
+
+HEAD = '''
+[study]
+name = "hardening"
+functional_unit = "1 kg"
+
+[demand]
+a = 1
+'''
+
+PROCESS_A = '''
+[processes.a]
+unit = "kg"
+stage = "manufacturing"
+source = "test"
+biosphere = [{ flow = "co2", amount = 2, unit = "kg" }]
+'''
+
+
+# -- (a) tracebacks -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["sqrt(-1)", "(x - 2) ** 0.5", "(-8) ** (1/3)"])
+def test_fractional_power_of_a_negative_number_names_the_formula(text):
+    formula, where = parse_formula(text), "study.toml: parameters.y.formula"
+    with pytest.raises(lca.FormulaError, match=r"parameters\.y\.formula: a fractional power \(or sqrt\) of a "
+                       r"negative number has no real value in formula"):
+        evaluate_units(formula, {"x": ureg.Quantity(1.0, "")}, where=where)
+    # the numeric path gives no complex number either: an error on floats, NaN (reported by
+    # the engine, naming the entry) inside arrays of Monte Carlo samples
+    if "**" in text:
+        with pytest.raises(lca.FormulaError, match=r"parameters\.y\.formula: .*no real value"):
+            evaluate_numeric(formula, {"x": 1.0}, where=where)
+    if "x" in text:
+        assert np.isnan(evaluate_numeric(formula, {"x": np.array([1.0, 6.0])}, where=where)[0])
+
+
+def test_fractional_power_of_a_positive_number_still_works():
+    assert evaluate_units(parse_formula("(x - 2) ** 0.5"), {"x": ureg.Quantity(6.0, "")}).magnitude == 2.0
+    assert evaluate_units(parse_formula("sqrt(x)"), {"x": ureg.Quantity(9.0, "m**2")}) == ureg.Quantity(3.0, "m")
+
+
+def test_negative_power_in_a_parameter_is_an_error_at_load(study):
+    path = study(HEAD + PROCESS_A + '[parameters.x]\nvalue = 1\n[parameters.y]\nformula = "(x - 2) ** 0.5"\n')
+    with pytest.raises(lca.FormulaError, match=r"study\.toml: parameters\.y\.formula: .*no real value.*'\(x - 2\) \*\* 0\.5'"):
+        lca.load_study(path)
+
+
+def test_formula_overflowing_to_infinity_is_an_error_naming_it(study):
+    path = study(HEAD + PROCESS_A + '[parameters.x]\nvalue = 1e300\n[parameters.y]\nformula = "x * x"\n')
+    with pytest.raises(lca.FormulaError, match=r"parameters\.y\.formula: formula 'x \* x' gives inf \(not a finite"):
+        lca.load_study(path)
+
+
+def test_long_include_name_is_an_error_not_oserror(study):
+    path = study(HEAD + PROCESS_A, header='include = ["base.toml", "gwp.toml", "' + "x" * 5000 + '.toml"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"study\.toml: include: .*\(5005 characters\)") as info:
+        lca.load_study(path)
+    assert len(str(info.value)) < 500  # the name is shortened, not echoed whole
+
+
+def test_deep_nesting_is_an_error_not_recursion(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(lca.FileFormatError, match=rf"deep\.toml: tables or arrays nest deeper than {MAX_NESTING}"):
+        read_toml(path)
+    moderate = tmp_path / "moderate.toml"
+    moderate.write_text("x = " + "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1) + "\n")
+    with pytest.raises(lca.FileFormatError, match="nest deeper"):
+        read_toml(moderate)
+    ok = tmp_path / "ok.toml"
+    ok.write_text("x = " + "[" * (MAX_NESTING - 1) + "]" * (MAX_NESTING - 1) + "\n")
+    assert "x" in read_toml(ok)
+
+
+# -- (b) hangs and exhaustion ---------------------------------------------------------------
+
+def test_device_is_refused_without_reading(study):
+    path = study(HEAD + PROCESS_A, header='include = ["/dev/zero"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"/dev/zero: not a regular file .*\(included by \S*study\.toml\)"):
+        lca.load_study(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_is_refused_without_blocking(study, tmp_path):
+    os.mkfifo(tmp_path / "pipe.toml")
+    path = study(HEAD + PROCESS_A, header='include = ["pipe.toml"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"pipe\.toml: not a regular file"):
+        lca.load_study(path)
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path):
+    path = tmp_path / "big.toml"
+    with open(path, "wb") as handle:  # sparse: no need to write the bytes
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(lca.FileFormatError, match=r"big\.toml: file is 16\.0 MiB, larger than the 16 MiB limit"):
+        read_toml(path)
+
+
+@pytest.mark.parametrize("text", ["10**10**10 W", "10^10^10 W", "(10**20)**20 W", "W**1000", "kg**-13"])
+def test_unit_with_a_huge_power_is_refused_before_pint_evaluates_it(text):
+    with pytest.raises(lca.UnitError, match=rf"flows\.x\.unit: .*a power in a unit must be a unit to a number of "
+                       rf"at most {MAX_EXPONENT}"):
+        parse_unit(text, "flows.x.unit")
+
+
+@pytest.mark.parametrize("text, expected", [("m**3", "meter ** 3"), ("s**-2", "1 / second ** 2"),
+                                            ("kg m^2/s^3", "kilogram * meter ** 2 / second ** 3"),
+                                            ("kg**0.5", "kilogram ** 0.5")])
+def test_ordinary_powers_in_units_still_parse(text, expected):
+    assert str(parse_unit(text)) == expected
+
+
+def test_unit_in_a_study_file_with_a_huge_power_names_the_item(study):
+    path = study(HEAD + PROCESS_A.replace('unit = "kg"\nstage', 'unit = "10**10**10 kg"\nstage'))
+    with pytest.raises(lca.UnitError, match=r"study\.toml: processes\.a\.unit: '10\*\*10\*\*10 kg': a power"):
+        lca.load_study(path)
+
+
+# -- (e) unclear errors ---------------------------------------------------------------------
+
+def test_error_in_an_included_file_names_the_include(study, tmp_path):
+    (tmp_path / "lib.toml").write_text('[processes.b]\nunit = "kg"\nsource = "t"\n'
+                                       'biosphere = [{ flow = "co2", amount = 1, unit = "kWh" }]\n')
+    (tmp_path / "bad_toml.toml").write_text("[processes.c\n")
+    path = study(HEAD + PROCESS_A, header='include = ["base.toml", "gwp.toml", "lib.toml"]\n')
+    with pytest.raises(lca.UnitError, match=r"lib\.toml: processes\.b\.biosphere\[0\] .*\(included by \S*study\.toml\)"):
+        lca.load_study(path)
+    path = study(HEAD + PROCESS_A, header='include = ["base.toml", "gwp.toml", "bad_toml.toml"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"bad_toml\.toml: invalid TOML: .*\(included by \S*study\.toml\)"):
+        lca.load_study(path)
+
+
+def test_missing_study_table_says_so(study):
+    text = (HEAD + PROCESS_A).replace('[study]\nname = "hardening"\nfunctional_unit = "1 kg"\n', "")
+    (study("").parent / "lib.toml").write_text("[parameters.x]\nvalue = 1\n")
+    path = study(text + "[parameters]\nx = 2\n", header='include = ["base.toml", "gwp.toml", "lib.toml"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"study\.toml: a scenario needs a \[study\] table"):
+        lca.load_study(path)
+
+
+# -- (c) wrong results with exit 0 ----------------------------------------------------------
+
+def test_value_and_formula_together_in_a_study_override_is_an_error(study, tmp_path):
+    (tmp_path / "lib.toml").write_text("[parameters.x]\nvalue = 1.0\n")
+    path = study(HEAD + PROCESS_A + '[parameters]\nx = { value = 1.2, formula = "1.3" }\n',
+                 header='include = ["base.toml", "gwp.toml", "lib.toml"]\n')
+    with pytest.raises(lca.ParameterError, match=r"study\.toml: parameters\.x: give exactly one of 'value' or "
+                       r"'formula' \(both are given\)"):
+        lca.load_study(path)
