@@ -411,6 +411,9 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
         product = products.get(key) or products[processes[key].reference_product]
         unit_text = table.get("unit", product.unit_text)
         demand[key] = loader._amount(table, "amount", item_where, unit_text, None)
+        if demand[key].value is not None and not demand[key].value > 0:
+            # a functional unit of zero (or less) of a product gives zero (or sign-flipped) impacts
+            raise fail(ModelError, f"{item_where}.amount", f"the demand must be positive, got {demand[key].value:g}")
     if study.name != "(inventory)" and not demand:
         raise FileFormatError(f"{where}: [demand] is empty: name the product(s) of the functional unit")
     methods = dict(loader.methods.items)

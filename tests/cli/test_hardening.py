@@ -1,0 +1,108 @@
+"""Hardening of the command line (issue 14): bad input exits 2 with one line on stderr that
+names the file and the item, never a traceback or a silently wrong result with exit 0."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lca.cli import main
+
+HEAD = '''
+[study]
+name = "hardening"
+functional_unit = "1 kg"
+
+[demand]
+a = 1
+'''
+
+PROCESS_A = '''
+[processes.a]
+unit = "kg"
+stage = "manufacturing"
+source = "test"
+biosphere = [{ flow = "co2", amount = 2, unit = "kg" }]
+'''
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if not line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+def test_valid_study_still_gives_the_hand_solved_result(study, capsys):
+    code, out, _ = run(capsys, "run", str(study(HEAD + PROCESS_A)), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["impacts"]["climate_change"]["value"] == pytest.approx(2.0)
+
+
+def test_process_using_more_of_its_product_than_it_makes_is_an_error(study, capsys):
+    # makes 1 kg of a, uses 2 kg of a: net production -1 kg would flip every impact's sign
+    path = study(HEAD + PROCESS_A + 'technosphere = [{ product = "a", amount = 2, unit = "kg" }]\n')
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2
+    assert "study.toml: processes.a: net production of 'a' is -1 kg: the process uses more of its own " \
+           "product than it makes" in one_error(err)
+    # using part of its own product is an ordinary loop: 1 / (1 - 0.5) = 2 kg made, 4 kg CO2
+    path = study(HEAD + PROCESS_A + 'technosphere = [{ product = "a", amount = 0.5, unit = "kg" }]\n')
+    code, out, _ = run(capsys, "run", str(path), "--format", "json")
+    assert code == 0 and json.loads(out)["impacts"]["climate_change"]["value"] == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("samples", [[], ["--samples", "16"]])
+def test_result_overflowing_to_infinity_is_an_error_naming_the_flow(study, capsys, samples):
+    path = study(HEAD.replace("a = 1", "a = 1e300") + PROCESS_A.replace("amount = 2,", "amount = 1e300,"))
+    code, _, err = run(capsys, "run", str(path), "--format", "json", *samples)
+    assert code == 2
+    assert "study.toml: the inventory of flow 'co2' is inf, not a finite number" in one_error(err)
+
+
+def test_monte_carlo_statistic_overflowing_is_an_error_not_a_json_crash(study, capsys):
+    path = study(HEAD + PROCESS_A.replace("amount = 2,", 'amount = 1e300, uncertainty = { distribution = "lognormal", '
+                                          'gsd = 10 },'))
+    code, _, err = run(capsys, "run", str(path), "--format", "json", "--samples", "64")
+    assert code == 2
+    assert "result impacts.climate_change.uncertainty." in one_error(err)
+    assert "not a finite number: JSON cannot hold it" in err
+
+
+@pytest.mark.parametrize("key", ["sigma = 1e308", "gsd = 1e6"])
+def test_absurd_lognormal_is_rejected_at_load(study, capsys, key):
+    path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = '
+                                          f'"lognormal", {key} }} }}]'))
+    code, _, err = run(capsys, "run", str(path), "--samples", "8")
+    assert code == 2
+    assert "study.toml: processes.a.biosphere[0].uncertainty: lognormal " in one_error(err)
+    assert "wider than the bound gsd <= 1000" in err
+
+
+def test_nan_draw_names_the_parameter(study, capsys):
+    # a normal around 1e308 draws beyond floating point: the message names the parameter
+    path = study(HEAD + '[parameters.x]\nvalue = 1e308\nuncertainty = { distribution = "normal", sd = 1e308 }\n'
+                 + PROCESS_A.replace("amount = 2,", 'amount = "x * 1e-300",'))
+    code, _, err = run(capsys, "run", str(path), "--samples", "32")
+    assert code == 2
+    assert "study.toml: parameters.x: Monte Carlo sample " in one_error(err)
+    assert "of 'x' is inf, not a finite number" in err
+
+
+@pytest.mark.parametrize("amount", ["0", "-1"])
+def test_zero_or_negative_demand_is_an_error(study, capsys, amount):
+    code, _, err = run(capsys, "run", str(study(HEAD.replace("a = 1", f"a = {amount}") + PROCESS_A)))
+    assert code == 2
+    assert f"study.toml: demand.a.amount: the demand must be positive, got {amount}" in one_error(err)
+
+
+def test_include_of_dev_zero_is_refused(study, capsys):
+    code, _, err = run(capsys, "run", str(study(HEAD + PROCESS_A, header='include = ["/dev/zero"]\n')))
+    assert code == 2
+    assert "/dev/zero: not a regular file" in one_error(err)
