@@ -17,9 +17,11 @@ import networkx as nx
 from ..errors import ParameterError, UnitError
 from ..formula import evaluate_units, parse_formula
 from ..model.records import Model, Parameter
-from ..units import Quantity, format_unit, parse_unit
+from ..units import Quantity, conversion_factor, format_unit, parse_unit
 from .tables import (
+    BOUND_KEYS,
     PARAMETER_KEYS,
+    check_bounds,
     check_keys,
     choice_uncertainty,
     number,
@@ -33,7 +35,7 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
     source = None
     uncertainty = parameter.uncertainty
     if isinstance(value, dict):
-        check_keys(value, PARAMETER_KEYS, where)
+        check_keys(value, PARAMETER_KEYS - set(BOUND_KEYS), where)
         source = string(value, "source", where)
         if "uncertainty" in value:
             uncertainty = value["uncertainty"]
@@ -54,7 +56,8 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
             if unit.dimensionality != parameter.unit.dimensionality:
                 raise UnitError(f"{where}.unit: {parameter.name!r} is in {format_unit(parameter.unit)} "
                                 f"({parameter.defined_in}); {unit_text!r} has another dimension")
-            parameter = replace(parameter, unit=unit, unit_text=unit_text)
+            bounds = parameter.bounds.scaled(conversion_factor(parameter.unit, unit)) if parameter.bounds else None
+            parameter = replace(parameter, unit=unit, unit_text=unit_text, bounds=bounds)
     if parameter.is_choice:
         if value not in parameter.options:
             raise ParameterError(f"{where}: {value!r} is not an option of {parameter.name!r} "
@@ -66,6 +69,8 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
         uncertainty = validate_uncertainty(uncertainty, magnitude, parameter.unit_text, f"{where}.uncertainty")
     elif uncertainty is not None:
         uncertainty = _recentre(uncertainty, parameter, magnitude, where)
+    # the bounds stay those of the definition: an override cannot take a PUE below 1
+    check_bounds(magnitude, parameter.bounds, parameter.name, where, uncertainty)
     return replace(parameter, value=magnitude, formula=None, source=source or parameter.source, defined_in=where,
                    uncertainty=uncertainty)
 
@@ -139,5 +144,10 @@ def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[
                                 f"{format_unit(result.units)}, but the parameter is declared in "
                                 f"{format_unit(parameter.unit)}")
             result = result.to(parameter.unit)
+        if parameter.bounds is not None:
+            if not parameter.unit_text and not result.dimensionless:
+                raise ParameterError(f"{parameter.defined_in}: declare the 'unit' its bounds are in")
+            check_bounds(float(result.magnitude), parameter.bounds, name,
+                         f"{parameter.defined_in}.formula ({parameter.formula.text!r})")
         quantities[name] = result
     return quantities, choices

@@ -47,6 +47,7 @@ from .parameters import override
 from .resources import locate, shipped
 from .tables import (
     PARAMETER_KEYS,
+    check_bounds,
     check_id,
     check_keys,
     choice_uncertainty,
@@ -55,6 +56,7 @@ from .tables import (
     is_relative,
     named_tables,
     number,
+    parse_bounds,
     read_toml,
     string,
     validate_uncertainty,
@@ -228,12 +230,17 @@ class _Loader:
             options = tuple(options)
         elif value is not None:
             value = number(value, f"{where}.value")
+        bounds = parse_bounds(table, where)
+        if bounds is not None and options is not None:
+            raise fail(ParameterError, where, "a choice parameter takes no min/max/above/below")
+        uncertainty = validate_uncertainty(table.get("uncertainty"), value, unit_text, f"{where}.uncertainty") \
+            if options is None else choice_uncertainty(table.get("uncertainty"), options, where)
+        if value is not None and options is None:
+            check_bounds(value, bounds, key, where, uncertainty)
         return Parameter(
             name=key, value=value, unit=unit, unit_text=unit_text, defined_in=where, formula=formula,
-            options=options, source=string(table, "source", where),
-            uncertainty=validate_uncertainty(table.get("uncertainty"), value, unit_text, f"{where}.uncertainty")
-            if options is None else choice_uncertainty(table.get("uncertainty"), options, where),
-            description=string(table, "description", where) or string(table, "comment", where),
+            options=options, source=string(table, "source", where), uncertainty=uncertainty,
+            description=string(table, "description", where) or string(table, "comment", where), bounds=bounds,
         )
 
     def _amount(self, table: dict, key: str, where: str, unit_text: str | None, default_source: str | None,

@@ -16,12 +16,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import FileFormatError, LCAError
-from ..model.records import frozen
+from ..errors import FileFormatError, LCAError, ParameterError
+from ..model.records import Bounds, frozen
 from .distributions import check_spec
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
-PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
+PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment",
+                  "min", "max", "above", "below"}
+BOUND_KEYS = {"min": "minimum", "max": "maximum", "above": "above", "below": "below"}
 
 
 def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
@@ -168,6 +170,52 @@ def number(value: Any, where: str) -> float:
     if not math.isfinite(value):
         raise fail(FileFormatError, where, f"{value!r} is not a finite number")
     return float(value)
+
+
+def parse_bounds(table: dict, where: str) -> Bounds | None:
+    """The ``min``/``max`` (inclusive) and ``above``/``below`` (strict) keys of a parameter.
+
+    >>> parse_bounds({"value": 1.1, "min": 1}, "parameters.pue")
+    Bounds(minimum=1.0, maximum=None, above=None, below=None)
+    """
+    given = {BOUND_KEYS[key]: number(table[key], f"{where}.{key}") for key in BOUND_KEYS if key in table}
+    if not given:
+        return None
+    low = max((given[k] for k in ("minimum", "above") if k in given), default=-math.inf)
+    high = min((given[k] for k in ("maximum", "below") if k in given), default=math.inf)
+    if not low <= high or (low == high and ("above" in given or "below" in given)):
+        raise fail(ParameterError, where, f"bounds {_shown_bounds(given)} leave no value")
+    return Bounds(**given)
+
+
+def _shown_bounds(given: Mapping[str, float]) -> str:
+    keys = {v: k for k, v in BOUND_KEYS.items()}
+    return ", ".join(f"{keys[name]} = {value:g}" for name, value in given.items())
+
+
+def check_bounds(value: float, bounds: Bounds | None, name: str, where: str, spec: Mapping[str, Any] | None = None,
+                 ) -> None:
+    """A value (and the range of a bounded distribution around it) inside the declared bounds.
+
+    Monte Carlo draws are not clipped: a distribution with a finite range (uniform,
+    triangular, pert, discrete values) must lie inside the bounds, checked here; normal and
+    lognormal ones are the data's responsibility (docs/file-format.md).
+    """
+    if bounds is None:
+        return
+    problem = bounds.violation(value)
+    if problem is not None:
+        raise fail(ParameterError, where, f"{name!r} {problem}")
+    if spec is None:
+        return
+    ends = [(k, spec[k]) for k in ("min", "max", "mode") if isinstance(spec.get(k), (int, float))]
+    if isinstance(spec.get("values"), list):
+        ends += [("values", v) for v in spec["values"] if isinstance(v, (int, float))]
+    for key, end in ends:
+        if bounds.violation(float(end)) is not None:
+            declared = {field: getattr(bounds, field) for field in BOUND_KEYS.values() if getattr(bounds, field) is not None}
+            raise fail(ParameterError, f"{where}.uncertainty", f"{key} {end:g} is outside the bounds of {name!r} "
+                       f"({_shown_bounds(declared)}); Monte Carlo would draw values the parameter may not take")
 
 
 def is_relative(spec: Mapping[str, Any]) -> bool:

@@ -10,6 +10,7 @@ from .records import (
     STAGES,
     UNASSIGNED,
     Amount,
+    Bounds,
     Exchange,
     Factor,
     Flow,
@@ -23,7 +24,7 @@ from .records import (
 from .rules import is_intensity, resolve_provider, stage_key, technosphere_graph
 
 __all__ = [
-    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Exchange", "Factor", "Flow",
+    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Bounds", "Exchange", "Factor", "Flow",
     "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study",
     "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
 ]

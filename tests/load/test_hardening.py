@@ -161,3 +161,95 @@ def test_value_and_formula_together_in_a_study_override_is_an_error(study, tmp_p
     with pytest.raises(lca.ParameterError, match=r"study\.toml: parameters\.x: give exactly one of 'value' or "
                        r"'formula' \(both are given\)"):
         lca.load_study(path)
+
+
+# -- parameter bounds (min/max inclusive, above/below strict) ----------------------------------
+
+BOUNDED = '''
+[parameters.pue]
+value = 1.1
+min = 1
+[parameters.n_chips]
+value = 8
+min = 1
+[parameters.hours]
+value = 2
+unit = "h"
+above = 0
+[parameters.energy]
+formula = "n_chips * hours * pue"
+unit = "h"
+max = 100
+'''
+
+
+def test_bounds_accept_values_inside(study):
+    model = lca.load_study(study(HEAD + BOUNDED + PROCESS_A))
+    assert model.parameters["pue"].bounds == lca.model.Bounds(minimum=1.0)
+    # a value exactly on an inclusive bound is inside
+    assert lca.with_parameters(model, {"pue": 1.0}).parameters["pue"].value == 1.0
+
+
+@pytest.mark.parametrize("name, value, problem", [
+    ("pue", -1, "'pue' is -1, below its min 1"),
+    ("n_chips", 0, "'n_chips' is 0, below its min 1"),
+    ("hours", 0, "'hours' is 0; it must be above 0"),
+    ("hours", "-30 min", "'hours' is -0.5; it must be above 0"),
+])
+def test_override_outside_the_bounds_is_an_error(study, name, value, problem):
+    model = lca.load_study(study(HEAD + BOUNDED + PROCESS_A))
+    with pytest.raises(lca.ParameterError, match=f"--set {name}: " + problem.replace("(", r"\(")):
+        lca.with_parameters(model, {name: value}, "--set")
+
+
+def test_definition_outside_its_own_bounds_is_an_error(study):
+    path = study(HEAD + BOUNDED.replace("value = 1.1\nmin = 1", "value = 0.9\nmin = 1") + PROCESS_A)
+    with pytest.raises(lca.ParameterError, match=r"study\.toml: parameters\.pue: 'pue' is 0\.9, below its min 1"):
+        lca.load_study(path)
+
+
+def test_formula_result_outside_the_bounds_is_an_error(study):
+    model = lca.load_study(study(HEAD + BOUNDED + PROCESS_A))
+    with pytest.raises(lca.ParameterError, match=r"parameters\.energy\.formula \('n_chips \* hours \* pue'\): "
+                       r"'energy' is 176, above its max 100"):
+        lca.with_parameters(model, {"n_chips": 80})
+
+
+def test_bounds_follow_an_override_in_another_unit(study, tmp_path):
+    (tmp_path / "lib.toml").write_text('[parameters.hours]\nvalue = 2\nunit = "h"\nmax = 10\n')
+    ok = study(HEAD + PROCESS_A + '[parameters]\nhours = { value = 300, unit = "min" }\n',
+               header='include = ["base.toml", "gwp.toml", "lib.toml"]\n')
+    assert lca.load_study(ok).parameters["hours"].bounds.maximum == pytest.approx(600.0)
+    bad = study(HEAD + PROCESS_A + '[parameters]\nhours = { value = 660, unit = "min" }\n',
+                header='include = ["base.toml", "gwp.toml", "lib.toml"]\n')
+    with pytest.raises(lca.ParameterError, match=r"parameters\.hours: 'hours' is 660, above its max 600"):
+        lca.load_study(bad)
+
+
+def test_bounded_distribution_must_stay_inside_the_bounds(study):
+    path = study(HEAD + BOUNDED.replace("min = 1\n[parameters.n_chips]",
+                                        'min = 1\nuncertainty = { distribution = "uniform", min = 0.9, max = 1.3 }\n'
+                                        "[parameters.n_chips]") + PROCESS_A)
+    with pytest.raises(lca.ParameterError, match=r"parameters\.pue\.uncertainty: min 0\.9 is outside the bounds of "
+                       r"'pue' \(min = 1\)"):
+        lca.load_study(path)
+
+
+@pytest.mark.parametrize("keys, message", [("min = 2\nmax = 1", "bounds min = 2, max = 1 leave no value"),
+                                           ("above = 1\nbelow = 1", "bounds above = 1, below = 1 leave no value"),
+                                           ('min = "one"', "parameters.pue.min: expected a number")])
+def test_malformed_bounds_are_errors(study, keys, message):
+    path = study(HEAD + BOUNDED.replace("value = 1.1\nmin = 1", f"value = 1.1\n{keys}") + PROCESS_A)
+    with pytest.raises(lca.LCAError, match=message.replace(".", r"\.")):
+        lca.load_study(path)
+
+
+def test_shipped_key_parameters_declare_bounds():
+    model = lca.load_study("lca:scenarios/llm_training_lifecycle.toml")
+    assert model.parameters["pue"].bounds.minimum == 1.0
+    assert model.parameters["n_accelerators"].bounds.minimum == 1.0
+    assert model.parameters["training_days"].bounds.above == 0.0
+    strubell = lca.load_study("lca:scenarios/strubell2019_bert_base.toml")
+    for name, value in (("pue", -1), ("n_chips", 0), ("duration", -5)):
+        with pytest.raises(lca.ParameterError, match=f"--set {name}: '{name}' is {value}"):
+            lca.with_parameters(strubell, {name: value}, "--set")
