@@ -253,3 +253,65 @@ def test_shipped_key_parameters_declare_bounds():
     for name, value in (("pue", -1), ("n_chips", 0), ("duration", -5)):
         with pytest.raises(lca.ParameterError, match=f"--set {name}: '{name}' is {value}"):
             lca.with_parameters(strubell, {name: value}, "--set")
+
+
+# -- every option of a choice selects a complete system ----------------------------------------
+
+SELECTOR = '''
+[parameters.chip]
+value = "small"
+options = ["small", "large", "OPTIONS"]
+[parameters.cooling]
+value = "evaporative"
+options = ["evaporative", "dry"]
+
+[processes.small_server]
+unit = "item"
+source = "t"
+biosphere = [{ flow = "co2", amount = 100, unit = "kg" }]
+[processes.large_server]
+unit = "item"
+source = "t"
+biosphere = [{ flow = "co2", amount = 300, unit = "kg" }]
+[processes.a]
+unit = "kg"
+stage = "manufacturing"
+source = "test"
+technosphere = [
+  { product = "small_server", amount = '2 * (1 if chip == "small" else 0)', unit = "item" },
+  { product = "large_server", amount = '1 if chip == "large" else 0', unit = "item" },
+]
+biosphere = [
+  { flow = "co2", amount = '5 if cooling == "evaporative" else 0', unit = "kg" },
+  { flow = "water", amount = '0.1 if cooling == "evaporative" else 0', unit = "m3" },
+]
+'''
+
+
+def test_option_no_formula_handles_is_an_error_even_when_not_selected(study):
+    path = study(HEAD + SELECTOR.replace('"OPTIONS"', '"tpu_v9"'))
+    with pytest.raises(lca.ModelError, match=r"study\.toml: processes\.a: option 'tpu_v9' of parameter 'chip' "
+                       r"\(\S*study\.toml: parameters\.chip\) selects none of the inputs small_server, large_server"):
+        lca.load_study(path)
+
+
+def test_options_that_all_select_load_and_give_the_hand_solved_results(study):
+    # the selector has no third option; cooling "dry" switching both exchanges off is a real choice
+    model = lca.load_study(study(HEAD + SELECTOR.replace(', "OPTIONS"', "")))
+    results = {(chip, cooling): lca.calculate(lca.with_parameters(model, {"chip": chip, "cooling": cooling}))
+               .impacts["climate_change"].value for chip in ("small", "large") for cooling in ("evaporative", "dry")}
+    assert results == pytest.approx({("small", "evaporative"): 205.0, ("small", "dry"): 200.0,
+                                     ("large", "evaporative"): 305.0, ("large", "dry"): 300.0})
+
+
+def test_flagship_with_an_unhandled_accelerator_is_an_error(tmp_path):
+    from lca.load.resources import shipped
+
+    text = shipped("lca:scenarios/llm_training_lifecycle.toml").read_text()
+    text = text.replace('options = ["v100", "a100_40gb", "a100_80gb", "h100"]',
+                        'options = ["v100", "a100_40gb", "a100_80gb", "h100", "tpu_v9"]')
+    path = tmp_path / "flagship.toml"
+    path.write_text(text.replace('"../inventories/', '"lca:'))
+    with pytest.raises(lca.ModelError, match="option 'tpu_v9' of parameter 'accelerator' .* selects none of the "
+                       "inputs server_dgx1_v100, server_dgx_a100_40gb, server_dgx_a100_80gb, server_dgx_h100"):
+        lca.load_study(path, overrides={"accelerator": "tpu_v9"})
