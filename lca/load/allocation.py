@@ -43,6 +43,13 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
     """The allocation tables of a study file (*data*, its TOML) over the loaded *model*; None
     when the study has neither a lineage nor shared infrastructure to allocate."""
     if not data.get("lineage") and not data.get("infrastructure"):
+        table = data.get("allocation")
+        if table is not None:
+            path = model.study.path
+            check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
+            if any(key in table for key in ("rules", "rule")):
+                raise FileFormatError(f"{path}: allocation: 'rules'/'rule' allocate a [lineage.*] or "
+                                      "[infrastructure.*] table, and the study has neither")
         return None
     path = model.study.path
     quantities, choice_state = parameter_quantities(model)

@@ -136,6 +136,11 @@ class _Loader:
                         f"(allowed: {', '.join(sorted(_TOP_KEYS))})")
         if not is_root and any(k in data for k in ("study", "demand")):
             raise fail(FileFormatError, where, "an included file cannot have [study] or [demand]")
+        misplaced = [key for key in ("lineage", "infrastructure", "allocation") if key in data]
+        if misplaced and not (is_root and "study" in data):
+            # only a study's allocation tables are read: elsewhere they would be silently ignored
+            raise fail(FileFormatError, where, f"[{misplaced[0]}] belongs in a study file (with [study]); "
+                       "an inventory's allocation tables would be ignored")
         if study and "study" not in data:
             # before the definitions: a study's [parameters] would otherwise clash with the
             # parameters they override, and the message would be about a duplicate

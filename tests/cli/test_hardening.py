@@ -106,3 +106,63 @@ def test_include_of_dev_zero_is_refused(study, capsys):
     code, _, err = run(capsys, "run", str(study(HEAD + PROCESS_A, header='include = ["/dev/zero"]\n')))
     assert code == 2
     assert "/dev/zero: not a regular file" in one_error(err)
+
+
+# -- lca validate runs the checks of run and allocate -----------------------------------------
+
+def test_validate_rejects_an_empty_file(tmp_path, capsys):
+    (tmp_path / "empty.toml").write_text("# nothing here\n")
+    code, out, err = run(capsys, "validate", str(tmp_path / "empty.toml"))
+    assert code == 2 and out == ""
+    assert "empty.toml: the file is empty (no tables): nothing to check" in one_error(err)
+
+
+def test_validate_solves_the_study_as_run_does(study, capsys):
+    # a process that uses all it makes: the system cannot be solved
+    path = study(HEAD + PROCESS_A + 'technosphere = [{ product = "a", amount = 1, unit = "kg" }]\n')
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == 2
+    assert "net production of a is zero" in one_error(err)
+    code, _, err_run = run(capsys, "run", str(path))
+    assert code == 2 and one_error(err_run) == one_error(err)
+
+
+def test_validate_checks_lca_names_and_a_demand_without_study(study, capsys):
+    code, out, _ = run(capsys, "validate", "lca:scenarios/patterson2021_gpt3.toml")
+    assert code == 0 and out.startswith("ok: lca:scenarios/patterson2021_gpt3.toml: ")
+    text = (HEAD + PROCESS_A).replace('[study]\nname = "hardening"\nfunctional_unit = "1 kg"\n', "")
+    code, _, err = run(capsys, "validate", str(study(text)))
+    assert code == 2 and "a scenario needs a [study] table" in one_error(err)
+
+
+def test_allocation_tables_outside_a_study_are_refused(tmp_path, capsys):
+    (tmp_path / "inventory.toml").write_text('[lineage.base]\nname = "base"\n')
+    code, _, err = run(capsys, "validate", str(tmp_path / "inventory.toml"))
+    assert code == 2
+    assert "inventory.toml: [lineage] belongs in a study file" in one_error(err)
+
+
+def test_allocation_rules_without_anything_to_allocate_are_refused(study, capsys):
+    path = study(HEAD + PROCESS_A + '[allocation]\nrules = ["equal"]\n')
+    for command in ("validate", "run"):
+        code, _, err = run(capsys, command, str(path))
+        assert code == 2 and "allocation: 'rules'/'rule' allocate a [lineage.*] or [infrastructure.*] table" \
+            in one_error(err)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('parent = "bloomz"', 'parent = "bloomzz"', "lineage.chat.parent: no lineage node 'bloomzz'"),
+    ("[lineage.bloom_base]", '[lineage.bloom_base]\nparent = "chat"', "lineage: parents form a cycle"),
+    ('rules = ["equal",', 'rules = ["fair",', "allocation.rules: unknown allocation rule 'fair'"),
+])
+def test_validate_rejects_broken_lineage_and_allocation_as_allocate_does(tmp_path, capsys, old, new, message):
+    from lca.load.resources import shipped
+
+    text = shipped("lca:scenarios/pretrain_adapt.toml").read_text().replace('"../inventories/', '"lca:')
+    assert old in text
+    path = tmp_path / "broken.toml"
+    path.write_text(text.replace(old, new, 1))
+    for command in ("validate", "allocate"):
+        code, out, err = run(capsys, command, str(path))
+        assert code == 2 and out == ""
+        assert message in one_error(err)
