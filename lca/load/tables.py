@@ -95,8 +95,8 @@ def read_toml(path: Path) -> dict:
         raise FileFormatError(f"{shown}: is a directory, not a TOML file") from None
     except OSError as exc:
         raise FileFormatError(f"{shown}: cannot open ({exc.strerror or exc})") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
+    try:
+        status = os.fstat(descriptor)
         if stat.S_ISDIR(status.st_mode):
             raise FileFormatError(f"{shown}: is a directory, not a TOML file")
         if not stat.S_ISREG(status.st_mode):
@@ -104,6 +104,10 @@ def read_toml(path: Path) -> dict:
         if status.st_size > MAX_FILE_BYTES:
             raise FileFormatError(f"{shown}: file is {status.st_size / 2**20:.1f} MiB, larger than the "
                                   f"{MAX_FILE_BYTES // 2**20} MiB limit of one input file; split it with 'include'")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
         try:
             raw = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:

@@ -315,3 +315,11 @@ def test_flagship_with_an_unhandled_accelerator_is_an_error(tmp_path):
     with pytest.raises(lca.ModelError, match="option 'tpu_v9' of parameter 'accelerator' .* selects none of the "
                        "inputs server_dgx1_v100, server_dgx_a100_40gb, server_dgx_a100_80gb, server_dgx_h100"):
         lca.load_study(path, overrides={"accelerator": "tpu_v9"})
+
+
+@pytest.mark.parametrize("include", ['""', '"."', '["/tmp"]'])
+def test_include_of_a_directory_is_an_error(study, include):
+    # found by the fuzzer: an empty include name is the study's own folder
+    path = study(HEAD + PROCESS_A, header=f"include = {include}\n")
+    with pytest.raises(lca.FileFormatError, match=r": is a directory, not a TOML file \(included by \S*study\.toml\)"):
+        lca.load_study(path)
