@@ -17,6 +17,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from hypothesis import strategies as st
 from lca.cli import main
 from lca.errors import LCAError
 from lca.formula import evaluate_units, parse_formula
+from lca.load.resources import shipped
 from lca.units import parse_unit, ureg
 
 EXAMPLES = int(os.environ.get("LCA_FUZZ_EXAMPLES", "300"))
@@ -269,3 +271,51 @@ def test_formulas_evaluate_or_give_a_formula_error(text):
         assert str(exc).startswith("parameters.z.formula: ")
     else:
         assert math.isfinite(float(result.magnitude))
+
+
+# -- mutants of shipped studies and the inventory they include ----------------------------------
+
+SHIPPED = {  # a copy of the files two small shipped studies read, as the mutants' tree
+    "scenarios/patterson2021_gpt3.toml": "lca:scenarios/patterson2021_gpt3.toml",
+    "scenarios/strubell2019_bert_base.toml": "lca:scenarios/strubell2019_bert_base.toml",
+    "inventories/studies/ml_training_energy.toml": "lca:studies/ml_training_energy.toml",
+    "inventories/flows/elementary.toml": "lca:flows/elementary.toml",
+    "inventories/methods/ipcc_ar6_gwp100.toml": "lca:methods/ipcc_ar6_gwp100.toml",
+    "inventories/methods/ipcc_ar5_gwp100.toml": "lca:methods/ipcc_ar5_gwp100.toml",
+}
+MUTABLE = ["scenarios/patterson2021_gpt3.toml", "scenarios/strubell2019_bert_base.toml",
+           "inventories/studies/ml_training_energy.toml"]
+TOKEN = re.compile(r'"[^"\n]*"|(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])')
+
+
+@pytest.fixture(scope="module")
+def shipped_tree(tmp_path_factory):
+    root = tmp_path_factory.mktemp("shipped")
+    texts = {}
+    for relative, name in SHIPPED.items():
+        texts[relative] = shipped(name).read_text(encoding="utf-8")
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(texts[relative], encoding="utf-8")
+    return root, texts
+
+
+@SETTINGS
+@given(data=st.data())
+def test_mutated_shipped_studies_exit_0_or_2_never_a_traceback(shipped_tree, data):
+    root, texts = shipped_tree
+    relative = data.draw(st.sampled_from(MUTABLE))
+    text = texts[relative]
+    tokens = list(TOKEN.finditer(text))
+    for _ in range(data.draw(st.integers(1, 2))):
+        match = tokens[data.draw(st.integers(0, len(tokens) - 1))]
+        text = text[:match.start()] + data.draw(st.sampled_from(HOSTILE)) + text[match.end():]
+        tokens = list(TOKEN.finditer(text))
+    study = data.draw(st.sampled_from(MUTABLE[:2]))
+    command = data.draw(st.sampled_from([["run", study, "--format", "json"], ["validate", study],
+                                         ["run", study, "--samples", "8", "--format", "json"],
+                                         ["sources", study, "--format", "json"]]))
+    try:
+        (root / relative).write_text(text, encoding="utf-8")
+        check(command, root)
+    finally:
+        (root / relative).write_text(texts[relative], encoding="utf-8")
