@@ -9,22 +9,7 @@ import pytest
 
 from lca.cli import main
 
-HEAD = '''
-[study]
-name = "hardening"
-functional_unit = "1 kg"
-
-[demand]
-a = 1
-'''
-
-PROCESS_A = '''
-[processes.a]
-unit = "kg"
-stage = "manufacturing"
-source = "test"
-biosphere = [{ flow = "co2", amount = 2, unit = "kg" }]
-'''
+from hardening_inputs import HEAD, PROCESS_A
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -13,22 +13,7 @@ from lca.formula import evaluate_numeric, evaluate_units, parse_formula
 from lca.load.tables import MAX_FILE_BYTES, MAX_NESTING, read_toml
 from lca.units import MAX_EXPONENT, parse_unit, ureg
 
-HEAD = '''
-[study]
-name = "hardening"
-functional_unit = "1 kg"
-
-[demand]
-a = 1
-'''
-
-PROCESS_A = '''
-[processes.a]
-unit = "kg"
-stage = "manufacturing"
-source = "test"
-biosphere = [{ flow = "co2", amount = 2, unit = "kg" }]
-'''
+from hardening_inputs import HEAD, PROCESS_A
 
 
 # -- (a) tracebacks -------------------------------------------------------------------------
