@@ -413,20 +413,12 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
         elif declared.unit.dimensionality != process.production.unit.dimensionality:
             raise UnitError(f"{process.defined_in}.unit: {format_unit(process.production.unit)} does not match "
                             f"product {declared.id!r} in {format_unit(declared.unit)} ({declared.defined_in})")
-    demand: dict[str, Amount] = {}
+    raw_demand = []
     for key, value in named_tables(data, "demand", where).items():
         item_where = f"{where}: demand.{key}"
         table = value if isinstance(value, dict) else {"amount": value}
-        check_keys(table, {"amount", "unit", "source", "comment"}, item_where)
-        if key not in products and key not in processes:
-            raise fail(ModelError, item_where, f"no process makes {key!r}")
-        product = products.get(key) or products[processes[key].reference_product]
-        unit_text = table.get("unit", product.unit_text)
-        demand[key] = loader._amount(table, "amount", item_where, unit_text, None)
-        if demand[key].value is not None and not demand[key].value > 0:
-            # a functional unit of zero (or less) of a product gives zero (or sign-flipped) impacts
-            raise fail(ModelError, f"{item_where}.amount", f"the demand must be positive, got {demand[key].value:g}")
-    if study.name != "(inventory)" and not demand:
+        raw_demand.append((key, check_keys(table, {"amount", "unit", "source", "comment"}, item_where), item_where))
+    if study.name != "(inventory)" and not raw_demand:
         raise FileFormatError(f"{where}: [demand] is empty: name the product(s) of the functional unit")
     methods = dict(loader.methods.items)
     selected = data.get("methods", [])
@@ -437,16 +429,31 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     model = Model(
         study=study, flows=frozen(loader.flows.items), products=frozen(products), parameters=frozen(parameters),
         processes=frozen(processes), methods=frozen(methods), selected_methods=(),
-        demand=frozen(demand), files=tuple(str(f) for f in loader.files),
+        demand=frozen({}), files=tuple(str(f) for f in loader.files),
     )
     model = replace(model, selected_methods=select_methods(model, selected or list(_default_methods(methods)),
                                                            where, replace_same_category=False))
     if any(p.extra.get("coproducts") or isinstance(p.extra.get("allocation"), dict) for p in processes.values()):
         model = multioutput.split_multioutput(recycling.apply_end_of_life(model),
                                               (data.get("allocation") or {}).get("multioutput"))
+    # The demand is read after the split, so that a split co-product process (p__b) can be named.
+    model = replace(model, demand=frozen(_demand(loader, model, raw_demand)))
     model = validate_model(model)  # parameters first: order, units, formulas
     allocation = parse_allocation(data, model)
     return model if allocation is None else replace(model, allocation=allocation)
+
+
+def _demand(loader: _Loader, model: Model, raw_demand: list[tuple[str, dict, str]]) -> dict[str, Amount]:
+    demand: dict[str, Amount] = {}
+    for key, table, item_where in raw_demand:
+        if key not in model.products and key not in model.processes:
+            raise fail(ModelError, item_where, f"no process makes {key!r}")
+        product = model.products.get(key) or model.products[model.processes[key].reference_product]
+        demand[key] = loader._amount(table, "amount", item_where, table.get("unit", product.unit_text), None)
+        if demand[key].value is not None and not demand[key].value > 0:
+            # a functional unit of zero (or less) of a product gives zero (or sign-flipped) impacts
+            raise fail(ModelError, f"{item_where}.amount", f"the demand must be positive, got {demand[key].value:g}")
+    return demand
 
 
 def _default_methods(methods: Mapping[str, Method]) -> list[str]:

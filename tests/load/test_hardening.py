@@ -308,3 +308,33 @@ def test_include_of_a_directory_is_an_error(study, include):
     path = study(HEAD + PROCESS_A, header=f"include = {include}\n")
     with pytest.raises(lca.FileFormatError, match=r": is a directory, not a TOML file \(included by \S*study\.toml\)"):
         lca.load_study(path)
+
+
+def test_split_coproduct_process_can_be_named_in_the_demand(tmp_path):
+    # P makes 2 kg of a and 3 kg of b (10 kg CO2-eq, mass partition: 2 kg CO2-eq per kg);
+    # another process also makes b, so the demand must name the split process p__b
+    from conftest import write_study
+
+    path = write_study(tmp_path, HEAD.replace("a = 1", "{demand}") + '''
+[processes.p]
+reference_product = "a"
+amount = 2
+unit = "kg"
+source = "test"
+allocation = "mass"
+coproducts = [{ product = "b", amount = 3, unit = "kg" }]
+properties = { mass = { a = 1, b = 1 } }
+biosphere = [{ flow = "ghg", amount = 10, unit = "kg CO2-eq" }]
+[processes.other_b]
+reference_product = "b"
+unit = "kg"
+source = "test"
+biosphere = [{ flow = "ghg", amount = 7, unit = "kg CO2-eq" }]
+''')
+    text = path.read_text()
+    path.write_text(text.replace("{demand}", "p__b = 3"))
+    model = lca.load_study(path)
+    assert lca.calculate(model).impacts["climate_change"].value == pytest.approx(6.0)
+    path.write_text(text.replace("{demand}", "b = 3"))
+    with pytest.raises(lca.AmbiguousProviderError, match=r"demand\.b: 2 processes make 'b' \(other_b, p__b\); name the process"):
+        lca.calculate(lca.load_study(path))
