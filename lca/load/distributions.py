@@ -106,7 +106,7 @@ def make_distribution(spec: Mapping[str, Any], value: Any, where: str) -> Distri
     if "pedigree" in spec:
         return _pedigree(spec, value, where)
     kind = spec.get("distribution")
-    if kind not in _KEYS:
+    if not isinstance(kind, str) or kind not in _KEYS:
         raise DistributionError(f"{where}: unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
                                 "or a pedigree = [...] table)" if kind is not None else
                                 f"{where}: missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) "

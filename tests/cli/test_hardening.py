@@ -151,3 +151,26 @@ def test_validate_rejects_broken_lineage_and_allocation_as_allocate_does(tmp_pat
         code, out, err = run(capsys, command, str(path))
         assert code == 2 and out == ""
         assert message in one_error(err)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    # found by the fuzzer: a list where a name is expected was a TypeError (unhashable)
+    ('parent = "bloomz"', "parent = []", "lineage.chat: 'parent' must be a string, got []"),
+    ('rule = "lineage_rule"', "rule = []", "allocation: 'rule' must be a string, got []"),
+    ('rules = ["equal",', "rules = [[],", "allocation.rules: expected a non-empty list of rule names"),
+])
+def test_allocation_tables_with_lists_for_names_are_errors(tmp_path, capsys, old, new, message):
+    from lca.load.resources import shipped
+
+    text = shipped("lca:scenarios/pretrain_adapt.toml").read_text().replace('"../inventories/', '"lca:')
+    path = tmp_path / "broken.toml"
+    path.write_text(text.replace(old, new, 1))
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == 2 and message in one_error(err)
+
+
+def test_distribution_given_as_a_list_is_an_error(study, capsys):
+    # found by the fuzzer: distribution = [] was a TypeError (unhashable)
+    path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = [] } }]'))
+    code, _, err = run(capsys, "run", str(path))
+    assert code == 2 and "processes.a.biosphere[0].uncertainty: unknown distribution []" in one_error(err)
