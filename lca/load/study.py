@@ -58,6 +58,7 @@ from .tables import (
     number,
     parse_bounds,
     read_toml,
+    shorten,
     string,
     validate_uncertainty,
 )
@@ -73,10 +74,6 @@ _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "locati
 _EXCHANGE_KEYS = {"product", "flow", "provider", "amount", "unit", "source", "uncertainty", "comment"}
 _METHOD_KEYS = {"id", "category", "name", "unit", "source", "comment", "description"}
 _FACTOR_KEYS = {"flow", "value", "unit", "source", "uncertainty", "comment"}
-
-
-def _shorten(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-limit // 4:]} ({len(text)} characters)"
 
 
 def _with_context(exc: LCAError, context: str) -> LCAError:
@@ -156,11 +153,11 @@ class _Loader:
             try:
                 found = target.is_file() or target.exists()
             except OSError as exc:  # a name longer than the system allows, ...
-                raise fail(FileFormatError, f"{where}: include", f"cannot use {_shorten(include)!r} "
+                raise fail(FileFormatError, f"{where}: include", f"cannot use {shorten(include)!r} "
                            f"({exc.strerror or exc})") from None
             if not found:
                 raise fail(FileFormatError, f"{where}: include",
-                           f"file {_shorten(include)!r} not found (looked at {_shorten(str(target))})")
+                           f"file {shorten(include)!r} not found (looked at {shorten(str(target))})")
             self.included_by.setdefault(display_path(target.resolve()), where)
             try:
                 self.load_file(target)

@@ -85,7 +85,7 @@ def read_toml(path: Path) -> dict:
     Traceback (most recent call last):
     lca.errors.FileFormatError: /dev/null: not a regular file (a device, pipe or socket); give a TOML file
     """
-    shown = _shown(path)
+    shown = shorten(str(path))
     try:
         # O_NONBLOCK: opening a named pipe must not wait for a writer; the check below refuses it.
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -127,10 +127,13 @@ def read_toml(path: Path) -> dict:
     return data
 
 
-def _shown(path: Path) -> str:
-    """A path for a message: very long names (an OS limit) are cut, not echoed whole."""
-    text = str(path)
-    return text if len(text) <= 200 else f"{text[:100]}...{text[-60:]} ({len(text)} characters)"
+def shorten(text: str, limit: int = 200) -> str:
+    """A name for a message: a very long one (a path over the OS limit) is cut, not echoed whole.
+
+    >>> shorten("x" * 300, 20)
+    'xxxxxxxxxx...xxxxx (300 characters)'
+    """
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-(limit // 4):]} ({len(text)} characters)"
 
 
 def _nesting(data: Any) -> int:
