@@ -269,15 +269,14 @@ def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = No
     *params* may hold arrays of Monte Carlo samples; *first_sample* numbers them in messages.
     """
     params = compiled.parameters.evaluate() if params is None else params
-    for entries in (compiled.technosphere, compiled.biosphere, compiled.characterization, compiled.demand):
-        values = entries.values(params)
+    tech = compiled.technosphere
+    for entries in (compiled.biosphere, compiled.characterization, compiled.demand, tech):
+        values = entries.values(params)  # the technosphere's last: its values serve below
         bad = ~np.isfinite(values)
         if bad.any():
             entry, *sample = np.argwhere(bad)[0]
-            raise ModelError(_nonfinite_message(entries, int(entry), params, values,
+            raise ModelError(_nonfinite_message(compiled.parameters, entries, int(entry), params, values,
                                                 int(sample[0]) if sample else None, first_sample))
-    tech = compiled.technosphere
-    values = tech.values(params)
     diagonal = tech.rows == tech.cols
     net = np.zeros((len(compiled.processes),) + values.shape[1:])
     np.add.at(net, tech.rows[diagonal], values[diagonal])
@@ -291,17 +290,21 @@ def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = No
                          "more of its own product than it makes, which would flip the sign of its impacts")
 
 
-def _nonfinite_message(entries: MatrixEntries, entry: int, params: Mapping[str, Any], values: np.ndarray,
-                       sample: int | None, first_sample: int) -> str:
+def _nonfinite_message(table: ParameterTable, entries: MatrixEntries, entry: int, params: Mapping[str, Any],
+                       values: np.ndarray, sample: int | None, first_sample: int) -> str:
     label = entries.labels[entry] if entries.labels else f"entry {entry}"
     value = values[entry] if sample is None else values[entry, sample]
     at = "" if sample is None else f" in Monte Carlo sample {first_sample + sample}"
     names = sorted({name for index, formula, _ in entries.formulas if index == entry for name in formula.names}
                    | {name for index, name in entries.multipliers if index == entry})
 
-    def shown(name: str) -> str:
+    def shown(name: str) -> str:  # in the parameter's declared unit, as the user wrote it
         number = np.asarray(params[name], dtype=float)
-        return f"{name} = {float(number if number.ndim == 0 else number[sample or 0]):g}"
+        value = table.display_value(name, float(number if number.ndim == 0 else number[sample or 0]))
+        if name in table.choices:
+            return f"{name} = {value}"
+        unit = format_unit(table.units[name])
+        return f"{name} = {value:g}" + ("" if unit == "dimensionless" else f" {unit}")
 
     reads = f" (it reads {', '.join(shown(n) for n in names)})" if names else ""
     return f"{label}: amount is {float(value)}{at}, not a finite number{reads}"

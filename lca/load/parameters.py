@@ -100,7 +100,8 @@ def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
         if unit.dimensionality != parameter.unit.dimensionality:
             raise UnitError(f"{where}: {parameter.name!r} is in {format_unit(parameter.unit)}; "
                             f"{format_unit(unit)} has another dimension")
-        return float(Quantity(magnitude, unit).to(parameter.unit).magnitude)
+        # a finite number can overflow in the conversion (1e308 kW in W)
+        return number(float(Quantity(magnitude, unit).to(parameter.unit).magnitude), where)
     raise ParameterError(f"{where}: expected a number for {parameter.name!r}, got {value!r}")
 
 

@@ -174,3 +174,12 @@ def test_distribution_given_as_a_list_is_an_error(study, capsys):
     path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = [] } }]'))
     code, _, err = run(capsys, "run", str(path))
     assert code == 2 and "processes.a.biosphere[0].uncertainty: unknown distribution []" in one_error(err)
+
+
+def test_set_value_overflowing_in_its_unit_conversion_names_the_option(capsys):
+    code, _, err = run(capsys, "run", "lca:scenarios/strubell2019_bert_base.toml", "--set", "chip_power=1e308 kW")
+    assert code == 2 and one_error(err) == "error: --set chip_power: inf is not a finite number"
+    code, _, err = run(capsys, "run", "lca:scenarios/strubell2019_bert_base.toml", "--set", "chip_power=1e305 W")
+    assert code == 2
+    assert "processes.training_run.technosphere[0] (datacenter_electricity): amount is -inf, not a finite number " \
+           "(it reads chip_power = 1e+305 W, duration = 79.2 h, n_chips = 1, pue = 1.58)" in one_error(err)
