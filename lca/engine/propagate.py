@@ -76,10 +76,11 @@ class Propagator:
     def transform(self, uniforms: np.ndarray) -> np.ndarray:
         """Uniforms (parameters, n) -> values in the parameters' declared units."""
         out = np.empty_like(uniforms)
-        for rows, quantile in self.families:
-            out[rows] = quantile(uniforms[rows])
-        for row in self.singles:
-            out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
+        with np.errstate(over="ignore", invalid="ignore"):  # a non-finite draw is reported by name in evaluate
+            for rows, quantile in self.families:
+                out[rows] = quantile(uniforms[rows])
+            for row in self.singles:
+                out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
         return out
 
 
