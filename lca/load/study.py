@@ -128,6 +128,11 @@ class _Loader:
         data = read_toml(path)
         where = display_path(path)
         unknown = sorted(set(data) - _TOP_KEYS)
+        if unknown and not is_root and not set(data) & _TOP_KEYS:
+            # an include that names some other TOML file (a config, a lock file): its keys are
+            # none of lca's business and are not echoed
+            raise fail(FileFormatError, where, f"not an lca inventory or method file (none of its {len(data)} "
+                       f"top-level keys is one of {', '.join(sorted(_TOP_KEYS))})")
         if unknown:
             raise fail(FileFormatError, where, f"unknown top-level key(s) {', '.join(map(repr, unknown))} "
                         f"(allowed: {', '.join(sorted(_TOP_KEYS))})")

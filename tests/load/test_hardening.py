@@ -338,3 +338,12 @@ biosphere = [{ flow = "ghg", amount = 7, unit = "kg CO2-eq" }]
     path.write_text(text.replace("{demand}", "b = 3"))
     with pytest.raises(lca.AmbiguousProviderError, match=r"demand\.b: 2 processes make 'b' \(other_b, p__b\); name the process"):
         lca.calculate(lca.load_study(path))
+
+
+def test_include_of_a_foreign_toml_file_does_not_echo_its_keys(study, tmp_path):
+    (tmp_path / "secrets.toml").write_text('api_token = "s3cr3t"\n[database]\npassword = "hunter2"\n')
+    path = study(HEAD + PROCESS_A, header='include = ["base.toml", "secrets.toml"]\n')
+    with pytest.raises(lca.FileFormatError, match=r"secrets\.toml: not an lca inventory or method file \(none of its "
+                       r"2 top-level keys") as info:
+        lca.load_study(path)
+    assert "api_token" not in str(info.value) and "database" not in str(info.value)
