@@ -151,7 +151,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
 
         warnings.simplefilter("ignore", stats.ConstantInputWarning)
         rho = stats.spearmanr(np.vstack([result.inputs, result.scores[rows]]), axis=1).statistic
-    rho = np.atleast_2d(rho)
+    if np.ndim(rho) == 0:  # two variables (one parameter, one category): scipy gives the coefficient alone
+        rho = np.array([[1.0, rho], [rho, 1.0]])
     values = {}
     for k, row in enumerate(rows):
         per = {}

@@ -1,0 +1,23 @@
+"""Hardening of the analyses (issue 14), found by tests/load/test_fuzz.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lca.cli import main
+
+from hardening_inputs import HEAD, PROCESS_A
+
+
+def test_spearman_with_one_uncertain_parameter_and_one_category(study, capsys):
+    # scipy returns a bare coefficient for two variables; the score is monotone in the one
+    # uncertain emission, so its rank correlation is 1
+    path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = '
+                                          '"lognormal", gsd = 1.5 } }]'), header='include = ["base.toml", "gwp.toml"]\n')
+    code = main(["sensitivity", str(path), "--method", "spearman", "--samples", "64", "--format", "json", "--quiet"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    (name, record), = json.loads(out)["climate_change"].items()
+    assert name == "~a.biosphere[0]" and record["rho"] == pytest.approx(1.0)
