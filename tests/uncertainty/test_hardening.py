@@ -21,3 +21,16 @@ def test_spearman_with_one_uncertain_parameter_and_one_category(study, capsys):
     assert code == 0
     (name, record), = json.loads(out)["climate_change"].items()
     assert name == "~a.biosphere[0]" and record["rho"] == pytest.approx(1.0)
+
+
+def test_sobol_with_one_uncertain_parameter_and_one_category(study, capsys):
+    # scipy's sobol_indices fails on one input and one output; with one uncertain parameter,
+    # all of the variance is its own: first-order and total indices are 1 (estimated)
+    path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = '
+                                          '"lognormal", gsd = 1.5 } }]'), header='include = ["base.toml", "gwp.toml"]\n')
+    code = main(["sensitivity", str(path), "--method", "sobol", "--samples", "1024", "--format", "json", "--quiet"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    record = json.loads(out)["climate_change"]["~a.biosphere[0]"]
+    assert record["first_order"] == pytest.approx(1.0, abs=0.05)
+    assert record["total"] == pytest.approx(1.0, abs=0.05)
