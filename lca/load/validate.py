@@ -56,9 +56,17 @@ def validate_model(model: Model) -> Model:
     for key, amount in model.demand.items():
         product = model.products.get(key) or model.products[model.processes[key].reference_product]
         _check_amount(amount, product.unit, f"{model.study.path}: demand.{key}", quantities, choices)
-    for name, parameter in model.parameters.items():
-        if parameter.is_choice:
-            _check_options(model, name, quantities, choices)
+    choice_names = [name for name, parameter in model.parameters.items() if parameter.is_choice]
+    if choice_names:
+        # Numeric evaluation in root units (units were checked above; zero is zero in any unit),
+        # choices as option indices; numpy scalars: a division by zero for one option gives inf
+        # (non-zero), not an exception.
+        values = {name: np.float64(quantity.to_root_units().magnitude) for name, quantity in quantities.items()}
+        values.update({name: np.float64(opts.index(current)) for name, (opts, current) in choices.items()})
+        options = {name: opts for name, (opts, _current) in choices.items()}
+        order = parameter_order(model.parameters)
+        for name in choice_names:
+            _check_options(model, name, values, options, order)
     if model.demand:
         graph = technosphere_graph(model)
         reachable: set[str] = set()
@@ -74,7 +82,7 @@ def validate_model(model: Model) -> Model:
     return replace(model, warnings=tuple(warnings))
 
 
-def _check_options(model: Model, choice: str, quantities: dict, choices: dict) -> None:
+def _check_options(model: Model, choice: str, root_values: dict, option_lists: dict, order: list[str]) -> None:
     """Every option of a choice selects something wherever the others do.
 
     A process whose inputs pick one alternative per option (``n * (1 if accelerator == "v100"
@@ -84,7 +92,7 @@ def _check_options(model: Model, choice: str, quantities: dict, choices: dict) -
     inputs of it, is an error naming the option, the parameter and the process.
     """
     options = model.parameters[choice].options
-    dependents = _dependents(model, choice)
+    dependents = _dependents(model, choice, order)
     reads = set(dependents) | {choice}
     groups = []
     for process in model.processes.values():
@@ -94,26 +102,21 @@ def _check_options(model: Model, choice: str, quantities: dict, choices: dict) -
             groups.append((process, group))
     if not groups:
         return
-    selected: dict[str, list[set[int]]] = {process.id: [set() for _ in group] for process, group in groups}
-    # Numeric evaluation in root units (units were checked above; zero is zero in any unit),
-    # choices as option indices: a grid selector of 63 options costs 63 x 63 cheap evaluations.
-    # numpy scalars: a division by zero for one option gives inf (non-zero), not an exception
-    values = {name: np.float64(quantity.to_root_units().magnitude) for name, quantity in quantities.items()}
-    values.update({name: np.float64(opts.index(current)) for name, (opts, current) in choices.items()})
-    option_lists = {name: opts for name, (opts, _current) in choices.items()}
-    for index, option in enumerate(options):
-        values[choice] = np.float64(index)
-        try:
-            for name in dependents:
-                parameter = model.parameters[name]
-                values[name] = np.float64(evaluate_numeric(parameter.formula, values, option_lists,
-                                                           f"{parameter.defined_in}.formula"))
-            for process, group in groups:
-                for i, exchange in enumerate(group):
-                    if evaluate_numeric(exchange.amount.formula, values, option_lists, exchange.where) != 0:
-                        selected[process.id][i].add(index)
-        except LCAError as exc:
-            raise type(exc)(f"{exc} (with {choice} = {option!r})") from None
+    # all options at once: the choice as the array of its option indices, as Monte Carlo does
+    values = dict(root_values)
+    values[choice] = np.arange(len(options), dtype=float)
+    selected: dict[str, list[set[int]]] = {}
+    try:
+        for name in dependents:
+            parameter = model.parameters[name]
+            values[name] = evaluate_numeric(parameter.formula, values, option_lists, f"{parameter.defined_in}.formula")
+        for process, group in groups:
+            selected[process.id] = [
+                set(np.flatnonzero(np.broadcast_to(
+                    evaluate_numeric(e.amount.formula, values, option_lists, e.where) != 0, (len(options),))))
+                for e in group]
+    except LCAError as exc:
+        raise type(exc)(f"{exc} (evaluating every option of {choice!r})") from None
     everything = set(range(len(options)))
     for process, group in groups:
         # the inputs that some option switches off; the others (energy, ...) every option uses
@@ -130,11 +133,11 @@ def _check_options(model: Model, choice: str, quantities: dict, choices: dict) -
                                  "between; no formula handles it")
 
 
-def _dependents(model: Model, choice: str) -> list[str]:
+def _dependents(model: Model, choice: str, order: list[str]) -> list[str]:
     """Formula parameters that read *choice*, directly or through each other, in evaluation order."""
     found: set[str] = {choice}
     ordered: list[str] = []
-    for name in parameter_order(model.parameters):
+    for name in order:
         formula = model.parameters[name].formula
         if formula is not None and formula.names & found:
             found.add(name)
