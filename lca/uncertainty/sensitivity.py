@@ -65,6 +65,9 @@ def _setup(model: Model | CompiledModel | Propagator, parameters: Sequence[str] 
     missing = [c for c in categories if c not in known]
     if missing:
         raise LCAError(f"no category {', '.join(missing)} in the study (have: {', '.join(known)})")
+    if not categories:
+        raise LCAError(f"{propagator.compiled.model.study.path}: the study has no impact category (no method "
+                       "loaded): nothing to analyse")
     return propagator, [known.index(c) for c in categories]
 
 

@@ -34,3 +34,14 @@ def test_sobol_with_one_uncertain_parameter_and_one_category(study, capsys):
     record = json.loads(out)["climate_change"]["~a.biosphere[0]"]
     assert record["first_order"] == pytest.approx(1.0, abs=0.05)
     assert record["total"] == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.parametrize("method", ["spearman", "sobol", "oat"])
+def test_sensitivity_of_a_study_without_impact_category_is_an_error(study, capsys, method):
+    # found by the fuzzer: spearman on no category was an IndexError inside scipy
+    path = study(HEAD + PROCESS_A.replace('unit = "kg" }]', 'unit = "kg", uncertainty = { distribution = '
+                                          '"lognormal", gsd = 1.5 } }]'), header='include = ["base.toml"]\n')
+    code = main(["sensitivity", str(path), "--method", method, "--samples", "16", "--quiet"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.strip().endswith("study.toml: the study has no impact category (no method loaded): nothing to analyse")
