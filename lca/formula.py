@@ -239,6 +239,9 @@ def evaluate_units(
         raise FormulaError.at(where, f"formula {formula.text!r} gives a choice, not a number")
     if not isinstance(result, pint.Quantity):
         result = ureg.Quantity(float(result), ureg.dimensionless)
+    if not np.all(np.isfinite(result.magnitude)):
+        raise FormulaError(f"{where}: formula {formula.text!r} gives {result.magnitude} (not a finite number) "
+                           "at the parameters' values")
     return result
 
 
@@ -390,7 +393,10 @@ class _Evaluator:
                 raise self.fail(f"choice parameter {node.id!r} may only be compared to one of its options")
             return value
         if isinstance(node, ast.BinOp):
-            return _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right))
+            result = _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right))
+            if isinstance(node.op, ast.Pow):
+                self.check_real(result)
+            return result
         if isinstance(node, ast.UnaryOp):
             operand = self.visit(node.operand)
             if isinstance(node.op, ast.USub):
@@ -412,8 +418,17 @@ class _Evaluator:
             )
         if isinstance(node, ast.Call):
             args = [self.visit(a) for a in node.args]
-            return self.backend["functions"][node.func.id](args, self.where, self.text)
+            result = self.backend["functions"][node.func.id](args, self.where, self.text)
+            if node.func.id == "sqrt":
+                self.check_real(result)
+            return result
         raise self.fail(f"{type(node).__name__} is not allowed")  # pragma: no cover (whitelisted)
+
+    def check_real(self, value: Any) -> None:
+        """Python's float power of a negative base is complex: a user error, not a crash later."""
+        magnitude = value.magnitude if isinstance(value, pint.Quantity) else value
+        if isinstance(magnitude, complex) or np.iscomplexobj(magnitude):
+            raise self.fail("a fractional power (or sqrt) of a negative number has no real value")
 
     def operand(self, node: ast.AST, other: ast.AST) -> Any:
         """An operand of a comparison; a string literal becomes its option's index."""

@@ -18,6 +18,7 @@ import json
 import math
 from typing import Any, Sequence
 
+from .errors import ModelError
 from .uncertainty.montecarlo import MonteCarloResult
 
 
@@ -36,8 +37,9 @@ def dumps_json(data: Any) -> str:
 
     Raises
     ------
-    ValueError
-        If a number is NaN or infinite (not valid JSON).
+    ModelError
+        If a number is NaN or infinite: JSON cannot hold it, so the error names where it is in
+        the output rather than crashing half-way through writing.
 
     Examples
     --------
@@ -46,8 +48,30 @@ def dumps_json(data: Any) -> str:
       "unit": "kg CO2-eq",
       "value": 553142.3
     }
+    >>> dumps_json({"impacts": {"climate_change": {"std": float("inf")}}})
+    Traceback (most recent call last):
+    lca.errors.ModelError: result impacts.climate_change.std is inf, not a finite number: ...
     """
+    where = _nonfinite(data)
+    if where is not None:
+        path, value = where
+        raise ModelError(f"result {path} is {value}, not a finite number: JSON cannot hold it (the numbers of "
+                         "the study overflow floating point; narrow its uncertainties or magnitudes)")
     return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+
+
+def _nonfinite(data: Any) -> tuple[str, float] | None:
+    """The first non-finite float in nested dicts and lists, as (dotted path, value)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return path or "(value)", item
+        if isinstance(item, dict):
+            stack.extend((f"{path}.{key}" if path else str(key), value) for key, value in reversed(item.items()))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((f"{path}[{i}]", value) for i, value in reversed(list(enumerate(item))))
+    return None
 
 
 def format_number(value: float) -> str:

@@ -16,10 +16,13 @@ import re
 import shutil
 import sys
 import tempfile
+import tokenize
 from functools import lru_cache
 from pathlib import Path
 
 import pint
+from pint.pint_eval import EvalTreeNode, build_eval_tree, tokenizer
+from pint.util import string_preprocessor
 
 from .errors import UnitError
 
@@ -153,6 +156,68 @@ _SPELLINGS = [
 ]
 
 
+# pint evaluates a unit string as arithmetic, with Python integers: "10**10**10 W" would compute
+# a ten-billion-digit number. Before pint evaluates anything, a unit string is bounded in length
+# and every power must be a unit (not a number) raised to a literal exponent of at most
+# MAX_EXPONENT in size (m**3, s**-2, kg**0.5).
+MAX_UNIT_LENGTH = 200
+MAX_EXPONENT = 12
+
+
+def check_unit_text(text: str) -> None:
+    """Refuse a unit string whose evaluation could be unbounded (see :data:`MAX_EXPONENT`).
+
+    >>> check_unit_text("kg m**2/s**3")
+    >>> check_unit_text("10**10**10 W")
+    Traceback (most recent call last):
+    lca.errors.UnitError: '10**10**10 W': a power in a unit must be a unit to a number of at most 12 (like m**3)
+    """
+    if len(text) > MAX_UNIT_LENGTH:
+        raise UnitError(f"{text[:40]!r}...: a unit is at most {MAX_UNIT_LENGTH} characters")
+    expression = text
+    for preprocess in ureg.preprocessors:
+        expression = preprocess(expression)
+    try:
+        tree = build_eval_tree(tokenizer(string_preprocessor(expression)))
+    except Exception:  # malformed: pint's own parse below gives the message
+        return
+    stack: list[EvalTreeNode] = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, EvalTreeNode):
+            continue
+        if node.operator is not None and node.right is not None and node.operator.string in ("**", "^"):
+            if _has_number(node.left) or _literal(node.right) is None or abs(_literal(node.right)) > MAX_EXPONENT:
+                raise UnitError(f"{text!r}: a power in a unit must be a unit to a number of at most "
+                                f"{MAX_EXPONENT} (like m**3)")
+        stack.extend(child for child in (node.left, node.right) if isinstance(child, EvalTreeNode))
+
+
+def _literal(node: EvalTreeNode) -> float | None:
+    """The number a node is (a literal, maybe signed), or None."""
+    sign = 1.0
+    while node.right is None and node.operator is not None and node.operator.string in ("-", "+"):
+        sign = -sign if node.operator.string == "-" else sign
+        node = node.left
+    if node.right is None and node.operator is None and getattr(node.left, "type", None) == tokenize.NUMBER:
+        try:
+            return sign * float(node.left.string)
+        except ValueError:
+            return None
+    return None
+
+
+def _has_number(node: EvalTreeNode) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, EvalTreeNode):
+            stack.extend(child for child in (current.left, current.right) if child is not None)
+        elif getattr(current, "type", None) == tokenize.NUMBER:
+            return True
+    return False
+
+
 def normalize(text: str) -> str:
     """Rewrite the unit spellings of LCA data for pint.
 
@@ -191,6 +256,7 @@ def _parse(text: str) -> pint.Unit:
     # LCA data write "kg CO2-eq/kg CO2-eq" for (kg CO2-eq)/(kg CO2-eq); pint's implicit
     # multiplication would bind tighter than "/" on the left only, so split at "/" first.
     normalized = normalize(text)
+    check_unit_text(normalized)
     if "(" in normalized:
         parts = [normalized]
     else:

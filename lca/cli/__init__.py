@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import warnings
 from typing import Sequence
 
 from ..errors import LCAError
@@ -90,7 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "samples", 0) and args.samples < 0:
         parser.error("--samples must be >= 0")
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            # numpy's overflow/invalid-value warnings would print beside the one-line error that
+            # names the non-finite number (lca.engine checks every result); they add nothing
+            warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"(numpy|scipy)(\.|$)")
+            return args.handler(args)
     except LCAError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -8,8 +8,10 @@ import argparse
 import sys
 from typing import Any
 
+from ..allocation import allocate_study
 from ..engine.calculate import calculate
 from ..engine.compile import compile_model
+from ..engine.solve import factorize
 from ..errors import LCAError
 from ..load import load_inventory, load_study
 from ..load.resources import locate
@@ -97,15 +99,12 @@ def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            data = read_toml(locate(path))  # lca: names are shipped files, as for lca run
-            if "equivalents" in data:  # everyday equivalents for reports, not a model
-                print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
-                continue
-            model = load_study(path) if "study" in data else load_inventory([path])
-            compile_model(model)
+            model = _check_file(path)
         except LCAError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = EXIT_USER_ERROR
+            continue
+        if model is None:
             continue
         for warning in model.warnings:
             print(f"warning: {path}: {warning}", file=sys.stderr)
@@ -116,6 +115,27 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"ok: {path}: {len(model.processes)} processes, {len(model.flows)} flows, "
               f"{len(model.parameters)} parameters, {len(model.methods)} methods")
     return status
+
+
+def _check_file(path: str):
+    """Every check ``run`` and ``allocate`` make: load, compile, solve, allocate. Returns the
+    model, or None for a table of everyday equivalents (checked and reported here)."""
+    data = read_toml(locate(path))
+    if not data:
+        raise LCAError(f"{path}: the file is empty (no tables): nothing to check")
+    if "equivalents" in data:  # everyday equivalents for reports, not a model
+        print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
+        return None
+    # a [demand] without [study] is a study missing its table: load_study says so
+    model = load_study(path) if "study" in data or "demand" in data else load_inventory([path])
+    compiled = compile_model(model)
+    if model.demand:
+        calculate(compiled)  # solves: a singular system or a non-finite result is an error here too
+    elif model.processes:
+        factorize(compiled)
+    if model.allocation is not None:
+        allocate_study(model, None, None, compiled)
+    return model
 
 
 def _unknown_factor_flows(model) -> list[str]:

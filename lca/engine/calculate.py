@@ -15,6 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..model.frozen import FrozenDict, ReadOnlyArrays
+from ..errors import ModelError
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..units import format_unit
@@ -255,8 +256,23 @@ def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = N
     """
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     params = compiled.parameters.evaluate() if params is None else params
-    numbers = compute(compiled, params)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
+        numbers = compute(compiled, params)
+    _check_finite(compiled, numbers)
     return label(compiled, numbers, params)
+
+
+def _check_finite(compiled: CompiledModel, numbers: Scores) -> None:
+    """Finite entries can still overflow in the products of the solve: name where it happens."""
+    for values, labels, kind in ((numbers.supply, compiled.processes, "supply of process"),
+                                 (numbers.inventory, compiled.flows, "inventory of flow"),
+                                 (numbers.scores, compiled.categories, "score of category")):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if len(bad):
+            shown = ", ".join(repr(labels[i]) for i in bad[:5])
+            raise ModelError(f"{compiled.model.study.path}: the {kind} {shown} is {float(values[bad[0]])}, not a finite "
+                             "number: the amounts multiply beyond floating-point range (check the magnitudes "
+                             "of the demand and of the exchanges on that path)")
 
 
 def stage_contributions(compiled: CompiledModel, params: Mapping[str, Any], numbers: Scores,

@@ -332,7 +332,7 @@ def compile_model(model: Model) -> CompiledModel:
         root_factors=FrozenDict(factors), uncertainty=FrozenDict(uncertainty), sources=FrozenDict(sources),
         implicit=frozenset(builder.implicit_order), labels=FrozenDict(labels),
     )
-    return CompiledModel(
+    compiled = CompiledModel(
         model=model, processes=processes, stages=tuple(model.processes[p].stage for p in processes),
         flows=flows, categories=tuple(categories), methods=tuple(method_ids),
         category_units=tuple(category_units), flow_units=tuple(format_unit(model.flows[f].unit) for f in flows),
@@ -340,6 +340,58 @@ def compile_model(model: Model) -> CompiledModel:
         parameters=table, technosphere=tech.build(choices), biosphere=bio.build(choices),
         characterization=char.build(choices), demand=demand.build(choices),
     )
+    check_entries(compiled)
+    return compiled
+
+
+def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = None, first_sample: int = 0) -> None:
+    """Every matrix entry finite, and every process making more of its product than it uses.
+
+    A non-finite entry is a :class:`ModelError` naming the exchange and the parameters its
+    formula reads; a process whose own use of its reference product exceeds its production
+    (a negative diagonal) would flip the sign of every impact it carries, so it is an error too.
+    *params* may hold arrays of Monte Carlo samples; *first_sample* numbers them in messages.
+    """
+    params = compiled.parameters.evaluate() if params is None else params
+    tech = compiled.technosphere
+    for entries in (compiled.biosphere, compiled.characterization, compiled.demand, tech):
+        values = entries.values(params)  # the technosphere's last: its values serve below
+        bad = ~np.isfinite(values)
+        if bad.any():
+            entry, *sample = np.argwhere(bad)[0]
+            raise ModelError(_nonfinite_message(compiled.parameters, entries, int(entry), params, values,
+                                                int(sample[0]) if sample else None, first_sample))
+    diagonal = tech.rows == tech.cols
+    net = np.zeros((len(compiled.processes),) + values.shape[1:])
+    np.add.at(net, tech.rows[diagonal], values[diagonal])
+    negative = net < 0
+    if negative.any():
+        column, *sample = np.argwhere(negative)[0]
+        process = compiled.model.processes[compiled.processes[column]]
+        at = f" in Monte Carlo sample {first_sample + int(sample[0])}" if sample else ""
+        raise ModelError(f"{process.defined_in}: net production of {process.reference_product!r} is "
+                         f"{float(net[(column, *sample)]):g} {compiled.product_units[column]}{at}: the process uses "
+                         "more of its own product than it makes, which would flip the sign of its impacts")
+
+
+def _nonfinite_message(table: ParameterTable, entries: MatrixEntries, entry: int, params: Mapping[str, Any],
+                       values: np.ndarray, sample: int | None, first_sample: int) -> str:
+    label = entries.labels[entry] if entries.labels else f"entry {entry}"
+    value = values[entry] if sample is None else values[entry, sample]
+    at = "" if sample is None else f" in Monte Carlo sample {first_sample + sample}"
+    names = sorted({name for index, formula, _ in entries.formulas if index == entry for name in formula.names}
+                   | {name for index, name in entries.multipliers if index == entry})
+
+    def shown(name: str) -> str:  # in the parameter's declared unit, as the user wrote it
+        number = np.asarray(params[name], dtype=float)
+        value = table.display_value(name, float(number if number.ndim == 0 else number[sample or 0]))
+        if name in table.choices:
+            return f"{name} = {value}"
+        unit = format_unit(table.units[name])
+        return f"{name} = {value:g}" + ("" if unit == "dimensionless" else f" {unit}")
+
+    reads = f" (it reads {', '.join(shown(n) for n in names)})" if names else ""
+    return f"{label}: amount is {float(value)}{at}, not a finite number{reads}"
 
 
 class _EntryBuilder:

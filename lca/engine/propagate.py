@@ -26,13 +26,13 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from ..errors import LCAError
+from ..errors import LCAError, ModelError
 from ..load.distributions import family_quantile, parameter_distributions
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..model.uncertainty import Distribution
 from .batched import plan_structure, solve_batch, solve_planned
-from .compile import CompiledModel, compile_model, influential_parameters, specialize
+from .compile import CompiledModel, check_entries, compile_model, influential_parameters, specialize
 
 # Floats one chunk may hold (about 64 MB): bounds memory whatever N is.
 CHUNK_BUDGET = 2 ** 23
@@ -86,10 +86,11 @@ class Propagator:
     def transform(self, uniforms: np.ndarray) -> np.ndarray:
         """Uniforms (parameters, n) -> values in the parameters' declared units."""
         out = np.empty_like(uniforms)
-        for rows, quantile in self.families:
-            out[rows] = quantile(uniforms[rows])
-        for row in self.singles:
-            out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
+        with np.errstate(over="ignore", invalid="ignore"):  # a non-finite draw is reported by name in evaluate
+            for rows, quantile in self.families:
+                out[rows] = quantile(uniforms[rows])
+            for row in self.singles:
+                out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
         return out
 
 
@@ -257,7 +258,7 @@ def _per_sample(values: np.ndarray, n: int) -> np.ndarray:
     return np.repeat(values[:, None], n, axis=1) if values.ndim == 1 else values
 
 
-def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False) -> Outcome:
+def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False, first_sample: int = 0) -> Outcome:
     """Scores for one block of iterations.
 
     Parameters
@@ -269,6 +270,8 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
         column per iteration.
     by_stage : bool, optional
         Also split the scores by lifecycle stage.
+    first_sample : int, optional
+        The number of the block's first iteration, for messages.
 
     Returns
     -------
@@ -279,6 +282,9 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
     ------
     SingularSystemError
         If an iteration's technosphere is singular (naming the sample).
+    ModelError
+        If a draw or a matrix entry is not a finite number (naming the parameter or the
+        exchange and its parameters, and the sample).
 
     Examples
     --------
@@ -292,10 +298,13 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
     compiled = propagator.compiled
     table = compiled.parameters
     n = inputs.shape[1]
+    _check_draws(propagator, inputs, first_sample)
     values = {name: inputs[row] * table.root_factors[name] for row, name in enumerate(propagator.names)}
     params = table.evaluate(values)
     technosphere = _per_sample(compiled.technosphere.values(params), n)
     demand = _per_sample(compiled.demand_vector(params), n)
+    if not (np.isfinite(technosphere).all() and np.isfinite(demand).all()):
+        check_entries(compiled, params, first_sample)  # raises, naming the entry
     supply = solve_batch(compiled, technosphere, demand)
     biosphere = _per_sample(compiled.biosphere.values(params), n)
     characterization = _per_sample(compiled.characterization.values(params), n)
@@ -313,6 +322,17 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False)
             stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
                                           len(propagator.stages))
     return Outcome(scores, stages)
+
+
+def _check_draws(propagator: Propagator, inputs: np.ndarray, first_sample: int) -> None:
+    bad = ~np.isfinite(inputs)
+    if bad.any():
+        row, sample = np.argwhere(bad)[0]
+        name = propagator.names[row]
+        where = propagator.compiled.parameters.labels.get(name, name)
+        raise ModelError(f"{where}: Monte Carlo sample {first_sample + int(sample)} of {name!r} is "
+                         f"{float(inputs[row, sample])}, not a finite number: its uncertainty is too wide "
+                         "for floating point")
 
 
 def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, supply: np.ndarray,
@@ -385,7 +405,7 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
 
     def run(block: np.ndarray, start: int, stop: int) -> int:
         values = block if transform is None else transform(block, start, stop)
-        outcome = evaluate(propagator, values, by_stage)
+        outcome = evaluate(propagator, values, by_stage, start)
         scores[:, start:stop] = outcome.scores
         if per_stage is not None:
             per_stage[:, :, start:stop] = outcome.by_stage

@@ -27,7 +27,7 @@ from ..model.frozen import FrozenDict
 from ..model.quantity import QuantityExpr, read_quantity
 from ..model.records import Model
 from .parameters import parameter_quantities
-from .tables import check_keys, named_tables
+from .tables import check_keys, named_tables, string
 
 _ALLOCATION_KEYS = {"rules", "rule", "multioutput", "comment", "source"}
 _NODE_KEYS = {"name", "parent", "kind", "demand", "queries", "tokens", "compute", "value",
@@ -71,6 +71,13 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
     True
     """
     if not data.get("lineage") and not data.get("infrastructure"):
+        table = data.get("allocation")
+        if table is not None:
+            path = model.study.path
+            check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
+            if any(key in table for key in ("rules", "rule")):
+                raise FileFormatError(f"{path}: allocation: 'rules'/'rule' allocate a [lineage.*] or "
+                                      "[infrastructure.*] table, and the study has neither")
         return None
     path = model.study.path
     quantities, choice_state = parameter_quantities(model)
@@ -80,9 +87,9 @@ def parse_allocation(data: Mapping[str, Any], model: Model) -> AllocationSpec | 
     check_keys(table, _ALLOCATION_KEYS, f"{path}: allocation")
     lineage = _read_lineage(named_tables(data, "lineage", path), context)
     rules = table.get("rules", list(RULES))
-    if not isinstance(rules, list) or not rules:
+    if not isinstance(rules, list) or not rules or not all(isinstance(rule, str) for rule in rules):
         raise FileFormatError.at(path, "allocation.rules: expected a non-empty list of rule names")
-    rule_parameter = table.get("rule")
+    rule_parameter = string(table, "rule", f"{path}: allocation")
     if rule_parameter is not None:
         options = choices.get(rule_parameter)
         if options is None:
@@ -128,7 +135,7 @@ def _read_lineage(tables: Mapping[str, Any], context: _Context) -> Lineage:
     for key, table in tables.items():
         where = f"{context.path}: lineage.{key}"
         check_keys(table, _NODE_KEYS, where)
-        parent = table.get("parent")
+        parent = string(table, "parent", where)
         keys = {name: context.quantity(table[name], KEY_UNITS[name], f"{where}.{name}")
                 for name in ("queries", "tokens", "compute", "value") if name in table}
         expected = table.get("expected_adaptations")

@@ -21,9 +21,11 @@ from ..formula import evaluate_units, parse_formula
 from ..model.order import dependency_order
 from ..model.records import Model, Parameter
 from ..model.uncertainty import Uncertainty
-from ..units import Quantity, format_unit
+from ..units import Quantity, conversion_factor, format_unit
 from .tables import (
+    BOUND_KEYS,
     PARAMETER_KEYS,
+    check_bounds,
     check_keys,
     choice_uncertainty,
     number,
@@ -72,10 +74,13 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
     source = None
     uncertainty = parameter.uncertainty
     if isinstance(value, dict):
-        check_keys(value, PARAMETER_KEYS, where)
+        check_keys(value, PARAMETER_KEYS - set(BOUND_KEYS), where)
         source = string(value, "source", where)
         if "uncertainty" in value:
             uncertainty = value["uncertainty"]
+        if ("value" in value) == ("formula" in value):
+            raise ParameterError(f"{where}: give exactly one of 'value' or 'formula'"
+                                 + (" (both are given)" if "value" in value else ""))
         if "formula" in value:
             formula = parse_formula(value["formula"], f"{where}.formula")
             unit_text = value.get("unit", parameter.unit_text)
@@ -90,7 +95,8 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
             if unit.dimensionality != parameter.unit.dimensionality:
                 raise UnitError.at(f"{where}.unit", f"{parameter.name!r} is in {format_unit(parameter.unit)} "
                                 f"({parameter.defined_in}); {unit_text!r} has another dimension")
-            parameter = replace(parameter, unit=unit, unit_text=unit_text)
+            bounds = parameter.bounds.scaled(conversion_factor(parameter.unit, unit)) if parameter.bounds else None
+            parameter = replace(parameter, unit=unit, unit_text=unit_text, bounds=bounds)
     if parameter.is_choice:
         if value not in parameter.options:
             raise ParameterError.at(where, f"{value!r} is not an option of {parameter.name!r} "
@@ -102,6 +108,8 @@ def override(parameter: Parameter, value: Any, where: str) -> Parameter:
         uncertainty = validate_uncertainty(uncertainty, magnitude, parameter.unit_text, f"{where}.uncertainty")
     elif uncertainty is not None:
         uncertainty = _recentre(uncertainty, parameter, magnitude, where)
+    # the bounds stay those of the definition: an override cannot take a PUE below 1
+    check_bounds(magnitude, parameter.bounds, parameter.name, where, uncertainty)
     return replace(parameter, value=magnitude, formula=None, source=source or parameter.source, defined_in=where,
                    uncertainty=uncertainty)
 
@@ -129,7 +137,8 @@ def _quantity_in(value: Any, parameter: Parameter, where: str) -> float:
         if unit.dimensionality != parameter.unit.dimensionality:
             raise UnitError.at(where, f"{parameter.name!r} is in {format_unit(parameter.unit)}; "
                             f"{format_unit(unit)} has another dimension")
-        return float(Quantity(magnitude, unit).to(parameter.unit).magnitude)
+        # a finite number can overflow in the conversion (1e308 kW in W)
+        return number(float(Quantity(magnitude, unit).to(parameter.unit).magnitude), where)
     raise ParameterError.at(where, f"expected a number for {parameter.name!r}, got {value!r}")
 
 
@@ -219,5 +228,10 @@ def parameter_quantities(model: Model) -> tuple[dict[str, Any], dict[str, tuple[
                                 f"{format_unit(result.units)}, but the parameter is declared in "
                                 f"{format_unit(parameter.unit)}")
             result = result.to(parameter.unit)
+        if parameter.bounds is not None:
+            if not parameter.unit_text and not result.dimensionless:
+                raise ParameterError(f"{parameter.defined_in}: declare the 'unit' its bounds are in")
+            check_bounds(float(result.magnitude), parameter.bounds, name,
+                         f"{parameter.defined_in}.formula ({parameter.formula.text!r})")
         quantities[name] = result
     return quantities, choices

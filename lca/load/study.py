@@ -20,6 +20,7 @@ from ..errors import (
     DuplicateIdError,
     FileFormatError,
     FormulaError,
+    LCAError,
     MethodError,
     ModelError,
     ParameterError,
@@ -49,6 +50,7 @@ from .parameters import override
 from .resources import locate, shipped
 from .tables import (
     PARAMETER_KEYS,
+    check_bounds,
     check_id,
     check_keys,
     choice_uncertainty,
@@ -56,8 +58,10 @@ from .tables import (
     fail,
     named_tables,
     number,
+    parse_bounds,
     read_toml,
     read_unit,
+    shorten,
     string,
     validate_uncertainty,
 )
@@ -73,6 +77,11 @@ _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "locati
 _EXCHANGE_KEYS = {"product", "flow", "provider", "amount", "unit", "source", "uncertainty", "comment"}
 _METHOD_KEYS = {"id", "category", "name", "unit", "source", "comment", "description"}
 _FACTOR_KEYS = {"flow", "value", "unit", "source", "uncertainty", "comment"}
+
+
+def _with_context(exc: LCAError, context: str) -> LCAError:
+    """The same error with *context* appended, once (the innermost include is named first)."""
+    return type(exc)(f"{exc} ({context})")
 
 
 class _Registry:
@@ -101,9 +110,19 @@ class _Loader:
         self.files: list[Path] = []
         self._seen: set[Path] = set()
         self.raw_processes: list[tuple[str, dict, str]] = []
+        # file (as messages show it) -> the file whose include read it, for errors found later
+        self.included_by: dict[str, str] = {}
+
+    def in_context(self, exc: LCAError) -> LCAError:
+        """*exc*, if about an item of an included file, with the chain of includes that read it."""
+        chain, current = [], str(exc).split(": ", 1)[0]
+        while current in self.included_by and len(chain) < 20:
+            current = self.included_by[current]
+            chain.append(current)
+        return _with_context(exc, "included by " + " <- ".join(chain)) if chain else exc
 
     # -- files --------------------------------------------------------------------------
-    def load_file(self, path: Path, is_root: bool = False) -> dict:
+    def load_file(self, path: Path, is_root: bool = False, study: bool = False) -> dict:
         path = path.resolve()
         if path in self._seen:
             return {}
@@ -111,11 +130,26 @@ class _Loader:
         data = read_toml(path)
         where = display_path(path)
         unknown = sorted(set(data) - _TOP_KEYS)
+        if unknown and not is_root and not set(data) & _TOP_KEYS:
+            # an include that names some other TOML file (a config, a lock file): its keys are
+            # none of lca's business and are not echoed
+            raise fail(FileFormatError, where, f"not an lca inventory or method file (none of its {len(data)} "
+                       f"top-level keys is one of {', '.join(sorted(_TOP_KEYS))})")
         if unknown:
             raise fail(FileFormatError, where, f"unknown top-level key(s) {', '.join(map(repr, unknown))} "
                         f"(allowed: {', '.join(sorted(_TOP_KEYS))})")
         if not is_root and any(k in data for k in ("study", "demand")):
             raise fail(FileFormatError, where, "an included file cannot have [study] or [demand]")
+        misplaced = [key for key in ("lineage", "infrastructure", "allocation") if key in data]
+        if misplaced and not (is_root and "study" in data):
+            # only a study's allocation tables are read: elsewhere they would be silently ignored
+            raise fail(FileFormatError, where, f"[{misplaced[0]}] belongs in a study file (with [study]); "
+                       "an inventory's allocation tables would be ignored")
+        if study and "study" not in data:
+            # before the definitions: a study's [parameters] would otherwise clash with the
+            # parameters they override, and the message would be about a duplicate
+            raise FileFormatError(f"{where}: a scenario needs a [study] table with 'name' and 'functional_unit' "
+                                  "(is this an inventory file? use 'lca validate' for those)")
         includes = data.get("include", [])
         if isinstance(includes, str):
             includes = [includes]
@@ -123,9 +157,20 @@ class _Loader:
             raise fail(FileFormatError, where, "'include' must be a list of relative paths or lca: names")
         for include in includes:
             target = locate(include, path.parent)
-            if not target.exists():
-                raise fail(FileFormatError, f"{where}: include", f"file {include!r} not found (looked at {target})")
-            self.load_file(target)
+            try:
+                found = target.is_file() or target.exists()
+            except OSError as exc:  # a name longer than the system allows, ...
+                raise fail(FileFormatError, f"{where}: include", f"cannot use {shorten(include)!r} "
+                           f"({exc.strerror or exc})") from None
+            if not found:
+                raise fail(FileFormatError, f"{where}: include",
+                           f"file {shorten(include)!r} not found (looked at {shorten(str(target))})")
+            self.included_by.setdefault(display_path(target.resolve()), where)
+            try:
+                self.load_file(target)
+            except LCAError as exc:
+                # The message names the included file; say which include pulled it in.
+                raise _with_context(exc, f"included by {where}") from None
         self.files.append(path)
         # A study's own [parameters] are overrides, applied after everything is loaded.
         self._read_definitions(data, where, parameters=not (is_root and "study" in data))
@@ -194,12 +239,17 @@ class _Loader:
             options = tuple(options)
         elif value is not None:
             value = number(value, f"{where}.value")
+        bounds = parse_bounds(table, where)
+        if bounds is not None and options is not None:
+            raise fail(ParameterError, where, "a choice parameter takes no min/max/above/below")
+        uncertainty = validate_uncertainty(table.get("uncertainty"), value, unit_text, f"{where}.uncertainty") \
+            if options is None else choice_uncertainty(table.get("uncertainty"), options, where)
+        if value is not None and options is None:
+            check_bounds(value, bounds, key, where, uncertainty)
         return Parameter(
             name=key, value=value, unit=unit, unit_text=unit_text, defined_in=where, formula=formula,
-            options=options, source=string(table, "source", where),
-            uncertainty=validate_uncertainty(table.get("uncertainty"), value, unit_text, f"{where}.uncertainty")
-            if options is None else choice_uncertainty(table.get("uncertainty"), options, where),
-            description=string(table, "description", where) or string(table, "comment", where),
+            options=options, source=string(table, "source", where), uncertainty=uncertainty,
+            description=string(table, "description", where) or string(table, "comment", where), bounds=bounds,
         )
 
     def _amount(self, table: dict, key: str, where: str, unit_text: str | None, default_source: str | None,
@@ -347,11 +397,8 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     """
     path = locate(path)
     loader = _Loader()
-    data = loader.load_file(path, is_root=True)
+    data = loader.load_file(path, is_root=True, study=True)
     where = display_path(path)
-    if "study" not in data:
-        raise fail(FileFormatError, where, "a scenario needs a [study] table (is this an inventory file? "
-                              "use 'lca validate' for those)")
     study_table = data["study"]
     if not isinstance(study_table, dict):
         raise fail(FileFormatError, where, "[study] must be a table")
@@ -361,7 +408,10 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
         path=str(path.resolve()),
         info=frozen({k: v for k, v in study_table.items() if k not in ("name", "functional_unit")}),
     )
-    model = _finish(loader, study, data, where)
+    try:
+        model = _finish(loader, study, data, where)
+    except LCAError as exc:
+        raise loader.in_context(exc) from None
     if methods:
         model = with_methods(model, list(methods))
     model = _bind_energy_log(model, data, path, where, energy_logs or (), overrides or {})
@@ -426,7 +476,10 @@ def load_inventory(paths: list[str | Path]) -> Model:
     for path in paths:
         loader.load_file(locate(path), is_root=True)
     study = Study(name="(inventory)", functional_unit="(none)", path=", ".join(map(str, paths)))
-    return _finish(loader, study, {}, ", ".join(map(str, paths)))
+    try:
+        return _finish(loader, study, {}, ", ".join(map(str, paths)))
+    except LCAError as exc:
+        raise loader.in_context(exc) from None
 
 
 def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
@@ -453,17 +506,12 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
         elif declared.unit.dimensionality != process.production.unit.dimensionality:
             raise fail(UnitError, f"{process.defined_in}.unit", f"{format_unit(process.production.unit)} does not match "
                             f"product {declared.id!r} in {format_unit(declared.unit)} ({declared.defined_in})")
-    demand: dict[str, Amount] = {}
+    raw_demand = []
     for key, value in named_tables(data, "demand", where).items():
         item_where = f"{where}: demand.{key}"
         table = value if isinstance(value, dict) else {"amount": value}
-        check_keys(table, {"amount", "unit", "source", "comment"}, item_where)
-        if key not in products and key not in processes:
-            raise fail(ModelError, item_where, f"no process makes {key!r}")
-        product = products.get(key) or products[processes[key].reference_product]
-        unit_text = table.get("unit", product.unit_text)
-        demand[key] = loader._amount(table, "amount", item_where, unit_text, None)
-    if study.name != "(inventory)" and not demand:
+        raw_demand.append((key, check_keys(table, {"amount", "unit", "source", "comment"}, item_where), item_where))
+    if study.name != "(inventory)" and not raw_demand:
         raise fail(FileFormatError, where, "[demand] is empty: name the product(s) of the functional unit")
     methods = dict(loader.methods.items)
     selected = data.get("methods", [])
@@ -474,16 +522,31 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     model = Model(
         study=study, flows=frozen(loader.flows.items), products=frozen(products), parameters=frozen(parameters),
         processes=frozen(processes), methods=frozen(methods), selected_methods=(),
-        demand=frozen(demand), files=tuple(str(f) for f in loader.files),
+        demand=frozen({}), files=tuple(str(f) for f in loader.files),
     )
     model = replace(model, selected_methods=select_methods(model, selected or list(_default_methods(methods)),
                                                            where, replace_same_category=False))
     if any(p.extra.get("coproducts") or isinstance(p.extra.get("allocation"), dict) for p in processes.values()):
         model = multioutput.split_multioutput(recycling.apply_end_of_life(model),
                                               (data.get("allocation") or {}).get("multioutput"))
+    # The demand is read after the split, so that a split co-product process (p__b) can be named.
+    model = replace(model, demand=frozen(_demand(loader, model, raw_demand)))
     model = validate_model(model)  # parameters first: order, units, formulas
     allocation = parse_allocation(data, model)
     return model if allocation is None else replace(model, allocation=allocation)
+
+
+def _demand(loader: _Loader, model: Model, raw_demand: list[tuple[str, dict, str]]) -> dict[str, Amount]:
+    demand: dict[str, Amount] = {}
+    for key, table, item_where in raw_demand:
+        if key not in model.products and key not in model.processes:
+            raise fail(ModelError, item_where, f"no process makes {key!r}")
+        product = model.products.get(key) or model.products[model.processes[key].reference_product]
+        demand[key] = loader._amount(table, "amount", item_where, table.get("unit", product.unit_text), None)
+        if demand[key].value is not None and not demand[key].value > 0:
+            # a functional unit of zero (or less) of a product gives zero (or sign-flipped) impacts
+            raise fail(ModelError, f"{item_where}.amount", f"the demand must be positive, got {demand[key].value:g}")
+    return demand
 
 
 def _default_methods(methods: Mapping[str, Method]) -> list[str]:

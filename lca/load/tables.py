@@ -9,20 +9,25 @@ allocation specs.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
 import pint
 
-from ..errors import FileFormatError, LCAError, UnitError
+from ..errors import FileFormatError, LCAError, ParameterError, UnitError
+from ..model.records import Bounds
 from ..model.uncertainty import Uncertainty
 from ..units import parse_unit
 from .distributions import parse_uncertainty
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
-PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment"}
+PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment",
+                  "min", "max", "above", "below"}
+BOUND_KEYS = {"min": "minimum", "max": "maximum", "above": "above", "below": "below"}
 
 
 def fail(cls: type[LCAError], where: str, message: str) -> LCAError:
@@ -210,8 +215,21 @@ def read_unit(text: Any, where: str) -> pint.Unit:
         raise exc.located(where)
 
 
+# Bounds on what one file may cost to read. The largest shipped file (the grid mixes of
+# inventories/electricity.toml) is 1.6 MB; 16 MiB leaves ten times that room while keeping the
+# parse of a hostile file to seconds. Nesting beyond 32 levels is never needed by the format
+# (the deepest item, a pedigree list in an exchange's uncertainty, is 6 levels down) and would
+# let a file exhaust the stack of every recursive step after the parse.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_NESTING = 32
+
+
 def read_toml(path: Path) -> dict:
     """Read one TOML file.
+
+    Only regular files of at most :data:`MAX_FILE_BYTES` are read (a device such as
+    ``/dev/zero`` or a named pipe is refused without blocking), and tables or arrays may nest
+    at most :data:`MAX_NESTING` levels.
 
     Parameters
     ----------
@@ -226,7 +244,8 @@ def read_toml(path: Path) -> dict:
     Raises
     ------
     FileFormatError
-        If the file is missing, unreadable or not valid TOML (with the line TOML names).
+        If the file is missing, not a regular file, too large, too deeply nested, unreadable or
+        not valid TOML (with the line TOML names); ``file`` is set to *path*.
 
     Examples
     --------
@@ -236,18 +255,73 @@ def read_toml(path: Path) -> dict:
     >>> read_toml(Path("no-such-study.toml"))
     Traceback (most recent call last):
     lca.errors.FileFormatError: no-such-study.toml: file not found
+    >>> read_toml(Path("/dev/null"))
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: /dev/null: not a regular file (a device, pipe or socket); give a TOML file
     """
+    shown = shorten(str(path))
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; the check below refuses it.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise FileFormatError(f"{path}: file not found", file=str(path)) from None
+        raise FileFormatError(f"{shown}: file not found", file=str(path)) from None
     except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a directory, not a TOML file", file=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"{path}: invalid TOML: {exc}", file=str(path)) from None
+        raise FileFormatError(f"{shown}: is a directory, not a TOML file", file=str(path)) from None
+    except OSError as exc:
+        raise FileFormatError(f"{shown}: cannot open ({exc.strerror or exc})", file=str(path)) from None
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise FileFormatError(f"{shown}: is a directory, not a TOML file", file=str(path))
+        if not stat.S_ISREG(status.st_mode):
+            raise FileFormatError(f"{shown}: not a regular file (a device, pipe or socket); give a TOML file", file=str(path))
+        if status.st_size > MAX_FILE_BYTES:
+            raise FileFormatError(f"{shown}: file is {status.st_size / 2**20:.1f} MiB, larger than the "
+                                  f"{MAX_FILE_BYTES // 2**20} MiB limit of one input file; split it with 'include'")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise FileFormatError(f"{shown}: cannot read ({exc.strerror or exc})", file=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew while being read
+        raise FileFormatError(f"{shown}: file is larger than the {MAX_FILE_BYTES // 2**20} MiB limit of one input file", file=str(path))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise FileFormatError(f"{path}: not UTF-8 text: {exc}", file=str(path)) from None
+        raise FileFormatError(f"{shown}: not UTF-8 text: {exc}", file=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FileFormatError(f"{shown}: invalid TOML: {exc}", file=str(path)) from None
+    except RecursionError:
+        raise FileFormatError(f"{shown}: tables or arrays nest deeper than {MAX_NESTING} levels", file=str(path)) from None
+    if _nesting(data) > MAX_NESTING:
+        raise FileFormatError(f"{shown}: tables or arrays nest deeper than {MAX_NESTING} levels", file=str(path))
+    return data
+
+
+def shorten(text: str, limit: int = 200) -> str:
+    """A name for a message: a very long one (a path over the OS limit) is cut, not echoed whole.
+
+    >>> shorten("x" * 300, 20)
+    'xxxxxxxxxx...xxxxx (300 characters)'
+    """
+    return text if len(text) <= limit else f"{text[:limit // 2]}...{text[-(limit // 4):]} ({len(text)} characters)"
+
+
+def _nesting(data: Any) -> int:
+    """Depth of nested tables and arrays, without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > deepest:
+            deepest = level
+        if level > MAX_NESTING:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Uncertainty | None:
@@ -361,6 +435,52 @@ def number(value: Any, where: str) -> float:
     if not math.isfinite(value):
         raise fail(FileFormatError, where, f"{value!r} is not a finite number")
     return float(value)
+
+
+def parse_bounds(table: dict, where: str) -> Bounds | None:
+    """The ``min``/``max`` (inclusive) and ``above``/``below`` (strict) keys of a parameter.
+
+    >>> parse_bounds({"value": 1.1, "min": 1}, "parameters.pue")
+    Bounds(minimum=1.0, maximum=None, above=None, below=None)
+    """
+    given = {BOUND_KEYS[key]: number(table[key], f"{where}.{key}") for key in BOUND_KEYS if key in table}
+    if not given:
+        return None
+    low = max((given[k] for k in ("minimum", "above") if k in given), default=-math.inf)
+    high = min((given[k] for k in ("maximum", "below") if k in given), default=math.inf)
+    if not low <= high or (low == high and ("above" in given or "below" in given)):
+        raise fail(ParameterError, where, f"bounds {_shown_bounds(given)} leave no value")
+    return Bounds(**given)
+
+
+def _shown_bounds(given: Mapping[str, float]) -> str:
+    keys = {v: k for k, v in BOUND_KEYS.items()}
+    return ", ".join(f"{keys[name]} = {value:g}" for name, value in given.items())
+
+
+def check_bounds(value: float, bounds: Bounds | None, name: str, where: str,
+                 uncertainty: Uncertainty | None = None) -> None:
+    """A value (and the range of a bounded distribution around it) inside the declared bounds.
+
+    Monte Carlo draws are not clipped: a distribution with a finite range (uniform,
+    triangular, pert, discrete values) must lie inside the bounds, checked here; normal and
+    lognormal ones are the data's responsibility (docs/file-format.md).
+    """
+    if bounds is None:
+        return
+    problem = bounds.violation(value)
+    if problem is not None:
+        raise fail(ParameterError, where, f"{name!r} {problem}")
+    if uncertainty is None:
+        return
+    ends = [(key, end) for key, end in (("min", uncertainty.minimum), ("max", uncertainty.maximum),
+                                        ("mode", uncertainty.mode)) if end is not None]
+    ends += [("values", v) for v in uncertainty.values or ()]
+    for key, end in ends:
+        if bounds.violation(float(end)) is not None:
+            declared = {field: getattr(bounds, field) for field in BOUND_KEYS.values() if getattr(bounds, field) is not None}
+            raise fail(ParameterError, f"{where}.uncertainty", f"{key} {end:g} is outside the bounds of {name!r} "
+                       f"({_shown_bounds(declared)}); Monte Carlo would draw values the parameter may not take")
 
 
 def choice_uncertainty(spec: Any, options: tuple[str, ...], where: str) -> Uncertainty | None:

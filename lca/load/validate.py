@@ -12,12 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import ModelError, UnitError
-from ..formula import evaluate_units
+import numpy as np
+
+from ..errors import LCAError, ModelError, UnitError
+from ..formula import evaluate_numeric, evaluate_units
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider, upstream
 from ..units import format_unit
-from .parameters import parameter_quantities
+from .parameters import parameter_order, parameter_quantities
 from .tables import display_path
 
 
@@ -79,6 +81,17 @@ def validate_model(model: Model) -> Model:
     for key, amount in model.demand.items():
         product = model.products.get(key) or model.products[model.processes[key].reference_product]
         _check_amount(amount, product.unit, f"{model.study.path}: demand.{key}", quantities, choices)
+    choice_names = [name for name, parameter in model.parameters.items() if parameter.is_choice]
+    if choice_names:
+        # Numeric evaluation in root units (units were checked above; zero is zero in any unit),
+        # choices as option indices; numpy scalars: a division by zero for one option gives inf
+        # (non-zero), not an exception.
+        values = {name: np.float64(quantity.to_root_units().magnitude) for name, quantity in quantities.items()}
+        values.update({name: np.float64(opts.index(current)) for name, (opts, current) in choices.items()})
+        options = {name: opts for name, (opts, _current) in choices.items()}
+        order = parameter_order(model.parameters)
+        for name in choice_names:
+            _check_options(model, name, values, options, order)
     if model.demand:
         reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
         # Library processes a study does not use are normal; the study's own are worth a word.
@@ -88,6 +101,69 @@ def validate_model(model: Model) -> Model:
             shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
             warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: {shown}")
     return replace(model, warnings=tuple(warnings))
+
+
+def _check_options(model: Model, choice: str, root_values: dict, option_lists: dict, order: list[str]) -> None:
+    """Every option of a choice selects something wherever the others do.
+
+    A process whose inputs pick one alternative per option (``n * (1 if accelerator == "v100"
+    else 0)``, one input per server type) gets none of them for an option no formula handles:
+    the model would count no server at all and still run. Each option is evaluated once; an
+    option for which every input of such a group is zero, while the other options select
+    inputs of it, is an error naming the option, the parameter and the process.
+    """
+    options = model.parameters[choice].options
+    dependents = _dependents(model, choice, order)
+    reads = set(dependents) | {choice}
+    groups = []
+    for process in model.processes.values():
+        group = [e for e in (*process.technosphere, *process.biosphere)
+                 if e.amount.formula is not None and e.amount.formula.names & reads]
+        if len(group) >= 2:
+            groups.append((process, group))
+    if not groups:
+        return
+    # all options at once: the choice as the array of its option indices, as Monte Carlo does
+    values = dict(root_values)
+    values[choice] = np.arange(len(options), dtype=float)
+    selected: dict[str, list[set[int]]] = {}
+    try:
+        for name in dependents:
+            parameter = model.parameters[name]
+            values[name] = evaluate_numeric(parameter.formula, values, option_lists, f"{parameter.defined_in}.formula")
+        for process, group in groups:
+            selected[process.id] = [
+                set(np.flatnonzero(np.broadcast_to(
+                    evaluate_numeric(e.amount.formula, values, option_lists, e.where) != 0, (len(options),))))
+                for e in group]
+    except LCAError as exc:
+        raise type(exc)(f"{exc} (evaluating every option of {choice!r})") from None
+    everything = set(range(len(options)))
+    for process, group in groups:
+        # the inputs that some option switches off; the others (energy, ...) every option uses
+        selective = [i for i, chosen in enumerate(selected[process.id]) if chosen != everything]
+        chosen = set().union(*(selected[process.id][i] for i in selective))
+        if len(selective) < 2 or len(chosen) < 2:
+            continue  # not a selector: the inputs are on or off together
+        group = [group[i] for i in selective]
+        for index, option in enumerate(options):
+            if index not in chosen:
+                raise ModelError(f"{process.defined_in}: option {option!r} of parameter {choice!r} "
+                                 f"({model.parameters[choice].defined_in}) selects none of the inputs "
+                                 f"{', '.join(e.target for e in group[:6])}, which the other options choose "
+                                 "between; no formula handles it")
+
+
+def _dependents(model: Model, choice: str, order: list[str]) -> list[str]:
+    """Formula parameters that read *choice*, directly or through each other, in evaluation order."""
+    found: set[str] = {choice}
+    ordered: list[str] = []
+    for name in order:
+        formula = model.parameters[name].formula
+        if formula is not None and formula.names & found:
+            found.add(name)
+            ordered.append(name)
+    return ordered
 
 
 def _demand_providers(model: Model, key: str) -> list[str]:

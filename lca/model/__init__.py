@@ -17,6 +17,7 @@ from .records import (
     STAGES,
     UNASSIGNED,
     Amount,
+    Bounds,
     Exchange,
     Factor,
     Flow,
@@ -31,7 +32,7 @@ from .rules import is_intensity, resolve_provider, stage_key, technosphere_graph
 from .uncertainty import Distribution, Uncertainty
 
 __all__ = [
-    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Distribution", "Exchange", "Factor", "Flow", "FrozenDict",
+    "CATEGORIES", "INHERIT", "STAGES", "UNASSIGNED", "AllocationSpec", "Amount", "Bounds", "Distribution", "Exchange", "Factor", "Flow", "FrozenDict",
     "Infrastructure", "Lineage", "Method", "Model", "Node", "Parameter", "Process", "Product", "Study", "Uncertainty",
     "frozen", "is_intensity", "resolve_provider", "stage_key", "technosphere_graph",
 ]

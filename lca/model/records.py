@@ -116,6 +116,41 @@ class Product:
 
 
 @dataclass(frozen=True)
+class Bounds:
+    """The values a numeric parameter may take, in its declared unit: ``min``/``max`` inclusive,
+    ``above``/``below`` strict (a PUE is at least 1, a duration above 0).
+
+    >>> Bounds(minimum=1.0).violation(0.9)
+    'is 0.9, below its min 1'
+    >>> Bounds(above=0.0).violation(0.0) is None
+    False
+    """
+
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None
+    below: float | None = None
+
+    def violation(self, value: float) -> str | None:
+        """Why *value* is out of bounds, or None if it is inside."""
+        if self.minimum is not None and not value >= self.minimum:
+            return f"is {value:g}, below its min {self.minimum:g}"
+        if self.maximum is not None and not value <= self.maximum:
+            return f"is {value:g}, above its max {self.maximum:g}"
+        if self.above is not None and not value > self.above:
+            return f"is {value:g}; it must be above {self.above:g}"
+        if self.below is not None and not value < self.below:
+            return f"is {value:g}; it must be below {self.below:g}"
+        return None
+
+    def scaled(self, factor: float) -> "Bounds":
+        """The same bounds in another unit (1 old unit = *factor* new units, factor > 0)."""
+        def scale(x: float | None) -> float | None:
+            return None if x is None else x * factor
+        return Bounds(scale(self.minimum), scale(self.maximum), scale(self.above), scale(self.below))
+
+
+@dataclass(frozen=True)
 class Parameter:
     """A named input: a number with a unit, a formula over other parameters, or a choice (immutable).
 
@@ -154,6 +189,7 @@ class Parameter:
     source: str | None = None
     uncertainty: Uncertainty | None = None
     description: str | None = None
+    bounds: Bounds | None = None
 
     @property
     def is_choice(self) -> bool:

@@ -88,6 +88,9 @@ def _setup(model: Model | CompiledModel | Propagator, parameters: Sequence[str] 
     missing = [c for c in categories if c not in known]
     if missing:
         raise LCAError(f"no category {', '.join(missing)} in the study (have: {', '.join(known)})")
+    if not categories:
+        raise LCAError(f"{propagator.compiled.model.study.path}: the study has no impact category (no method "
+                       "loaded): nothing to analyse")
     return propagator, [known.index(c) for c in categories]
 
 
@@ -236,7 +239,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
 
         warnings.simplefilter("ignore", stats.ConstantInputWarning)
         rho = stats.spearmanr(np.vstack([result.inputs, result.scores[rows]]), axis=1).statistic
-    rho = np.atleast_2d(rho)
+    if np.ndim(rho) == 0:  # two variables (one parameter, one category): scipy gives the coefficient alone
+        rho = np.array([[1.0, rho], [rho, 1.0]])
     values = {}
     for k, row in enumerate(rows):
         per = {}
@@ -293,20 +297,23 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
     d = len(propagator.names)
     total = n * (d + 2)
     done = [0]
+    # scipy's sobol_indices fails on one parameter and one output (its arrays become scalars):
+    # the output row is then given twice, and the first copy's indices are read
+    twice = d == 1 and len(rows) == 1
 
     def model_scores(x: np.ndarray) -> np.ndarray:
         offset = done[0]
         report = None if progress is None else (lambda k, _m: progress(offset + k, total))
         scores = evaluate_chunked(propagator, x.shape[1], lambda a, b: x[:, a:b], progress=report).scores
         done[0] += x.shape[1]
-        return scores[rows]
+        return np.vstack([scores[rows], scores[rows]]) if twice else scores[rows]
 
     dists = [propagator.distributions[name] for name in propagator.names]
     from scipy.stats import sobol_indices
 
     indices = sobol_indices(func=model_scores, n=n, dists=dists, rng=np.random.default_rng(seed))
-    first = np.asarray(indices.first_order).reshape(len(rows), d)
-    total_order = np.asarray(indices.total_order).reshape(len(rows), d)
+    first = np.asarray(indices.first_order)[: len(rows) * d].reshape(len(rows), d)
+    total_order = np.asarray(indices.total_order)[: len(rows) * d].reshape(len(rows), d)
     values = {
         propagator.compiled.categories[row]: {
             name: {"first_order": float(first[k, i]), "total": float(total_order[k, i])}
