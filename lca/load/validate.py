@@ -140,8 +140,10 @@ def _check_options(model: Model, choice: str, root_values: dict, option_lists: d
         raise type(exc)(f"{exc} (evaluating every option of {choice!r})") from None
     everything = set(range(len(options)))
     for process, group in groups:
-        # the inputs that some option switches off; the others (energy, ...) every option uses
-        selective = [i for i, chosen in enumerate(selected[process.id]) if chosen != everything]
+        # the inputs that select: each on for at most half of the options. The others are used by
+        # every option (energy, ...) or by all but a few (a shared rack that one option replaces),
+        # and must not make an option no selector names look handled
+        selective = [i for i, chosen in enumerate(selected[process.id]) if chosen and 2 * len(chosen) <= len(options)]
         chosen = set().union(*(selected[process.id][i] for i in selective))
         if len(selective) < 2 or len(chosen) < 2:
             continue  # not a selector: the inputs are on or off together
