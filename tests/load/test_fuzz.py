@@ -176,9 +176,9 @@ COMMANDS = [
     ["list", "parameters", "study.toml"],
     ["sources", "study.toml", "--format", "json"],
     ["run", "study.toml", "--set", "SET"],
-    ["sensitivity", "study.toml", "--method", "oat", "--format", "json"],
-    ["sensitivity", "study.toml", "--method", "spearman", "--samples", "16", "--format", "json", "--quiet"],
-    ["sensitivity", "study.toml", "--method", "sobol", "--samples", "8", "--format", "json", "--quiet"],
+    ["sensitivity", "study.toml", "--analysis", "oat", "--format", "json"],
+    ["sensitivity", "study.toml", "--analysis", "spearman", "--samples", "16", "--format", "json", "--quiet"],
+    ["sensitivity", "study.toml", "--analysis", "sobol", "--samples", "8", "--format", "json", "--quiet"],
     ["compare", "study.toml", "study.toml", "--set-b", "SET", "--samples", "16", "--format", "json", "--quiet"],
 ]
 SETS = ["hours=-1", "n=0", "power=1e308", "power=10**10**10 W", "grid=fr", "hours=nan", "power=0.3 kW", "n=2"]

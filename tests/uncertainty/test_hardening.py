@@ -19,7 +19,7 @@ def test_spearman_with_one_uncertain_parameter_and_one_category(study, capsys):
     # scipy returns a bare coefficient for two variables; the score is monotone in the one
     # uncertain emission, so its rank correlation is 1
     path = study(UNCERTAIN_A, header='include = ["base.toml", "gwp.toml"]\n')
-    code = main(["sensitivity", str(path), "--method", "spearman", "--samples", "64", "--format", "json", "--quiet"])
+    code = main(["sensitivity", str(path), "--analysis", "spearman", "--samples", "64", "--format", "json", "--quiet"])
     out, _ = capsys.readouterr()
     assert code == 0
     (name, record), = json.loads(out)["climate_change"].items()
@@ -30,7 +30,7 @@ def test_sobol_with_one_uncertain_parameter_and_one_category(study, capsys):
     # scipy's sobol_indices fails on one input and one output; with one uncertain parameter,
     # all of the variance is its own: first-order and total indices are 1 (estimated)
     path = study(UNCERTAIN_A, header='include = ["base.toml", "gwp.toml"]\n')
-    code = main(["sensitivity", str(path), "--method", "sobol", "--samples", "1024", "--format", "json", "--quiet"])
+    code = main(["sensitivity", str(path), "--analysis", "sobol", "--samples", "1024", "--format", "json", "--quiet"])
     out, _ = capsys.readouterr()
     assert code == 0
     record = json.loads(out)["climate_change"]["~a.biosphere[0]"]
@@ -42,7 +42,7 @@ def test_sobol_with_one_uncertain_parameter_and_one_category(study, capsys):
 def test_sensitivity_of_a_study_without_impact_category_is_an_error(study, capsys, method):
     # found by the fuzzer: spearman on no category was an IndexError inside scipy
     path = study(UNCERTAIN_A, header='include = ["base.toml"]\n')
-    code = main(["sensitivity", str(path), "--method", method, "--samples", "16", "--quiet"])
+    code = main(["sensitivity", str(path), "--analysis", method, "--samples", "16", "--quiet"])
     _, err = capsys.readouterr()
     assert code == 2
     assert err.strip().endswith("study.toml: the study has no impact category (no method loaded): nothing to analyse")
