@@ -287,7 +287,7 @@ def sweep(model: Model | CompiledModel, scenarios: Sequence[Scenario], samples: 
     >>> from lca import load_study
     >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
     >>> result = sweep(model, grid_scenarios(["grid_intensity=0.429,0.1"]))
-    >>> round(result.values[1, 0] / result.values[0, 0], 4), round(0.1 / 0.429, 4)
+    >>> round(float(result.values[1, 0] / result.values[0, 0]), 4), round(0.1 / 0.429, 4)
     (0.2331, 0.2331)
     >>> sweep(model, grid_scenarios(["pue=fast"]))
     Traceback (most recent call last):
