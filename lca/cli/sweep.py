@@ -20,7 +20,7 @@ from ..errors import LCAError
 from ..serialize import dumps_json, render_table, sweep_columns, sweep_csv, sweep_data, write_sweep_parquet
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sweep import MAX_SCENARIOS, grid_scenarios, sweep, table_scenarios
-from .common import load_from_args
+from .common import add_study_arguments, load_from_args
 from .uncertainty import progress_bar
 
 
@@ -47,17 +47,13 @@ def register(sub: Any) -> None:
                     "sweeps the cartesian product; --scenarios table.csv takes one scenario per row (header: "
                     "parameter names, units in brackets: 'chip_power [W]'; choices take option names). "
                     f"At most {MAX_SCENARIOS:,} scenarios. With --samples N, each scenario's mean and 95 %% "
-                    "interval from the same N draws of the other uncertain parameters (common random numbers); "
-                    "the swept parameters stay at the scenario's values.")
-    parser.add_argument("scenario", help="scenario (study) TOML file")
+                    "interval from the same N draws (common random numbers), as lca run --set ... --samples N "
+                    "gives them: a swept value keeps a relative (lognormal) spread and loses an absolute one.")
+    add_study_arguments(parser)  # the study, --set (in every scenario), --method, --energy-log
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--grid", action="append", metavar="NAME=V1,V2,...",
                         help="values of one parameter (a number in its unit, a value with a unit, or options)")
     source.add_argument("--scenarios", metavar="CSV", help="a table of scenarios, one per row")
-    parser.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
-                        help="override a parameter in every scenario; repeatable")
-    parser.add_argument("--method", action="append", metavar="ID", default=[],
-                        help="use this impact method for its category; repeatable")
     parser.add_argument("--samples", type=int, default=0, metavar="N", help="Monte Carlo samples per scenario")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--sampler", choices=SAMPLERS, default="random")

@@ -4,9 +4,10 @@ A sweep sets a few free parameters to each scenario's values (a cartesian grid, 
 a CSV table) and evaluates every scenario at once through :mod:`lca.engine.propagate`: the
 model is compiled and prepared once, with the swept parameters as its inputs (choices as
 option indices), and the scenarios are the columns of one batched evaluation. With
-``samples``, every scenario is propagated with the same draws of the other uncertain
-parameters (common random numbers: the differences between scenarios are not sampling noise);
-the swept parameters are held at the scenario's values.
+``samples``, every scenario is propagated with the same draws of the uncertain parameters
+(common random numbers: the differences between scenarios are not sampling noise, and the
+draws are those of ``lca run --samples``); as with ``lca run --set``, a swept parameter keeps
+a relative spread (lognormal, pedigree) around its new value and loses an absolute one.
 
 >>> from lca import load_study
 >>> model = load_study("lca:scenarios/patterson2021_gpt3.toml")
@@ -346,10 +347,19 @@ def _declared_value(table, definitions, name: str, value: Any, where: str) -> fl
 
 def _sampled(compiled: CompiledModel, names: tuple[str, ...], inputs: np.ndarray, samples: int, seed: int,
              sampler: str, progress: Progress | None):
+    table = compiled.parameters
     influential = influential_parameters(compiled)
-    drawn = tuple(n for n in compiled.parameters.uncertain if n in influential and n not in names)
-    propagator = prepare(compiled, names + drawn)
+    # As lca run --set does, a swept value keeps a relative spread (lognormal: median = the
+    # value, so a draw scales with it) and loses an absolute one (a range no longer fits it).
+    scaled = tuple(n for n in names if n in table.uncertain and n in influential and table.uncertainty[n].relative
+                   and table.defaults[n] != 0)
+    drawn = scaled + tuple(n for n in table.uncertain if n in influential and n not in names)
+    propagator = prepare(compiled, names + tuple(n for n in drawn if n not in names))
+    rows = [propagator.names.index(n) for n in drawn]
     design = make_design(drawn, samples, seed, sampler) if drawn else None
+    swept_rows = {name: row for row, name in enumerate(names)}
+    scale = np.array([1.0 / (table.defaults[n] / table.root_factors[n]) for n in scaled])
+    scaled_rows = [swept_rows[n] for n in scaled]
     n_scenarios = inputs.shape[1]
     values = np.empty((n_scenarios, len(compiled.categories)))
     low, high = np.empty_like(values), np.empty_like(values)
@@ -360,9 +370,12 @@ def _sampled(compiled: CompiledModel, names: tuple[str, ...], inputs: np.ndarray
             if design is None:
                 return np.repeat(inputs[:, k: k + 1], stop - start, axis=1)
             # the same uniforms for every scenario: common random numbers
-            out = propagator.transform(np.vstack([np.full((len(names), stop - start), 0.5),
-                                                  design.block(start, stop)]))
+            uniforms = np.full((len(propagator.names), stop - start), 0.5)
+            uniforms[rows] = design.block(start, stop)
+            out = propagator.transform(uniforms)
+            relative = out[scaled_rows] * (inputs[scaled_rows, k] * scale)[:, None]
             out[: len(names)] = inputs[:, k: k + 1]
+            out[scaled_rows] = relative
             return out
         return make
 

@@ -120,3 +120,18 @@ def test_malformed_tables_exit_2_naming_file_and_row(tmp_path, capsys, csv_text,
 def test_malformed_grids_exit_2(capsys, argv, message):
     status, out, err = run_cli(capsys, "sweep", GPT3, *argv)
     assert status == 2 and out == "" and err.startswith(message) and err.count("\n") == 1
+
+
+def test_samples_equal_lca_run_set_samples_of_each_scenario(capsys):
+    # grid_intensity is lognormal (its spread moves with the value), pue triangular (dropped,
+    # as lca run --set drops it); the other parameters take the same draws in both
+    argv = ("--samples", "400", "--seed", "5", "--sampler", "lhs", "--format", "json", "--quiet")
+    _, out, _ = run_cli(capsys, "sweep", GPT3, "--grid", "grid_intensity=0.2,0.6", "--grid", "pue=1.15", *argv)
+    for scenario in json.loads(out)["scenarios"]:
+        sets = [x for name, value in scenario["parameters"].items() for x in ("--set", f"{name}={value}")]
+        _, single, _ = run_cli(capsys, "run", GPT3, *sets, *argv)
+        reference = json.loads(single)["impacts"]["climate_change"]["uncertainty"]
+        record = scenario["impacts"]["climate_change"]
+        assert record["mean"] == pytest.approx(reference["mean"], rel=1e-12)
+        for p in ("2.5", "97.5"):
+            assert record["percentiles"][p] == pytest.approx(reference["percentiles"][p], rel=1e-12)
