@@ -46,8 +46,8 @@ INTERVAL = (2.5, 97.5)
 
 @dataclass(frozen=True)
 class Scenario:
-    """One parameter set: the raw values (numbers in the parameter's unit, text with a unit, or
-    an option name) and where it was written, for messages."""
+    """One parameter set: the values as written (a number in the parameter's unit, a number
+    with a unit, an option name; text or numbers) and where it was written, for messages."""
 
     values: Mapping[str, Any]
     where: str
@@ -77,8 +77,8 @@ def grid_scenarios(items: Sequence[str], where: str = "--grid") -> list[Scenario
     Examples
     --------
     >>> [dict(s.values) for s in grid_scenarios(["grid_region=us,fr", "pue=1.1,1.2"])]    # doctest: +NORMALIZE_WHITESPACE
-    [{'grid_region': 'us', 'pue': 1.1}, {'grid_region': 'us', 'pue': 1.2},
-     {'grid_region': 'fr', 'pue': 1.1}, {'grid_region': 'fr', 'pue': 1.2}]
+    [{'grid_region': 'us', 'pue': '1.1'}, {'grid_region': 'us', 'pue': '1.2'},
+     {'grid_region': 'fr', 'pue': '1.1'}, {'grid_region': 'fr', 'pue': '1.2'}]
     >>> grid_scenarios(["pue="])
     Traceback (most recent call last):
     lca.errors.LCAError: --grid 'pue=': expected NAME=V1,V2,... (e.g. pue=1.1,1.2 or grid_region=us,fr)
@@ -94,7 +94,7 @@ def grid_scenarios(items: Sequence[str], where: str = "--grid") -> list[Scenario
             raise LCAError(f"{where} {item!r}: expected NAME=V1,V2,... (e.g. pue=1.1,1.2 or grid_region=us,fr)")
         if name in axes:
             raise LCAError(f"{where} {item!r}: {name!r} is swept twice (give all its values in one item)")
-        axes[name] = [_number_or_text(v) for v in values]
+        axes[name] = values
     count = math.prod(len(v) for v in axes.values())
     if count > MAX_SCENARIOS:
         raise LCAError(f"{where}: {' x '.join(str(len(v)) for v in axes.values())} = {count:,} scenarios, "
@@ -166,7 +166,7 @@ def table_scenarios(path: str | Path, text: str | None = None) -> list[Scenario]
             cell = cell.strip()
             if not cell:
                 raise LCAError.at(at, f"empty cell for {name!r}")
-            values[name] = f"{cell} {unit}" if unit else _number_or_text(cell)
+            values[name] = f"{cell} {unit}" if unit else cell
         scenarios.append(Scenario(values, at))
     return scenarios
 
@@ -180,14 +180,6 @@ def _column(cell: str, where: str, number: int) -> tuple[str, str | None]:
         raise LCAError.at(f"{where}: row 1", f"column {number} {cell!r}: expected a parameter name, "
                                              f"optionally with a unit in brackets (chip_power [W])")
     return name, unit
-
-
-def _number_or_text(text: str) -> Any:
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return number if math.isfinite(number) else text
 
 
 @dataclass(frozen=True)
@@ -338,9 +330,13 @@ def _declared_value(table, definitions, name: str, value: Any, where: str) -> fl
             raise ParameterError.at(at, f"{value!r} is not an option of {name!r} (options: {', '.join(options)})")
         return float(options.index(value))
     if definitions is None or name not in definitions:
-        if not isinstance(value, float):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number):
             raise ParameterError.at(at, f"expected a number in the parameter's unit, got {value!r}")
-        return value
+        return number
     # the same reading as lca run --set: a number in the parameter's unit, or text with a unit
     return float(override(definitions[name], value, at).value)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lca import calculate, load_study
+from lca import calculate, compile_model, load_study
 from lca.errors import LCAError
 from lca.load.study import with_parameters
 from lca.uncertainty import monte_carlo
@@ -140,3 +140,11 @@ def test_table_values_are_checked_with_their_row(gpt3):
 def test_an_unreadable_table_is_one_error(tmp_path):
     with pytest.raises(LCAError, match="missing.csv: cannot read the scenario table"):
         table_scenarios(tmp_path / "missing.csv")
+
+
+def test_a_compiled_model_takes_numbers_in_the_declared_unit(gpt3):
+    compiled = compile_model(gpt3)
+    result = sweep(compiled, grid_scenarios(["pue=1.2"]))
+    assert result.values[0, 0] == pytest.approx(sweep(gpt3, grid_scenarios(["pue=1.2"])).values[0, 0], rel=1e-15)
+    with pytest.raises(LCAError, match="--grid scenario 1 pue: expected a number in the parameter's unit, got '1.2 W'"):
+        sweep(compiled, grid_scenarios(["pue=1.2 W"]))
