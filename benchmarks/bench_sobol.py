@@ -1,6 +1,6 @@
 """Time Sobol indices (first order and total) of 20 parameters with 2^14 base samples.
 
-Runs ``lca.uncertainty.sobol`` (scipy.stats.sobol_indices over the batched engine, n (d + 2)
+Runs ``lca.uncertainty.sobol`` (scipy's Sobol design and estimators over the batched engine, n (d + 2)
 = 360,448 model evaluations for d = 20) on the flagship lifecycle study, varying the first
 20 of its uncertain parameters (named parameters first, then uncertain exchanges and
 factors); the others stay at their central values. Target on a 2-core machine: < 30 s.

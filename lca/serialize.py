@@ -18,8 +18,9 @@ import json
 import math
 from typing import Any, Sequence
 
-from .errors import ModelError
+from .errors import LCAError, ModelError
 from .uncertainty.montecarlo import MonteCarloResult
+from .uncertainty.sweep import INTERVAL, SweepResult
 
 
 def dumps_json(data: Any) -> str:
@@ -272,3 +273,145 @@ def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
 
 def _brief(record: dict) -> dict:
     return {key: record[key] for key in ("mean", "std", "median", "percentiles")}
+
+
+def sweep_data(result: SweepResult, study: str) -> dict:
+    """The JSON of ``lca sweep``: the swept parameters, then one record per scenario.
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep.
+    study : str
+        The study's name.
+
+    Returns
+    -------
+    dict
+        ``{"study", "parameters", "samples", "seed", "units", "scenarios"}``; each scenario has
+        ``"parameters"`` (its values) and ``"impacts"`` (per category a number, or with samples
+        ``{"mean", "percentiles": {"2.5", "97.5"}}``).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.uncertainty.sweep import grid_scenarios, sweep
+    >>> result = sweep(load_study("lca:scenarios/patterson2021_gpt3.toml"), grid_scenarios(["pue=1.2"]))
+    >>> scenario = sweep_data(result, "GPT-3")["scenarios"][0]
+    >>> scenario["parameters"], round(scenario["impacts"]["climate_change"], 1)
+    ({'pue': 1.2}, 603428.0)
+    """
+    scenarios = []
+    for k, setting in enumerate(result.settings):
+        impacts: dict[str, Any] = {}
+        for c, category in enumerate(result.categories):
+            if result.low is None or result.high is None:
+                impacts[category] = float(result.values[k, c])
+            else:
+                impacts[category] = {"mean": float(result.values[k, c]), "percentiles": {
+                    f"{INTERVAL[0]:g}": float(result.low[k, c]), f"{INTERVAL[1]:g}": float(result.high[k, c])}}
+        scenarios.append({"parameters": dict(zip(result.parameters, setting)), "impacts": impacts})
+    return {"study": study, "parameters": list(result.parameters), "samples": result.samples, "seed": result.seed,
+            "units": dict(zip(result.categories, result.units)), "scenarios": scenarios}
+
+
+def sweep_columns(result: SweepResult) -> tuple[list[str], list[list[Any]]]:
+    """The flat table of a sweep: headers (categories with their unit in brackets) and rows.
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep.
+
+    Returns
+    -------
+    headers : list of str
+        The swept parameters, then per category ``"<category> [<unit>]"`` (with samples, that
+        column is the mean, followed by its 2.5 % and 97.5 % percentiles).
+    rows : list of list
+        One per scenario.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.uncertainty.sweep import grid_scenarios, sweep
+    >>> result = sweep(load_study("lca:scenarios/patterson2021_gpt3.toml"), grid_scenarios(["pue=1.1,1.2"]))
+    >>> headers, rows = sweep_columns(result)
+    >>> headers, [round(row[1]) for row in rows]
+    (['pue', 'climate_change [kg CO2-eq]'], [553142, 603428])
+    """
+    headers = list(result.parameters)
+    for category, unit in zip(result.categories, result.units):
+        headers.append(f"{category} [{unit}]")
+        if result.low is not None:
+            headers += [f"{category} {INTERVAL[0]:g}% [{unit}]", f"{category} {INTERVAL[1]:g}% [{unit}]"]
+    rows = [list(row.values()) for row in result.rows()]
+    return headers, rows
+
+
+def sweep_csv(result: SweepResult) -> str:
+    """The CSV of ``lca sweep --format csv``: :func:`sweep_columns`, numbers as ``repr`` (exact).
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep.
+
+    Returns
+    -------
+    str
+        The CSV text.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.uncertainty.sweep import grid_scenarios, sweep
+    >>> result = sweep(load_study("lca:scenarios/patterson2021_gpt3.toml"), grid_scenarios(["pue=1.2"]))
+    >>> print(sweep_csv(result), end="")
+    pue,climate_change [kg CO2-eq]
+    1.2,603427.9679999999
+    """
+    headers, rows = sweep_columns(result)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([repr(cell) if isinstance(cell, float) else cell for cell in row])
+    return buffer.getvalue()
+
+
+def write_sweep_parquet(result: SweepResult, path: str) -> None:
+    """Write a sweep's flat table (:func:`sweep_columns`) as a Parquet file (needs pyarrow).
+
+    Parameters
+    ----------
+    result : SweepResult
+        A sweep.
+    path : str
+        The file to write.
+
+    Raises
+    ------
+    LCAError
+        If pyarrow is not installed (``pip install 'lca[parquet]'``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from lca import load_study
+    >>> from lca.uncertainty.sweep import grid_scenarios, sweep
+    >>> result = sweep(load_study("lca:scenarios/patterson2021_gpt3.toml"), grid_scenarios(["pue=1.2"]))
+    >>> path = os.path.join(tempfile.mkdtemp(), "sweep.parquet")
+    >>> try:
+    ...     write_sweep_parquet(result, path)
+    ... except LCAError:     # no pyarrow here
+    ...     pass
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise LCAError("--format parquet needs pyarrow, which is not installed (pip install 'lca[parquet]')") from None
+    headers, rows = sweep_columns(result)
+    columns = {header: [row[i] for row in rows] for i, header in enumerate(headers)}
+    pq.write_table(pa.table(columns), path)

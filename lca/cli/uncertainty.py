@@ -13,7 +13,7 @@ from typing import Any
 from ..engine.propagate import Progress, prepare
 from ..errors import LCAError
 from ..load import load_study
-from ..serialize import dumps_json, render_table, uncertainty_records
+from ..serialize import dumps_json, format_number, render_table, uncertainty_records
 from ..uncertainty.compare import compare
 from ..uncertainty.montecarlo import monte_carlo
 from ..uncertainty.sampling import SAMPLERS
@@ -160,7 +160,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps_json(data))
         return 0
     columns = {"oat": ("low", "high", "swing", "low_value", "high_value"), "spearman": ("rho",),
-               "sobol": ("first_order", "total")}[analysis]
+               "sobol": ("first_order", "first_order_ci", "total", "total_ci")}[analysis]
     blocks = []
     for category, unit in zip(result.categories, result.units):
         rows = [[name] + [_cell(record.get(key)) for key in columns] for name, record in data[category].items()]
@@ -173,6 +173,8 @@ def _sensitivity(args: argparse.Namespace) -> int:
 def _cell(value: Any) -> Any:
     if value is None:
         return "-"
+    if isinstance(value, (list, tuple)):  # a confidence interval
+        return "[" + ", ".join(format_number(v) for v in value) + "]"
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 

@@ -84,13 +84,16 @@ class Propagator:
         return max(16, CHUNK_BUDGET // self.floats_per_sample)
 
     def transform(self, uniforms: np.ndarray) -> np.ndarray:
-        """Uniforms (parameters, n) -> values in the parameters' declared units."""
+        """Uniforms (parameters, n) -> values in the parameters' declared units.
+
+        A row whose parameter has no distribution (one a sweep sets) is passed through."""
         out = np.empty_like(uniforms)
         with np.errstate(over="ignore", invalid="ignore"):  # a non-finite draw is reported by name in evaluate
             for rows, quantile in self.families:
                 out[rows] = quantile(uniforms[rows])
             for row in self.singles:
-                out[row] = self.distributions[self.names[row]].ppf(uniforms[row])
+                distribution = self.distributions.get(self.names[row])
+                out[row] = uniforms[row] if distribution is None else distribution.ppf(uniforms[row])
         return out
 
 

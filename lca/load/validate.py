@@ -138,7 +138,6 @@ def _check_options(model: Model, choice: str, root_values: dict, option_lists: d
                 for e in group]
     except LCAError as exc:
         raise type(exc)(f"{exc} (evaluating every option of {choice!r})") from None
-    everything = set(range(len(options)))
     for process, group in groups:
         # the inputs that select: each on for at most half of the options. The others are used by
         # every option (energy, ...) or by all but a few (a shared rack that one option replaces),

@@ -1,6 +1,6 @@
 """Uncertainty and sensitivity analysis (ISO 14044 4.4.5): Monte Carlo propagation of
 distributions on parameters, exchanges and characterization factors; comparative assertions
-with paired draws; one-at-a-time, Spearman and Sobol sensitivity.
+with paired draws; one-at-a-time, Spearman and Sobol sensitivity; scenario sweeps.
 
 >>> from lca import load_study
 >>> from lca.uncertainty import monte_carlo, sobol
@@ -30,11 +30,12 @@ from .montecarlo import MonteCarloResult, monte_carlo
 from .sampling import SAMPLERS, Design, make_design
 from .sensitivity import SensitivityResult, one_at_a_time, sensitivity, sobol, spearman
 from .statistics import PERCENTILES, Convergence, Summary, convergence, summarize
+from .sweep import Scenario, SweepResult, grid_scenarios, sweep, table_scenarios
 
 __all__ = [
     "ComparativeAssertion", "Comparison", "Convergence", "Design", "Distribution", "MonteCarloResult",
-    "PERCENTILES", "Propagator", "SAMPLERS", "SensitivityResult", "Summary", "Uncertainty", "check_spec", "compare",
+    "PERCENTILES", "Propagator", "SAMPLERS", "Scenario", "SensitivityResult", "Summary", "SweepResult", "Uncertainty", "check_spec", "compare",
     "convergence", "evaluate", "evaluate_chunked", "make_design", "make_distribution", "monte_carlo",
     "one_at_a_time", "parameter_distributions", "parse_uncertainty", "pedigree_sigma", "prepare", "sensitivity", "sobol",
-    "spearman", "summarize",
+    "spearman", "summarize", "sweep", "table_scenarios", "grid_scenarios",
 ]

@@ -3,8 +3,9 @@
 * :func:`one_at_a_time` (tornado): each parameter at a low and a high quantile of its
   distribution (each option, for a choice), all others at their values;
 * :func:`spearman`: rank correlation of each parameter's Monte Carlo draws with the score;
-* :func:`sobol`: first-order and total Sobol indices (:func:`scipy.stats.sobol_indices`,
-  Saltelli 2010 estimators), ``n (d + 2)`` evaluations of the model for d parameters.
+* :func:`sobol`: first-order and total Sobol indices (the design and Saltelli 2010 / Jansen
+  estimators of :func:`scipy.stats.sobol_indices`, evaluated in memory-bounded chunks), with
+  bootstrap confidence intervals, ``n (d + 2)`` evaluations of the model for d parameters.
 
 Choice parameters (alternatives, allocation choices) are discrete parameters: OAT tries each
 option, Sobol draws them from their weights, Spearman ranks them by option index.
@@ -32,6 +33,10 @@ from ..model.records import Model
 from .montecarlo import monte_carlo
 
 METHODS = ("oat", "spearman", "sobol")
+# Bootstrap resamples behind the Sobol confidence intervals (scipy's default), and the stream
+# they are drawn from (a child of the seed, apart from the design's).
+BOOTSTRAP_RESAMPLES = 999
+BOOTSTRAP_STREAM = 0xB007
 
 
 @dataclass(frozen=True)
@@ -255,8 +260,16 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
 
 def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: int = 42,
           parameters: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-          progress: Progress | None = None) -> SensitivityResult:
-    """First-order and total Sobol indices (``first_order``, ``total``) of every parameter.
+          progress: Progress | None = None, resamples: int = BOOTSTRAP_RESAMPLES) -> SensitivityResult:
+    """First-order and total Sobol indices (``first_order``, ``total``) of every parameter,
+    with 95 % bootstrap confidence intervals (``first_order_ci``, ``total_ci``).
+
+    The design and the estimators are those of :func:`scipy.stats.sobol_indices` (matrices A
+    and B from one scrambled Sobol sequence of 2d dimensions, Saltelli 2010 first-order and
+    Jansen total estimators on outputs centred by their mean), so for the same seed the indices
+    equal scipy's. scipy builds the whole d x d x n array of the AB_i matrices; here each
+    column of AB_i is made from A and B when its chunk is evaluated, so memory grows with
+    d x n, not d^2 x n.
 
     Parameters
     ----------
@@ -266,22 +279,26 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
         The base sample size n, rounded up to a power of 2 (Sobol sequences balance there);
         the model is evaluated n (d + 2) times for d parameters, in memory-bounded chunks.
     seed : int, optional
-        The seed.
+        The seed of the design and of the bootstrap.
     parameters, categories : sequence of str, optional
         What to analyse (default: everything uncertain, every category).
     progress : callable (done, total), optional
         Called after each chunk.
+    resamples : int, optional
+        Bootstrap resamples of the n base samples for the confidence intervals (percentile
+        method; 0: no intervals).
 
     Returns
     -------
     SensitivityResult
-        ``{"first_order": ..., "total": ...}`` per parameter, largest total first.
+        ``{"first_order", "total", "first_order_ci", "total_ci"}`` per parameter (each
+        interval ``[low, high]``), largest total first.
 
     Raises
     ------
     LCAError
-        If fewer than 2 base samples are asked for, a parameter is not uncertain, a category
-        unknown, or nothing is uncertain.
+        If fewer than 2 base samples or fewer than 0 resamples are asked for, a parameter is
+        not uncertain, a category unknown, or nothing is uncertain.
 
     Examples
     --------
@@ -289,39 +306,196 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
     >>> s = sobol(load_study("lca:scenarios/patterson2021_gpt3.toml"), 256, seed=1)
     >>> s.samples, list(s.values["climate_change"])
     (1536, ['grid_intensity', 'chip_power', 'pue', 'duration'])
+    >>> low, high = s.values["climate_change"]["grid_intensity"]["first_order_ci"]
+    >>> bool(low < s.values["climate_change"]["grid_intensity"]["first_order"] < high)
+    True
     """
     propagator, rows = _setup(model, parameters, categories)
     if samples < 2:
         raise LCAError(f"Sobol indices need at least 2 base samples, got {samples}")
+    if resamples < 0:
+        raise LCAError(f"the number of bootstrap resamples must be at least 0, got {resamples}")
     n = 1 << (int(samples) - 1).bit_length()
     d = len(propagator.names)
     total = n * (d + 2)
+    dists = [propagator.distributions[name] for name in propagator.names]
+    a, b = sobol_design(n, dists, np.random.default_rng(seed))
     done = [0]
-    # scipy's sobol_indices fails on one parameter and one output (its arrays become scalars):
-    # the output row is then given twice, and the first copy's indices are read
-    twice = d == 1 and len(rows) == 1
 
-    def model_scores(x: np.ndarray) -> np.ndarray:
+    def scores(count: int, columns) -> np.ndarray:
         offset = done[0]
         report = None if progress is None else (lambda k, _m: progress(offset + k, total))
-        scores = evaluate_chunked(propagator, x.shape[1], lambda a, b: x[:, a:b], progress=report).scores
-        done[0] += x.shape[1]
-        return np.vstack([scores[rows], scores[rows]]) if twice else scores[rows]
+        out = evaluate_chunked(propagator, count, columns, progress=report).scores[rows]
+        done[0] += count
+        return out
 
-    dists = [propagator.distributions[name] for name in propagator.names]
-    from scipy.stats import sobol_indices
+    f_a = scores(n, lambda start, stop: a[:, start:stop])
+    f_b = scores(n, lambda start, stop: b[:, start:stop])
 
-    indices = sobol_indices(func=model_scores, n=n, dists=dists, rng=np.random.default_rng(seed))
-    first = np.asarray(indices.first_order)[: len(rows) * d].reshape(len(rows), d)
-    total_order = np.asarray(indices.total_order)[: len(rows) * d].reshape(len(rows), d)
-    values = {
-        propagator.compiled.categories[row]: {
-            name: {"first_order": float(first[k, i]), "total": float(total_order[k, i])}
-            for i, name in enumerate(propagator.names)
-        }
-        for k, row in enumerate(rows)
-    }
+    def ab_columns(start: int, stop: int) -> np.ndarray:
+        # column k of the stacked AB_i is A's column k % n with row i = k // n taken from B
+        k = np.arange(start, stop)
+        page, column = k // n, k % n
+        block = a[:, column]
+        block[page, np.arange(k.size)] = b[page, column]
+        return block
+
+    f_ab = scores(d * n, ab_columns).reshape(len(rows), d, n).transpose(1, 0, 2)  # (d, s, n) as scipy's
+    first, total_order, centred = saltelli_jansen(f_a, f_b, f_ab)
+    intervals = None
+    if resamples:
+        intervals = bootstrap_intervals(*centred, resamples, np.random.default_rng([seed, BOOTSTRAP_STREAM]))
+    values = {}
+    for k, row in enumerate(rows):
+        per = {}
+        for i, name in enumerate(propagator.names):
+            record: dict[str, Any] = {"first_order": float(first[k, i]), "total": float(total_order[k, i])}
+            if intervals is not None:
+                record["first_order_ci"] = [float(intervals[0][0, k, i]), float(intervals[0][1, k, i])]
+                record["total_ci"] = [float(intervals[1][0, k, i]), float(intervals[1][1, k, i])]
+            per[name] = record
+        values[propagator.compiled.categories[row]] = per
     return _result("sobol", propagator, rows, values, total, lambda r: r["total"])
+
+
+def sobol_design(n: int, dists: Sequence[Any], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The matrices A and B (d, n) of :func:`scipy.stats.sobol_indices` for the same generator.
+
+    One scrambled Sobol sequence of 2d dimensions (64 bits), its first d columns A and last d
+    B, each row through its distribution's ``ppf`` (Saltelli et al. 2010, section 5).
+
+    Parameters
+    ----------
+    n : int
+        The base sample size (a power of 2).
+    dists : sequence
+        Objects with a ``ppf`` method, one per parameter.
+    rng : numpy.random.Generator
+        The generator scipy would be given.
+
+    Returns
+    -------
+    a, b : numpy.ndarray
+        The two (d, n) matrices, in the parameters' units.
+
+    Examples
+    --------
+    >>> from scipy.stats import uniform
+    >>> a, b = sobol_design(8, [uniform(0, 1)] * 3, np.random.default_rng(1))
+    >>> a.shape, b.shape, bool(((a >= 0) & (a < 1)).all())
+    ((3, 8), (3, 8), True)
+    """
+    from scipy.stats import qmc
+
+    d = len(dists)
+    design = qmc.Sobol(d=2 * d, seed=rng, bits=64).random(n).T.reshape(2, d, n)
+    for row, dist in enumerate(dists):
+        design[:, row] = dist.ppf(design[:, row])
+    return design[0], design[1]
+
+
+def saltelli_jansen(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray):
+    """First-order (Saltelli 2010) and total (Jansen 1999) indices as scipy computes them.
+
+    Parameters
+    ----------
+    f_a, f_b : numpy.ndarray
+        (s, n) outputs at A and B.
+    f_ab : numpy.ndarray
+        (d, s, n) outputs at AB_i (A with row i from B).
+
+    Returns
+    -------
+    first, total : numpy.ndarray
+        (s, d) indices; 0 where an output does not vary.
+    centred : tuple of numpy.ndarray
+        f_a, f_b and f_ab minus the mean of f_a and f_b (the bootstrap resamples these; f_ab
+        is centred in place).
+
+    Examples
+    --------
+    y = x1 + 2 x2 on uniforms: first-order and total indices 1/5 and 4/5.
+
+    >>> from scipy.stats import uniform
+    >>> a, b = sobol_design(4096, [uniform(0, 1)] * 2, np.random.default_rng(0))
+    >>> f = lambda x: (x[0] + 2 * x[1])[None, :]
+    >>> f_ab = np.stack([f(np.where(np.arange(2)[:, None] == i, b, a)) for i in range(2)])
+    >>> first, total, _ = saltelli_jansen(f(a), f(b), f_ab)
+    >>> first.round(2).tolist(), total.round(2).tolist()
+    ([[0.2, 0.8]], [[0.2, 0.8]])
+    """
+    mean = np.mean([f_a, f_b], axis=(0, -1)).reshape(-1, 1)
+    f_a, f_b = f_a - mean, f_b - mean
+    f_ab -= mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = np.var([f_a, f_b], axis=(0, -1))
+        first = (np.mean(f_b * (f_ab - f_a), axis=-1) / variance).T
+        total = (0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / variance).T
+    first[~np.isfinite(first)] = 0
+    total[~np.isfinite(total)] = 0
+    return first, total, (f_a, f_b, f_ab)
+
+
+def bootstrap_intervals(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray, resamples: int,
+                        rng: np.random.Generator, confidence: float = 0.95, block: int = 64):
+    """Percentile bootstrap intervals of the first-order and total indices.
+
+    Each resample draws n of the n base samples with replacement and recomputes the
+    estimators of :func:`saltelli_jansen` on them (what ``scipy.stats.sobol_indices(...).bootstrap``
+    does, there with BCa intervals, whose jackknife would cost n more passes over f_ab). A
+    resample's estimator is a weighted mean over the base samples, its weights the counts of
+    each sample in the resample, so a block of resamples is one matrix product with the
+    per-sample terms: no copy of f_ab per resample.
+
+    Parameters
+    ----------
+    f_a, f_b, f_ab : numpy.ndarray
+        The centred outputs of :func:`saltelli_jansen`.
+    resamples : int
+        The number of bootstrap resamples.
+    rng : numpy.random.Generator
+        The resampling stream.
+    confidence : float, optional
+        The confidence level.
+    block : int, optional
+        Resamples per matrix product (bounds memory).
+
+    Returns
+    -------
+    first, total : numpy.ndarray
+        (2, s, d): the lower and upper bounds of each index.
+
+    Examples
+    --------
+    >>> from scipy.stats import uniform
+    >>> a, b = sobol_design(1024, [uniform(0, 1)] * 2, np.random.default_rng(0))
+    >>> f = lambda x: (x[0] + 2 * x[1])[None, :]
+    >>> f_ab = np.stack([f(np.where(np.arange(2)[:, None] == i, b, a)) for i in range(2)])
+    >>> _, _, centred = saltelli_jansen(f(a), f(b), f_ab)
+    >>> first, total = bootstrap_intervals(*centred, 999, np.random.default_rng(1))
+    >>> bool(first[0, 0, 1] < 0.8 < first[1, 0, 1])
+    True
+    """
+    d, s, n = f_ab.shape
+    first_terms = (f_b * (f_ab - f_a)).reshape(d * s, n).T  # (n, d s)
+    total_terms = (0.5 * (f_a - f_ab) ** 2).reshape(d * s, n).T
+    moments = np.concatenate([f_a, f_b, f_a ** 2, f_b ** 2]).T  # (n, 4 s)
+    first = np.empty((resamples, s, d))
+    total = np.empty((resamples, s, d))
+    uniform = np.full(n, 1.0 / n)
+    for start in range(0, resamples, block):
+        stop = min(resamples, start + block)
+        weights = rng.multinomial(n, uniform, size=stop - start) / n  # (block, n), rows sum to 1
+        m = weights @ moments
+        mean = 0.5 * (m[:, :s] + m[:, s:2 * s])
+        variance = 0.5 * (m[:, 2 * s:3 * s] + m[:, 3 * s:]) - mean ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            first[start:stop] = (weights @ first_terms).reshape(-1, d, s).transpose(0, 2, 1) / variance[:, :, None]
+            total[start:stop] = (weights @ total_terms).reshape(-1, d, s).transpose(0, 2, 1) / variance[:, :, None]
+    for values in (first, total):
+        values[~np.isfinite(values)] = 0
+    tail = 100 * (1 - confidence) / 2
+    return np.percentile(first, (tail, 100 - tail), axis=0), np.percentile(total, (tail, 100 - tail), axis=0)
 
 
 def sensitivity(model: Model | CompiledModel | Propagator, method: str, **options: Any) -> SensitivityResult:
