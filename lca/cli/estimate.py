@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LCAError
-from ..load.estimate import estimate_study, hardware_options, region_options
+from ..load.estimate import estimate_model, estimate_study, hardware_options, region_options
 from ..load.study import load_study
 from ..serialize import dumps_json, render_table
 from .study import add_run_output_arguments, print_run
@@ -103,13 +103,12 @@ def run(args: argparse.Namespace) -> int:
     if missing:
         raise LCAError(f"lca estimate: {', '.join(missing)} missing (e.g. --hardware h100 --count 64 "
                        "--hours 120 --region fr)")
-    text = estimate_study(args.hardware, args.count, args.hours, args.region, args.pue, args.utilization)
-    if args.write_study:
-        path = write_atomically(Path(args.write_study), text)
-        print(f"wrote {path}", file=sys.stderr)
-        return print_run(load_study(path), args)
-    with tempfile.TemporaryDirectory(prefix="lca-estimate-") as folder:
-        return print_run(load_study(write_atomically(Path(folder) / "estimate.toml", text)), args)
+    job = (args.hardware, args.count, args.hours, args.region, args.pue, args.utilization)
+    if not args.write_study:
+        return print_run(estimate_model(*job), args)
+    path = write_atomically(Path(args.write_study), estimate_study(*job))
+    print(f"wrote {path}", file=sys.stderr)
+    return print_run(load_study(path), args)  # what lca run FILE computes
 
 
 def write_atomically(path: Path, text: str) -> Path:

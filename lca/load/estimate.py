@@ -270,7 +270,8 @@ def estimate_model(hardware: str, count: int, hours: float, region: str, pue: fl
     Returns
     -------
     Model
-        The checked model; its study file is named after the job.
+        The checked model, loaded from a temporary ``estimate.toml`` (``lca estimate
+        --write-study FILE`` keeps the file).
 
     Raises
     ------
