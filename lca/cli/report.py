@@ -27,6 +27,7 @@ from ..report.build import build_report
 from ..report.content import ReportOptions
 from ..report.figures import require_matplotlib
 from .common import add_study_arguments, load_from_args
+from .progress import progress_bar
 
 
 def register(subparsers: Any) -> None:
@@ -99,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     options = ReportOptions(samples=args.samples, seed=args.seed, sampler=args.sampler, formats=formats)
     progress("calculating")
-    report = build_report(model, args.out, options, progress)
+    report = build_report(model, args.out, options, progress,
+                          sample_progress=lambda label: progress_bar(label, args.quiet))
     if not args.quiet:
         written = [f for f in report.files if not f.startswith("figures/")]
         print(f"wrote {report.out}/: {', '.join(written)} and {len(report.figures)} figures "

@@ -47,12 +47,7 @@ def register(sub: Any) -> None:
 
     run = sub.add_parser("run", help="calculate a study's impacts")
     add_study_arguments(run)
-    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    run.add_argument("--samples", type=int, default=0, metavar="N",
-                     help="Monte Carlo samples (adds an 'uncertainty' record per category)")
-    run.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    run.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_output_arguments(run)
     run.set_defaults(handler=_run)
 
     validate = sub.add_parser("validate", help="check inventory, method or scenario files")
@@ -78,8 +73,61 @@ def register(sub: Any) -> None:
     sources.set_defaults(handler=_sources)
 
 
+def add_run_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add what ``lca run`` prints and samples: ``--format``, ``--samples``, ``--seed``, ``--sampler``, ``--quiet``.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A command that prints a study's impacts as ``lca run`` does (:func:`print_run`).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_run_output_arguments(parser)
+    >>> args = parser.parse_args(["--format", "json", "--samples", "1000"])
+    >>> args.format, args.samples, args.seed, args.sampler, args.quiet
+    ('json', 1000, 42, 'random', False)
+    """
+    parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    parser.add_argument("--samples", type=int, default=0, metavar="N",
+                        help="Monte Carlo samples (adds an 'uncertainty' record per category)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    parser.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
+    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
 def _run(args: argparse.Namespace) -> int:
-    model = load_from_args(args)
+    return print_run(load_from_args(args), args)
+
+
+def print_run(model, args: argparse.Namespace) -> int:
+    """Print a model's impacts (and their uncertainty with ``--samples``) as ``lca run`` does.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    args : argparse.Namespace
+        The arguments of :func:`add_run_output_arguments`.
+
+    Returns
+    -------
+    int
+        The exit status, 0.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from lca import load_study
+    >>> args = argparse.Namespace(format="csv", samples=0)
+    >>> status = print_run(load_study("lca:scenarios/patterson2021_gpt3.toml"), args)    # doctest: +ELLIPSIS
+    category,unit,scope,name,value
+    ...
+    >>> status
+    0
+    """
     result = calculate(model)
     data = result.to_dict()
     for warning in result.warnings:

@@ -17,11 +17,18 @@ import sys
 from typing import Any
 
 from ..errors import LCAError
-from ..serialize import dumps_json, render_table, sweep_columns, sweep_csv, sweep_data, write_sweep_parquet
+from ..serialize import (
+    dumps_json,
+    render_table,
+    sweep_columns,
+    sweep_csv,
+    sweep_data,
+    write_sweep_parquet,
+)
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sweep import MAX_SCENARIOS, grid_scenarios, sweep, table_scenarios
 from .common import add_study_arguments, load_from_args
-from .uncertainty import progress_bar
+from .progress import progress_bar
 
 
 def register(sub: Any) -> None:

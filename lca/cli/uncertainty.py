@@ -1,7 +1,7 @@
 """Command line for uncertainty: ``lca run --samples N``, ``lca compare``, ``lca sensitivity``.
 
 JSON output depends only on the inputs and the seed (no timings), so it is byte-identical from
-run to run. A progress bar goes to stderr when it is a terminal (``--quiet`` silences it).
+run to run. Progress goes to stderr only (:mod:`lca.cli.progress`; ``--quiet`` silences it).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..engine.propagate import Progress, prepare
+from ..engine.propagate import prepare
 from ..errors import LCAError
 from ..load import load_study
 from ..serialize import dumps_json, format_number, render_table, uncertainty_records
@@ -20,51 +20,9 @@ from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
 from ..uncertainty.statistics import PERCENTILES
 from .common import add_study_arguments, load_from_args, parse_set
+from .progress import progress_bar
 
 DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
-
-
-def progress_bar(label: str, quiet: bool, stream: Any = None) -> Progress | None:
-    """A one-line progress bar on a terminal's stderr, redrawn in place.
-
-    Parameters
-    ----------
-    label : str
-        What runs (``"monte carlo"``).
-    quiet : bool
-        ``--quiet``: no bar.
-    stream : file, optional
-        Where to draw (default stderr).
-
-    Returns
-    -------
-    callable (done, total) or None
-        The progress callback; None when quiet or the stream is not a terminal, so JSON output
-        and logs stay clean.
-
-    Examples
-    --------
-    >>> import io
-    >>> progress_bar("monte carlo", quiet=False, stream=io.StringIO()) is None     # not a terminal
-    True
-    """
-    stream = stream or sys.stderr
-    if quiet or not stream.isatty():
-        return None
-    shown = [-1]
-
-    def update(done: int, total: int) -> None:
-        percent = 100 * done // max(total, 1)
-        if percent == shown[0]:
-            return
-        shown[0] = percent
-        filled = percent * 30 // 100
-        stream.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {percent:3d}% {done:,}/{total:,}")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
-
-    return update
 
 
 def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:

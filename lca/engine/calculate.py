@@ -14,8 +14,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..errors import ModelError
+from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..units import format_unit

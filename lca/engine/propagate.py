@@ -32,7 +32,13 @@ from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..model.uncertainty import Distribution
 from .batched import plan_structure, solve_batch, solve_planned
-from .compile import CompiledModel, check_entries, compile_model, influential_parameters, specialize
+from .compile import (
+    CompiledModel,
+    check_entries,
+    compile_model,
+    influential_parameters,
+    specialize,
+)
 
 # Floats one chunk may hold (about 64 MB): bounds memory whatever N is.
 CHUNK_BUDGET = 2 ** 23

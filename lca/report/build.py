@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
+from ..engine.propagate import Progress
 from ..errors import ReportError
 from ..model.records import Model
 from ..serialize import csv_text as run_csv
@@ -103,7 +104,8 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
 
 
 def build_report(model: Model, out: str | Path, options: ReportOptions = ReportOptions(),
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[str], None] | None = None,
+                 sample_progress: Callable[[str], Progress | None] | None = None) -> Report:
     """Compute, render and write the report of a model to a folder (replaced atomically).
 
     Parameters
@@ -117,6 +119,8 @@ def build_report(model: Model, out: str | Path, options: ReportOptions = ReportO
         Samples, seed, formats, hotspot threshold, ...
     progress : callable (message), optional
         Told each step.
+    sample_progress : callable (label) -> progress callback or None, optional
+        The ``(done, total)`` callback of each sampled step (:func:`lca.report.content.gather`).
 
     Returns
     -------
@@ -146,7 +150,7 @@ def build_report(model: Model, out: str | Path, options: ReportOptions = ReportO
     """
     out = Path(out)
     check_target(out)  # fail before the work, not after it
-    content = gather(model, options, progress)
+    content = gather(model, options, progress, sample_progress)
     if progress:
         progress("figures and documents")
     files, figures = report_files(content, options.formats)

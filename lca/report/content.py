@@ -20,7 +20,7 @@ from ..allocation import allocate_study
 from ..engine.calculate import LCAResult, Scores, compute, label
 from ..engine.compile import CompiledModel, compile_model
 from ..engine.energy import EnergyUse, energy_samples, source_energy
-from ..engine.propagate import prepare
+from ..engine.propagate import Progress, prepare
 from ..model.frozen import FrozenDict
 from ..model.records import Model
 from ..serialize import uncertainty_records
@@ -235,7 +235,8 @@ def parameter_label(model: Model, name: str) -> str:
 
 
 def gather(model: Model, options: ReportOptions = ReportOptions(),
-           progress: Callable[[str], None] | None = None) -> StudyContent:
+           progress: Callable[[str], None] | None = None,
+           sample_progress: Callable[[str], Progress | None] | None = None) -> StudyContent:
     """Compute everything a report shows, from one compiled model and one parameter point.
 
     Parameters
@@ -246,6 +247,9 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
         What to compute (Monte Carlo and sensitivity only with ``samples > 0``).
     progress : callable (message), optional
         Told each step.
+    sample_progress : callable (label) -> progress callback or None, optional
+        Gives the ``(done, total)`` callback of each sampled step (``"monte carlo"``,
+        ``"sobol"``), as :func:`lca.uncertainty.monte_carlo` takes it.
 
     Returns
     -------
@@ -279,9 +283,11 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
     uncertainty = sensitivity = None
     if options.samples > 0:
         say(f"Monte Carlo, {options.samples} samples")
-        uncertainty, results = _monte_carlo(compiled, results, options, not_computed, energy.assessed)
+        bar = sample_progress or (lambda label: None)
+        uncertainty, results = _monte_carlo(compiled, results, options, not_computed, energy.assessed,
+                                            bar("monte carlo"))
         say("sensitivity")
-        sensitivity = _sensitivity(compiled, result, options, not_computed)
+        sensitivity = _sensitivity(compiled, result, options, not_computed, bar)
     else:
         not_computed["uncertainty"] = "no Monte Carlo samples requested (run with --samples N)"
         not_computed["sensitivity"] = "needs Monte Carlo samples (run with --samples N)"
@@ -301,14 +307,16 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
 
 
 def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
-                 not_computed: dict[str, str], with_energy: bool) -> tuple[Uncertainty | None, dict]:
+                 not_computed: dict[str, str], with_energy: bool,
+                 progress: Progress | None = None) -> tuple[Uncertainty | None, dict]:
     """Samples for the figures, and the JSON exactly as ``lca run --samples`` writes it."""
 
     if not compiled.parameters.uncertain:
         not_computed["uncertainty"] = "no parameter, exchange or factor of this study has an uncertainty"
         return None, results
     # one run serves the figures and the JSON, which equals lca run --samples (same seed)
-    mc = monte_carlo(compiled, options.samples, seed=options.seed, sampler=options.sampler, by_stage=True)
+    mc = monte_carlo(compiled, options.samples, seed=options.seed, sampler=options.sampler, by_stage=True,
+                     progress=progress)
     summaries = uncertainty_records(mc)
     results = dict(results)
     results["impacts"] = {c: {**i, "uncertainty": summaries[c]} if c in summaries else i
@@ -325,7 +333,8 @@ def _monte_carlo(compiled: CompiledModel, results: dict, options: ReportOptions,
 
 
 def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOptions,
-                 not_computed: dict[str, str]) -> Sensitivity | None:
+                 not_computed: dict[str, str],
+                 bar: Callable[[str], Progress | None] = lambda label: None) -> Sensitivity | None:
     """Tornado (2.5th/97.5th percentiles, one parameter at a time) for every uncertain input,
     then Sobol indices of the most influential ones (the others held at their central values):
     screening first keeps the n (d + 2) Sobol evaluations affordable for large studies."""
@@ -344,7 +353,7 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     if len(influential) >= 2:
         base_samples = min(options.samples, SOBOL_BASE_SAMPLES)
         values = sobol(propagator, base_samples, seed=options.seed, parameters=influential,
-                       categories=[category], resamples=0).values[category]  # the report shows no intervals
+                       categories=[category], resamples=0, progress=bar("sobol")).values[category]  # the report shows no intervals
         indices = {name: (float(r["first_order"]), float(r["total"])) for name, r in values.items()}
         method += (f"; Sobol indices (Saltelli) of the {len(influential)} most influential parameters, "
                    f"{1 << (base_samples - 1).bit_length()} base samples, the others at their central values")
