@@ -1,4 +1,4 @@
-"""Command line: ``lca run|validate|list|sources|compare|sensitivity|allocate|report|export``.
+"""Command line: ``lca run|validate|list|sources|compare|sensitivity|allocate|report|export|import``.
 
 One module per command group, each with ``register(subparsers)``; nothing else in the package
 imports this one. A user's mistake prints one line ``error: <file>: <item>: <problem>`` on
@@ -23,10 +23,10 @@ import sys
 from typing import Sequence
 
 from ..errors import LCAError
-from . import allocate, export, report, study, uncertainty
+from . import allocate, export, importing, report, study, uncertainty
 from .common import EXIT_USER_ERROR
 
-COMMAND_MODULES = (study, uncertainty, allocate, report, export)
+COMMAND_MODULES = (study, uncertainty, allocate, report, export, importing)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -49,6 +49,7 @@ import pint
 
 from ..engine.compile import CompiledModel
 from ..errors import LCAError
+from ..load.olca import OLCA_NAMES
 from ..units import conversion_factor, format_unit, parse_unit
 from .brightway import FUNCTIONAL_UNIT, LOGNORMAL, NORMAL, TRIANGULAR, UNDEFINED, UNIFORM, brightway_export
 from .common import check_writable, require as _require
@@ -66,10 +67,8 @@ REFERENCE_GROUPS = (
     ("Units of length", "m", "m"),
     ("Units of time", "h", "h"),
     ("Units of mass*length", "t*km", "t * km"),
-    ("Units of area*time", "m2*a", "m2 * year"),
+    ("Units of area*time", "m2*a", "m2 * a"),
 )
-# lca's spelling -> openLCA's, where they differ
-OLCA_NAMES = {"t km": "t*km", "L": "l", "m2 year": "m2*a", "kg km": "kg*km"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class OlcaUnit:
     """Where a unit goes in openLCA: its unit group, flow property, name and factor to the group's reference.
 
     >>> olca_unit(parse_unit("GPU_hour")).group
-    'Units of GPU-hour'
+    'Units of GPUh'
     """
 
     group: str
@@ -316,7 +315,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     for col, activity in enumerate(names):
         record = model.processes.get(activity)
         processes.append(add(o.Process(
-            id=_uid("process", study, activity), name=activity, process_type=o.ProcessType.UNIT_PROCESS,
+            id=_uid("process", study, activity), name=record.name if record else FUNCTIONAL_UNIT, process_type=o.ProcessType.UNIT_PROCESS,
             exchanges=exchanges[col], last_internal_id=len(exchanges[col]),
             location=location(record.location if record else None),
             category=f"lca/{study}/{record.stage}" if record else f"lca/{study}",
@@ -386,7 +385,7 @@ def write_zip(export: OlcaExport, path: str | Path) -> Path:
     ...                 Path(tempfile.mkdtemp()) / "gpt3.zip")
     >>> from olca_schema import Process, zipio
     >>> sorted(p.name for p in zipio.ZipReader(out).read_each(Process))
-    ['datacenter_electricity', 'functional_unit', 'training_run']
+    ['Electricity at the datacenter, study grid factor', 'Training run of one model (use phase)', 'functional_unit']
     """
     path = Path(path)
     check_writable(path)
