@@ -309,6 +309,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         exchanges[col].append(o.Exchange(
             internal_id=len(exchanges[col]) + 1, flow=entity.to_ref(), flow_property=prop, unit=unit,
             amount=float(bio.amounts[i]), is_input=model.flows[compiled.flows[row]].compartment == "resource",
+            is_quantitative_reference=False,
             description=bio.labels[i],
             uncertainty=uncertainty(bio.uncertainty[i], bio.labels[i], bool(bio.unsupported[i]))))
     processes = []
