@@ -29,7 +29,7 @@ study; processes and product flows are named within the study (its file stem).
 
 >>> from lca.export.olca import olca_unit
 >>> from lca.units import parse_unit
->>> olca_unit(parse_unit("kWh")).group, olca_unit(parse_unit("kWh")).factor
+>>> olca_unit(parse_unit("kWh")).group, round(olca_unit(parse_unit("kWh")).factor, 12)
 ('Units of energy', 3.6)
 """
 
