@@ -45,7 +45,7 @@ from ..engine.compile import CompiledModel, MatrixEntries, _varying
 from ..errors import LCAError, ModelError
 from ..load.distributions import Distribution, parameter_distributions
 from ..uncertainty.montecarlo import sample_parameters
-from .common import check_writable, require as _require
+from .common import atomic_output, check_writable, require as _require
 
 FUNCTIONAL_UNIT = "functional_unit"
 EXTRA = 'pip install "lca[brightway]"'
@@ -466,8 +466,7 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
                        for c, u, m in zip(compiled.categories, compiled.category_units, compiled.methods)},
         "presamples": presamples, "unsupported_uncertainty": list(export.unsupported),
     }}
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
+    with atomic_output(path) as partial:
         # sequential: bw2calc takes the presample columns in order (each draw once, the three
         # matrices in step) unless given a seed_override, which makes it pick them at random
         package = bwp.create_datapackage(fs=ZipFileSystem(str(partial), mode="w"), name=export.database,
@@ -490,11 +489,6 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
         if presamples:
             _add_presamples(package, export, presamples, seed, activity_ids, flow_ids)
         package.finalize_serialization()
-        os.replace(partial, path)
-    except OSError as exc:
-        raise LCAError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
     return path
 
 

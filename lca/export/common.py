@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -67,3 +69,28 @@ def check_writable(path: Path) -> None:
         raise LCAError(f"--out {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LCAError(f"--out {path}: the folder {folder} is not writable")
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """A temporary file next to *path* to write into, moved onto *path* when the block succeeds.
+
+    A failed export leaves no file (and an older one untouched); an :class:`OSError` becomes
+    one :class:`LCAError` naming ``--out``.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.zip"
+    >>> with atomic_output(target) as partial:
+    ...     _ = partial.write_text("data")
+    >>> target.read_text(), partial.exists()
+    ('data', False)
+    """
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    partial.unlink(missing_ok=True)  # writers that append (olca-schema's ZipWriter) start afresh
+    try:
+        yield partial
+        os.replace(partial, path)
+    except OSError as exc:
+        raise LCAError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)

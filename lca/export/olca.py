@@ -36,7 +36,6 @@ study; processes and product flows are named within the study (its file stem).
 from __future__ import annotations
 
 import math
-import os
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -52,7 +51,7 @@ from ..errors import LCAError
 from ..load.olca import OLCA_NAMES
 from ..units import conversion_factor, format_unit, parse_unit
 from .brightway import FUNCTIONAL_UNIT, LOGNORMAL, NORMAL, TRIANGULAR, UNDEFINED, UNIFORM, brightway_export
-from .common import check_writable, require as _require
+from .common import atomic_output, check_writable, require as _require
 
 EXTRA = 'pip install "lca[olca]"'
 MODULES = ("olca_schema",)
@@ -391,15 +390,7 @@ def write_zip(export: OlcaExport, path: str | Path) -> Path:
     path = Path(path)
     check_writable(path)
     zipio = require(("olca_schema.zipio",), "--format olca")["olca_schema.zipio"]
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)  # ZipWriter appends to an existing zip
-    try:
-        with zipio.ZipWriter(partial) as writer:
-            for entity in export.entities:
-                writer.write(entity)
-        os.replace(partial, path)
-    except OSError as exc:
-        raise LCAError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic_output(path) as partial, zipio.ZipWriter(partial) as writer:
+        for entity in export.entities:
+            writer.write(entity)
     return path

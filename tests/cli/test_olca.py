@@ -9,22 +9,12 @@ import sys
 
 import olca_schema as o
 import pytest
+from conftest import run_cli as run
 from olca_helpers import GWP, hand_built
 from olca_schema import zipio
 
-from lca.cli import main
-
 FLAGSHIP = "lca:scenarios/llm_training_lifecycle.toml"
 GPT3 = "lca:scenarios/patterson2021_gpt3.toml"
-
-
-def run(capsys, *argv):
-    try:
-        status = main(list(argv))
-    except SystemExit as exc:  # argparse's own errors
-        status = exc.code
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def scores(capsys, scenario):
