@@ -47,7 +47,6 @@ import numpy as np
 import pint
 
 from ..engine.compile import CompiledModel
-from ..errors import LCAError
 from ..load.olca import OLCA_NAMES
 from ..units import conversion_factor, format_unit, parse_unit
 from .brightway import FUNCTIONAL_UNIT, LOGNORMAL, NORMAL, TRIANGULAR, UNDEFINED, UNIFORM, brightway_export

@@ -138,6 +138,13 @@ def read_olca_zip(path: str | Path) -> OlcaImport:
     if not zipfile.is_zipfile(path):
         raise LCAError(f"{path}: not a zip file (an openLCA JSON-LD export is a .zip)")
     report: list[str] = []
+    try:
+        return _read(o, zipio, path, report)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a damaged member
+        raise LCAError(f"{path}: cannot read the zip: {exc}") from None
+
+
+def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
     with zipio.ZipReader(path) as reader:
         def read_all(kind):
             out = {}

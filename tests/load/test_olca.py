@@ -5,6 +5,7 @@ clear error, and the round trip through lca's own export keeps scores and exchan
 from __future__ import annotations
 
 import tomllib
+import zipfile
 
 import pytest
 from olca_helpers import GWP, hand_built, without
@@ -125,3 +126,19 @@ def test_no_tomli_w_is_one_clear_error(imported, tmp_path, monkeypatch):
     with pytest.raises(LCAError, match=r'lca import needs tomli-w .*pip install "lca\[olca\]"'):
         write_import(result, tmp_path / "again")
     assert not (tmp_path / "again").exists()
+
+
+def test_damaged_zip_and_broken_object(tmp_path):
+    path = hand_built(tmp_path / "db.zip")
+    data = bytearray(path.read_bytes())
+    start = data.index(b"flows/") + 6  # the first flow's name in its local header
+    data[start:start + 4] = b"XXXX"
+    (tmp_path / "damaged.zip").write_bytes(bytes(data))
+    with pytest.raises(LCAError, match=r"damaged.zip: cannot read the zip"):
+        read_olca_zip(tmp_path / "damaged.zip")
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, "{not json" if name.startswith("processes/") else source.read(name))
+    with pytest.raises(LCAError, match=r"broken.zip: Process .*: cannot be read as olca-schema"):
+        read_olca_zip(broken)
