@@ -119,3 +119,52 @@ def without(path: Path, folder: str, out: Path) -> Path:
             if not name.startswith(f"{folder}/"):
                 target.writestr(name, source.read(name))
     return out
+
+
+WASTE_GWP = 1.0 + 0.2 * 0.3 - 0.1 * 0.5
+
+
+def waste_and_credit(path: Path) -> Path:
+    """A product (1 kg) that emits 1 kg CO2, sends 0.2 kg of waste to a treatment (0.3 kg CO2 per
+    kg treated: the treatment's reference is the waste *input*) and avoids 0.1 kWh of electricity
+    (0.5 kg CO2/kWh): 1 + 0.2 * 0.3 - 0.1 * 0.5 = 1.01 kg CO2-eq per kg (:data:`WASTE_GWP`)."""
+    ids = _ids()
+    kg = o.Unit(id=next(ids), name="kg", conversion_factor=1.0, is_ref_unit=True)
+    kwh = o.Unit(id=next(ids), name="kWh", conversion_factor=1.0, is_ref_unit=True)
+    mass_group = o.UnitGroup(id=next(ids), name="Units of mass", units=[kg])
+    energy_group = o.UnitGroup(id=next(ids), name="Units of energy", units=[kwh])
+    mass = o.FlowProperty(id=next(ids), name="Mass", unit_group=mass_group.to_ref())
+    energy = o.FlowProperty(id=next(ids), name="Energy", unit_group=energy_group.to_ref())
+
+    def flow(name, kind, prop):
+        return o.Flow(id=next(ids), name=name, flow_type=kind, category="Elementary flows/Emission to air",
+                      flow_properties=[o.FlowPropertyFactor(flow_property=prop.to_ref(), conversion_factor=1.0,
+                                                            is_ref_flow_property=True)])
+
+    product, waste = flow("part", o.FlowType.PRODUCT_FLOW, mass), flow("scrap", o.FlowType.WASTE_FLOW, mass)
+    power, co2 = flow("electricity", o.FlowType.PRODUCT_FLOW, energy), flow("CO2", o.FlowType.ELEMENTARY_FLOW, mass)
+    treatment_id, grid_id = next(ids), next(ids)
+
+    def exchange(n, flow_, unit, amount, is_input, reference=False, provider=None, avoided=False):
+        return o.Exchange(internal_id=n, flow=flow_.to_ref(), unit=unit.to_ref(), amount=amount, is_input=is_input,
+                          is_quantitative_reference=reference, is_avoided_product=avoided,
+                          default_provider=o.Ref(id=provider) if provider else None,
+                          flow_property=(energy if unit is kwh else mass).to_ref())
+
+    make = o.Process(id=next(ids), name="part making", exchanges=[
+        exchange(1, product, kg, 1.0, False, reference=True), exchange(2, co2, kg, 1.0, False),
+        exchange(3, waste, kg, 0.2, False, provider=treatment_id),
+        exchange(4, power, kwh, 0.1, False, provider=grid_id, avoided=True)])
+    treat = o.Process(id=treatment_id, name="scrap treatment", exchanges=[
+        exchange(1, waste, kg, 1.0, True, reference=True), exchange(2, co2, kg, 0.3, False)])
+    grid = o.Process(id=grid_id, name="grid", exchanges=[
+        exchange(1, power, kwh, 1.0, False, reference=True), exchange(2, co2, kg, 0.5, False)])
+    gwp = o.ImpactCategory(id=next(ids), name="GWP", ref_unit="kg CO2-eq", impact_factors=[
+        o.ImpactFactor(flow=co2.to_ref(), flow_property=mass.to_ref(), unit=kg.to_ref(), value=1.0)])
+    system = o.ProductSystem(id=next(ids), name="part", ref_process=make.to_ref(), target_amount=1.0,
+                             target_unit=kg.to_ref(), target_flow_property=mass.to_ref())
+    with zipio.ZipWriter(path) as writer:
+        for entity in (mass_group, energy_group, mass, energy, product, waste, power, co2, make, treat, grid, gwp,
+                       system):
+            writer.write(entity)
+    return path

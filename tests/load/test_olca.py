@@ -8,7 +8,7 @@ import tomllib
 import zipfile
 
 import pytest
-from olca_helpers import GWP, hand_built, without
+from olca_helpers import GWP, WASTE_GWP, hand_built, waste_and_credit, without
 
 from lca import calculate, compile_model, load_study
 from lca.errors import LCAError
@@ -142,3 +142,14 @@ def test_damaged_zip_and_broken_object(tmp_path):
             target.writestr(name, "{not json" if name.startswith("processes/") else source.read(name))
     with pytest.raises(LCAError, match=r"broken.zip: Process .*: cannot be read as olca-schema"):
         read_olca_zip(broken)
+
+
+def test_waste_treatment_and_avoided_product(tmp_path):
+    result = read_olca_zip(waste_and_credit(tmp_path / "waste.zip"))
+    write_import(result, tmp_path / "out")
+    part = result.files["inventory.toml"]["processes"]["part_making"]
+    assert [(row["provider"], row["amount"]) for row in part["technosphere"]] == [("scrap_treatment", 0.2),
+                                                                                  ("grid", -0.1)]
+    impacts = calculate(compile_model(load_study(tmp_path / "out" / "part.toml"))).impacts
+    assert impacts["gwp"].value == pytest.approx(WASTE_GWP, rel=1e-12)
+    assert result.report == ()
