@@ -3,6 +3,8 @@
 ``--format brightway --project NAME`` writes a Brightway 2.5 project (bw2data);
 ``--format bw-datapackage --out FILE.zip`` a bw_processing datapackage that bw2calc reads
 without bw2data. Both need ``pip install "lca[brightway]"``; see docs/brightway.md.
+``--format olca --out FILE.zip`` an openLCA JSON-LD zip (``pip install "lca[olca]"``; see
+docs/interop.md).
 
 >>> import os, tempfile
 >>> from lca.cli import main
@@ -32,19 +34,20 @@ from ..export.brightway import (
     write_datapackage,
     write_project,
 )
+from ..export import olca
 from .common import add_study_arguments, load_from_args
 
-FORMATS = ("brightway", "bw-datapackage")
+FORMATS = ("brightway", "bw-datapackage", "olca")
 SHOWN = 3  # unsupported uncertainties named in the warning
 
 
 def register(sub: Any) -> None:
-    export = sub.add_parser("export", help="write a study for another LCA tool (Brightway 2.5 project or datapackage)")
+    export = sub.add_parser("export", help="write a study for another LCA tool (Brightway 2.5 project or datapackage, openLCA JSON-LD)")
     add_study_arguments(export)
     export.add_argument("--format", required=True, choices=FORMATS,
-                        help="brightway: into a bw2data project (--project); bw-datapackage: a zip (--out)")
+                        help="brightway: into a bw2data project (--project); bw-datapackage or olca (JSON-LD): a zip (--out)")
     export.add_argument("--project", metavar="NAME", help="Brightway project to write into (created if needed)")
-    export.add_argument("--out", metavar="FILE.zip", help="datapackage file to write (bw-datapackage)")
+    export.add_argument("--out", metavar="FILE.zip", help="zip file to write (bw-datapackage, olca)")
     export.add_argument("--database", metavar="NAME", help="database name (default: the study file's stem)")
     export.add_argument("--presamples", type=int, default=0, metavar="N",
                         help="bw-datapackage: N Monte Carlo draws of the entries that formulas compute from "
@@ -63,6 +66,13 @@ def _export(args: argparse.Namespace) -> int:
             raise LCAError("--out and --presamples are for --format bw-datapackage")
         check_project_name(args.project)
         require(PROJECT_MODULES, "--format brightway")
+    elif args.format == "olca":
+        if not args.out:
+            raise LCAError("--format olca needs --out FILE.zip")
+        if args.project or args.presamples:
+            raise LCAError("--project and --presamples are for the Brightway formats")
+        check_writable(Path(args.out))
+        olca.require(olca.MODULES, "--format olca")
     else:
         if not args.out:
             raise LCAError("--format bw-datapackage needs --out FILE.zip")
@@ -75,9 +85,11 @@ def _export(args: argparse.Namespace) -> int:
     if args.database is not None and not args.database.strip():
         raise LCAError(f"--database {args.database!r}: give a non-empty name")
     compiled = compile_model(load_from_args(args))
-    export = brightway_export(compiled, args.database)
     for warning in compiled.model.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.format == "olca":
+        return _export_olca(compiled, args)
+    export = brightway_export(compiled, args.database)
     if export.unsupported and not (args.format == "bw-datapackage" and args.presamples):
         shown = "; ".join(export.unsupported[:SHOWN])
         more = f" and {len(export.unsupported) - SHOWN} more" if len(export.unsupported) > SHOWN else ""
@@ -96,3 +108,21 @@ def _export(args: argparse.Namespace) -> int:
         print(f"wrote {path}: bw_processing datapackage {export.database!r}; {counts}"
               + (f"; {args.presamples} presamples of {len(export.unsupported)} entries" if args.presamples else ""))
     return 0
+
+
+def _export_olca(compiled, args: argparse.Namespace) -> int:
+    export = olca.olca_export(compiled, args.database)
+    if export.unsupported:
+        print(f"warning: {_listed(export.unsupported)} exchanges or factors have an uncertainty with no openLCA form "
+              "(PERT, a weighted discrete distribution, or a formula of uncertain parameters); they are exported "
+              "at their value without uncertainty", file=sys.stderr)
+    path = olca.write_zip(export, args.out)
+    counts = ", ".join(f"{n} {kind}" for kind, n in export.counts.items())
+    print(f"wrote {path}: openLCA JSON-LD (olca-schema 2) {export.study!r}: {counts}; parameters as values")
+    return 0
+
+
+def _listed(items: tuple[str, ...]) -> str:
+    """'N: a; b; c and M more'."""
+    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return f"{len(items)} ({'; '.join(items[:SHOWN])}{more})"

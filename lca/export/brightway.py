@@ -30,7 +30,6 @@ Monte Carlo (``use_distributions=True, use_arrays=True``) keeps their joint dist
 
 from __future__ import annotations
 
-import importlib
 import math
 import os
 import re
@@ -46,6 +45,7 @@ from ..engine.compile import CompiledModel, MatrixEntries, _varying
 from ..errors import LCAError, ModelError
 from ..load.distributions import Distribution, parameter_distributions
 from ..uncertainty.montecarlo import sample_parameters
+from .common import atomic_output, check_writable, require as _require
 
 FUNCTIONAL_UNIT = "functional_unit"
 EXTRA = 'pip install "lca[brightway]"'
@@ -66,17 +66,7 @@ def require(modules: tuple[str, ...], purpose: str) -> dict[str, ModuleType]:
     >>> require(("bw_processing",), "--format bw-datapackage")["bw_processing"].__name__   # doctest: +SKIP
     'bw_processing'
     """
-    found, missing = {}, []
-    for name in modules:
-        try:
-            found[name] = importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
-        except OSError as exc:  # bw2data checks its data folder (BRIGHTWAY2_DIR) on import
-            raise LCAError(f"{name} cannot start: {exc}") from None
-    if missing:
-        raise LCAError(f"{purpose} needs {', '.join(missing)} (not installed); install the extra: {EXTRA}")
-    return found
+    return _require(modules, purpose, EXTRA)
 
 
 def stats_arrays_uncertainty(distribution: Distribution, scale: float) -> dict[str, Any] | None:
@@ -476,8 +466,7 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
                        for c, u, m in zip(compiled.categories, compiled.category_units, compiled.methods)},
         "presamples": presamples, "unsupported_uncertainty": list(export.unsupported),
     }}
-    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
+    with atomic_output(path) as partial:
         # sequential: bw2calc takes the presample columns in order (each draw once, the three
         # matrices in step) unless given a seed_override, which makes it pick them at random
         package = bwp.create_datapackage(fs=ZipFileSystem(str(partial), mode="w"), name=export.database,
@@ -500,11 +489,6 @@ def write_datapackage(export: BrightwayExport, path: str | Path, presamples: int
         if presamples:
             _add_presamples(package, export, presamples, seed, activity_ids, flow_ids)
         package.finalize_serialization()
-        os.replace(partial, path)
-    except OSError as exc:
-        raise LCAError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
     return path
 
 
@@ -548,20 +532,3 @@ def _add_presamples(package, export: BrightwayExport, n: int, seed: int, activit
         suffix = matrix.split("_")[0] if category is None else f"characterization-{compiled.categories[category]}"
         package.add_persistent_array(matrix=matrix, name=f"{suffix}-presamples", indices_array=indices,
                                      data_array=data, **extra)
-
-
-def check_writable(path: Path) -> None:
-    """Raise :class:`LCAError` unless a file can be created at *path* (its folder exists and is writable).
-
-    >>> check_writable(Path("/no/such/folder/x.zip"))
-    Traceback (most recent call last):
-    lca.errors.LCAError: --out /no/such/folder/x.zip: the folder /no/such/folder does not exist
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise LCAError(f"--out {path}: is a folder; give a file name (e.g. {path / 'study.zip'})")
-    if not folder.is_dir():
-        raise LCAError(f"--out {path}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise LCAError(f"--out {path}: the folder {folder} is not writable")
-

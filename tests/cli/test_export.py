@@ -11,6 +11,7 @@ from bw_helpers import bw, load_package, package_views, relative  # noqa: F401
 from lca import calculate, load_study
 from lca.cli import main
 from lca.export import brightway as export_module
+from lca.export import common as export_common
 
 # bw2calc imports bw2data, which makes its folder on import: every test gets the temporary one
 pytestmark = pytest.mark.usefixtures("bw")
@@ -134,7 +135,7 @@ def test_malformed_study_exits_2(capsys, tmp_path):
 @pytest.mark.parametrize(("fmt", "target", "module"), [
     ("brightway", ["--project", "p"], "bw2data"), ("bw-datapackage", ["--out", "x.zip"], "bw_processing")])
 def test_missing_extra_exits_2_naming_it(capsys, tmp_path, monkeypatch, fmt, target, module):
-    real = export_module.importlib.import_module
+    real = export_common.importlib.import_module
 
     def without(name, *args):
         if name == module:
@@ -142,7 +143,7 @@ def test_missing_extra_exits_2_naming_it(capsys, tmp_path, monkeypatch, fmt, tar
         return real(name, *args)
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(export_module.importlib, "import_module", without)
+    monkeypatch.setattr(export_common.importlib, "import_module", without)
     status, _out, err = run(capsys, "export", GPT3, "--format", fmt, *target)
     assert status == 2
     assert err == (f"error: --format {fmt} needs {module} (not installed); install the extra: "

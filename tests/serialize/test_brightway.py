@@ -21,6 +21,7 @@ from lca import calculate, load_study
 from lca.engine.compile import compile_model
 from lca.errors import LCAError, ModelError
 from lca.export import brightway as export_module
+from lca.export import common as export_common
 from lca.export.brightway import (
     FUNCTIONAL_UNIT,
     brightway_export,
@@ -345,14 +346,14 @@ def test_failed_project_write_removes_the_new_project(bw, uncertain, monkeypatch
 
 
 def test_missing_extra_is_one_clear_error(uncertain, tmp_path, monkeypatch):
-    real = export_module.importlib.import_module
+    real = export_common.importlib.import_module
 
     def without_bw_processing(name, *args):
         if name == "bw_processing":
             raise ImportError(name)
         return real(name, *args)
 
-    monkeypatch.setattr(export_module.importlib, "import_module", without_bw_processing)
+    monkeypatch.setattr(export_common.importlib, "import_module", without_bw_processing)
     with pytest.raises(LCAError, match=r'bw_processing \(not installed\); install the extra: pip install "lca\[brightway\]"'):
         write_datapackage(brightway_export(uncertain), tmp_path / "x.zip")
     assert not (tmp_path / "x.zip").exists()
