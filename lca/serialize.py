@@ -380,6 +380,22 @@ def sweep_csv(result: SweepResult) -> str:
     return buffer.getvalue()
 
 
+def require_parquet() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or one clear :class:`LCAError` when the optional extra is missing.
+
+    >>> try:
+    ...     pa, pq = require_parquet()
+    ... except LCAError as exc:
+    ...     print(exc)
+    """
+    try:
+        import pyarrow as pa  # optional dependency (lca[parquet]): imported only to write Parquet
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise LCAError("--format parquet needs pyarrow, which is not installed (pip install 'lca[parquet]')") from None
+    return pa, pq
+
+
 def write_sweep_parquet(result: SweepResult, path: str) -> None:
     """Write a sweep's flat table (:func:`sweep_columns`) as a Parquet file (needs pyarrow).
 
@@ -407,11 +423,7 @@ def write_sweep_parquet(result: SweepResult, path: str) -> None:
     ... except LCAError:     # no pyarrow here
     ...     pass
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise LCAError("--format parquet needs pyarrow, which is not installed (pip install 'lca[parquet]')") from None
+    pa, pq = require_parquet()
     headers, rows = sweep_columns(result)
     columns = {header: [row[i] for row in rows] for i, header in enumerate(headers)}
     pq.write_table(pa.table(columns), path)

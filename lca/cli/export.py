@@ -23,6 +23,7 @@ from typing import Any
 
 from ..engine.compile import compile_model
 from ..errors import LCAError
+from ..export import olca
 from ..export.brightway import (
     DATAPACKAGE_MODULES,
     FUNCTIONAL_UNIT,
@@ -34,7 +35,6 @@ from ..export.brightway import (
     write_datapackage,
     write_project,
 )
-from ..export import olca
 from .common import add_study_arguments, load_from_args
 
 FORMATS = ("brightway", "bw-datapackage", "olca")

@@ -20,6 +20,7 @@ from ..errors import LCAError
 from ..serialize import (
     dumps_json,
     render_table,
+    require_parquet,
     sweep_columns,
     sweep_csv,
     sweep_data,
@@ -73,6 +74,8 @@ def register(sub: Any) -> None:
 def _sweep(args: argparse.Namespace) -> int:
     if args.format == "parquet" and not args.output:
         raise LCAError("--format parquet writes a binary file: give --output FILE")
+    if args.format == "parquet":
+        require_parquet()  # a missing pyarrow is one clear message before any work
     scenarios = table_scenarios(args.scenarios) if args.scenarios else grid_scenarios(args.grid)
     model = load_from_args(args)
     result = sweep(model, scenarios, samples=args.samples, seed=args.seed, sampler=args.sampler,

@@ -45,7 +45,8 @@ from ..engine.compile import CompiledModel, MatrixEntries, _varying
 from ..errors import LCAError, ModelError
 from ..load.distributions import Distribution, parameter_distributions
 from ..uncertainty.montecarlo import sample_parameters
-from .common import atomic_output, check_writable, require as _require
+from .common import atomic_output, check_writable
+from .common import require as _require
 
 FUNCTIONAL_UNIT = "functional_unit"
 EXTRA = 'pip install "lca[brightway]"'

@@ -49,8 +49,17 @@ import pint
 from ..engine.compile import CompiledModel
 from ..load.olca import OLCA_NAMES
 from ..units import conversion_factor, format_unit, parse_unit
-from .brightway import FUNCTIONAL_UNIT, LOGNORMAL, NORMAL, TRIANGULAR, UNDEFINED, UNIFORM, brightway_export
-from .common import atomic_output, check_writable, require as _require
+from .brightway import (
+    FUNCTIONAL_UNIT,
+    LOGNORMAL,
+    NORMAL,
+    TRIANGULAR,
+    UNDEFINED,
+    UNIFORM,
+    brightway_export,
+)
+from .common import atomic_output, check_writable
+from .common import require as _require
 
 EXTRA = 'pip install "lca[olca]"'
 MODULES = ("olca_schema",)

@@ -45,8 +45,8 @@ EXTRA = 'pip install "lca[olca]"'
 # openLCA unit names pint does not read as they are; the others are read by lca.units.parse_unit
 PINT_NAMES = {"Item(s)": "item", "Items": "item", "m2*a": "m2 * a", "m3*a": "m3 * a", "t*km": "t * km",
               "kg*km": "kg * km", "p*km": "item * km", "kg*a": "kg * a", "MJ/kg": "MJ/kg"}
-# lca's unit spelling -> openLCA's, where they differ (used by lca.export.olca)
-OLCA_NAMES = {"t km": "t*km", "kg km": "kg*km", "m2 a": "m2*a", "m3 a": "m3*a"}
+# lca's unit spelling (as lca.units.format_unit prints it) -> openLCA's, where they differ (lca.export.olca)
+OLCA_NAMES = {"t km": "t*km", "kg km": "kg*km", "m2 year": "m2*a", "m3 year": "m3*a"}
 _COMPARTMENTS = ("resource", "air", "water", "soil")
 
 

@@ -54,7 +54,7 @@ def test_result_overflowing_to_infinity_is_an_error_naming_the_flow(study, capsy
 def test_monte_carlo_statistic_overflowing_is_an_error_not_a_json_crash(study, capsys):
     path = study(HEAD + PROCESS_A.replace("amount = 2,", 'amount = 1e300, uncertainty = { distribution = "lognormal", '
                                           'gsd = 10 },'))
-    code, _, err = run(capsys, "run", str(path), "--format", "json", "--samples", "64")
+    code, _, err = run(capsys, "run", str(path), "--format", "json", "--samples", "64", "--quiet")
     assert code == 2
     assert "result impacts.climate_change.uncertainty." in one_error(err)
     assert "not a finite number: JSON cannot hold it" in err

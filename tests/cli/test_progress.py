@@ -86,8 +86,8 @@ def test_run_with_samples_reports_progress_on_a_redirected_stderr_and_stdout_is_
 
 @pytest.mark.parametrize("argv, label, samples", [
     (["compare", STUDY, STUDY, "--set-b", "pue=1.2", "--samples", "2000"], "compare", "4.00k"),  # A and B
-    (["sensitivity", STUDY, "--method", "spearman", "--samples", "2000"], "spearman", "2.00k"),
-    (["sensitivity", STUDY, "--method", "sobol", "--samples", "512"], "sobol", "3.07k"),  # 512 (4 + 2)
+    (["sensitivity", STUDY, "--analysis", "spearman", "--samples", "2000"], "spearman", "2.00k"),
+    (["sensitivity", STUDY, "--analysis", "sobol", "--samples", "512"], "sobol", "3.07k"),  # 512 (4 + 2)
 ])
 def test_compare_and_sensitivity_report_progress_and_quiet_silences_them(argv, label, samples, capsys):
     assert main(argv) == 0

@@ -10,7 +10,7 @@ GPT3 = "lca:scenarios/patterson2021_gpt3.toml"
 
 
 def test_sobol_json_carries_seeded_intervals(capsys):
-    argv = ("sensitivity", GPT3, "--method", "sobol", "--samples", "512", "--seed", "8", "--format", "json")
+    argv = ("sensitivity", GPT3, "--analysis", "sobol", "--samples", "512", "--seed", "8", "--format", "json")
     status, out, _ = run_cli(capsys, *argv)
     assert status == 0
     records = json.loads(out)["climate_change"]
@@ -25,7 +25,7 @@ def test_sobol_json_carries_seeded_intervals(capsys):
 
 
 def test_sobol_table_shows_the_intervals(capsys):
-    status, out, _ = run_cli(capsys, "sensitivity", GPT3, "--method", "sobol", "--samples", "256")
+    status, out, _ = run_cli(capsys, "sensitivity", GPT3, "--analysis", "sobol", "--samples", "256")
     assert status == 0
     header = out.splitlines()[1].split()
     assert header == ["parameter", "first_order", "first_order_ci", "total", "total_ci"]
