@@ -19,7 +19,7 @@ from ..serialize import csv_text, dumps_json, render_table, table_text
 from ..sources import number_sources
 from ..units import format_unit
 from .common import EXIT_USER_ERROR, add_study_arguments, load_from_args
-from .uncertainty import add_uncertainty_to_run
+from .uncertainty import add_cluster_arguments, add_uncertainty_to_run
 
 
 def register(sub: Any) -> None:
@@ -48,6 +48,7 @@ def register(sub: Any) -> None:
     run.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     run.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_cluster_arguments(run)
     run.set_defaults(handler=_run)
 
     validate = sub.add_parser("validate", help="check inventory, method or scenario files")
@@ -72,6 +73,8 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.samples and (args.workers is not None or args.scheduler is not None):
+        raise LCAError("--workers and --scheduler run Monte Carlo: give --samples N too")
     model = load_from_args(args)
     result = calculate(model)
     data = result.to_dict()

@@ -29,6 +29,7 @@ from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
 from ..model.frozen import FrozenDict
 from ..model.records import Model
+from .distributed import evaluate_distributed
 from .montecarlo import monte_carlo
 
 METHODS = ("oat", "spearman", "sobol")
@@ -106,7 +107,7 @@ def _result(method: str, propagator: Propagator, rows: list[int], values: dict, 
 
 def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025, high: float = 0.975,
                   parameters: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-                  ) -> SensitivityResult:
+                  client: Any = None) -> SensitivityResult:
     """Scores with each parameter at its *low* and *high* quantile, the others at their values.
 
     Parameters
@@ -119,6 +120,8 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
         The parameters to vary (default: every uncertain one).
     categories : sequence of str, optional
         The categories to report (default: all).
+    client : distributed.Client, optional
+        Evaluate on this Dask cluster (:func:`lca.uncertainty.distributed.connect`).
 
     Returns
     -------
@@ -162,7 +165,7 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
             columns.append(column)
             settings.append((name, value))
     inputs = np.array(columns).T
-    scores = evaluate_chunked(propagator, inputs.shape[1], lambda a, b: inputs[:, a:b]).scores
+    scores = _scores(propagator, inputs, client)
     values: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
         category = propagator.compiled.categories[row]
@@ -173,6 +176,15 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
             per[name] = _oat_record(name, record["points"], table, float(scores[row, 0]))
         values[category] = per
     return _result("oat", propagator, rows, values, inputs.shape[1], lambda r: abs(r["swing"]))
+
+
+def _scores(propagator: Propagator, inputs: np.ndarray, client: Any = None, progress: Progress | None = None,
+            scattered: Any = None) -> np.ndarray:
+    """Scores (categories, n) of the value columns *inputs*, here or on a Dask cluster."""
+    if client is None:
+        return evaluate_chunked(propagator, inputs.shape[1], lambda a, b: inputs[:, a:b], progress=progress).scores
+    return evaluate_distributed(client, propagator, inputs.shape[1], inputs, progress=progress,
+                                scattered=scattered)[0].scores
 
 
 def _oat_record(name: str, points: list[tuple[float, float]], table, baseline: float) -> dict[str, Any]:
@@ -189,7 +201,8 @@ def _oat_record(name: str, points: list[tuple[float, float]], table, baseline: f
 
 def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, seed: int = 42,
              sampler: str = "random", parameters: Sequence[str] | None = None,
-             categories: Sequence[str] | None = None, progress: Progress | None = None) -> SensitivityResult:
+             categories: Sequence[str] | None = None, progress: Progress | None = None,
+             client: Any = None) -> SensitivityResult:
     """Spearman rank correlation ``rho`` between each parameter's draws and each score.
 
     A choice parameter is ranked by its option index (``"note"`` says so); rho is None for a
@@ -209,6 +222,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
         What to analyse (default: everything uncertain, every category).
     progress : callable (done, total), optional
         Called after each chunk.
+    client : distributed.Client, optional
+        Run the Monte Carlo on this Dask cluster (the same numbers).
 
     Returns
     -------
@@ -228,7 +243,7 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
     0.8
     """
     propagator, rows = _setup(model, parameters, categories)
-    result = monte_carlo(propagator, samples, seed, sampler, keep_inputs=True, progress=progress)
+    result = monte_carlo(propagator, samples, seed, sampler, keep_inputs=True, progress=progress, client=client)
     table = propagator.compiled.parameters
     names = propagator.names
     with warnings.catch_warnings():
@@ -251,7 +266,7 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
 
 def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: int = 42,
           parameters: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-          progress: Progress | None = None) -> SensitivityResult:
+          progress: Progress | None = None, client: Any = None) -> SensitivityResult:
     """First-order and total Sobol indices (``first_order``, ``total``) of every parameter.
 
     Parameters
@@ -267,6 +282,8 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
         What to analyse (default: everything uncertain, every category).
     progress : callable (done, total), optional
         Called after each chunk.
+    client : distributed.Client, optional
+        Evaluate the model on this Dask cluster (the same numbers); the model is sent once.
 
     Returns
     -------
@@ -293,11 +310,13 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
     d = len(propagator.names)
     total = n * (d + 2)
     done = [0]
+    # scipy evaluates the model three times (A, B, the AB mixes): send it to the workers once
+    scattered = None if client is None else client.scatter(propagator, broadcast=True, hash=False)
 
     def model_scores(x: np.ndarray) -> np.ndarray:
         offset = done[0]
         report = None if progress is None else (lambda k, _m: progress(offset + k, total))
-        scores = evaluate_chunked(propagator, x.shape[1], lambda a, b: x[:, a:b], progress=report).scores
+        scores = _scores(propagator, x, client, report, scattered)
         done[0] += x.shape[1]
         return scores[rows]
 
