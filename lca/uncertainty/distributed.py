@@ -119,30 +119,40 @@ def _fresh(design: Any) -> Any:
 
 
 def evaluate_chunk(propagator: Propagator, source: Any, start: int, stop: int, by_stage: bool,
-                   keep_inputs: bool) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """One task: iterations [start, stop) of a design (uniforms) or of a block of values.
+                   keep_inputs: bool, uniforms: bool = False) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """One task: iterations [start, stop) of a design, of a block of its uniforms, or of values.
 
     Parameters
     ----------
     propagator : Propagator
         The prepared model (the worker's scattered copy).
     source : Design or numpy.ndarray
-        A design, whose uniforms are turned into values here; or the values themselves,
-        (len(propagator.names), stop - start), in declared units.
+        A design, whose uniforms are drawn and turned into values here; or a block
+        (len(propagator.names), stop - start) of uniforms or of values in declared units.
     start, stop : int
         The iterations.
     by_stage : bool
         Also return the scores by lifecycle stage.
     keep_inputs : bool
         Also return the values.
+    uniforms : bool, optional
+        *source* is a block of uniforms (turned into values here), not of values.
 
     Returns
     -------
     tuple
         Scores (categories, stop - start), scores by stage or None, values or None.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.engine.propagate import prepare
+    >>> propagator = prepare(load_study("lca:scenarios/patterson2021_gpt3.toml"), ("pue",))
+    >>> evaluate_chunk(propagator, np.array([[1.1, 1.2]]), 0, 2, False, False)[0].round(1)
+    array([[553142.3, 603428. ]])
     """
     if isinstance(source, np.ndarray):
-        values = source
+        values = propagator.transform(source) if uniforms else source
     else:
         values = propagator.transform(_fresh(source).block(start, stop))
     outcome = evaluate(propagator, values, by_stage)
@@ -163,7 +173,8 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     n : int
         The number of iterations.
     source : Design or numpy.ndarray
-        A design of uniforms (scattered once; each task draws its own block), or the values
+        A design of uniforms (scattered once, each task draws its own block; a Latin
+        hypercube's whole columns are not: each task is sent its block of them), or the values
         (len(propagator.names), n) themselves (each task is sent its columns).
     by_stage : bool, optional
         Also split the scores by lifecycle stage.
@@ -195,17 +206,23 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     kept = np.empty((len(propagator.names), n)) if keep_inputs else None
     bounds = [(start, min(n, start + size)) for start in range(0, n, size)]
     model = client.scatter(propagator, broadcast=True, hash=False) if scattered is None else scattered
-    design = None if isinstance(source, np.ndarray) else client.scatter(source, broadcast=True, hash=False)
+    # A Latin hypercube holds n uniforms per parameter: send each chunk its own, not every worker all.
+    sliced = isinstance(source, np.ndarray) or getattr(source, "sampler", None) == "lhs"
+    design = None if sliced else client.scatter(source, broadcast=True, hash=False)
     run = uuid.uuid4().hex  # task keys: this run's, then the chunk index
     limit = max(1, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
     pending = iter(enumerate(bounds))
     in_flight: dict[str, tuple[int, int]] = {}
 
     def submit(index: int, start: int, stop: int):
-        block = source[:, start:stop] if design is None else design
+        if design is not None:
+            block = design
+        else:
+            block = source[:, start:stop] if isinstance(source, np.ndarray) else source.block(start, stop)
         key = f"lca-chunk-{run}-{index}"
         in_flight[key] = (start, stop)
-        return client.submit(evaluate_chunk, model, block, start, stop, by_stage, keep_inputs, key=key)
+        return client.submit(evaluate_chunk, model, block, start, stop, by_stage, keep_inputs,
+                             not isinstance(source, np.ndarray), key=key)
 
     done = 0
     running = distributed.as_completed([submit(i, *b) for i, b in _take(pending, limit)])
