@@ -102,11 +102,13 @@ def test_workers_pin_blas_to_one_thread(client):
     def pools():
         from threadpoolctl import threadpool_info
 
-        return os.environ.get("OPENBLAS_NUM_THREADS"), {pool["num_threads"] for pool in threadpool_info()}
+        return os.environ.get("OPENBLAS_NUM_THREADS"), {pool["num_threads"] for pool in threadpool_info()}, \
+            os.environ.get("MALLOC_MMAP_THRESHOLD_")
 
-    for env, threads in client.run(pools).values():
+    for env, threads, mmap_threshold in client.run(pools).values():
         assert env == "1"
         assert threads <= {1}
+        assert mmap_threshold == str(2 ** 28)  # work arrays stay on the heap (distributed.WORKER_ENV)
 
 
 def test_the_design_must_match():
