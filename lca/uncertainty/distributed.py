@@ -38,10 +38,10 @@ from .sampling import Design, _SobolSubset
 MISSING = "needs dask.distributed, which is not installed: pip install 'lca[dask]'"
 # The environment of a local cluster's worker processes. BLAS and OpenMP pools each sized to
 # the machine, in every worker process of a machine, would oversubscribe its cores; a worker runs
-# one chunk per thread, so one BLAS thread each (Dask's nannies set OMP and MKL but not OpenBLAS).
+# one chunk per thread, so one BLAS thread each (older Dask nannies set OMP and MKL, not OpenBLAS).
 # Dask's nannies also set MALLOC_TRIM_THRESHOLD_=65536, which makes glibc map and unmap every
 # chunk's work arrays afresh: measured on the flagship, 2.5x the page faults and 40 % more CPU
-# per chunk than serial. Keeping arrays of up to 256 MiB on the heap removes the faults (a worker
+# per chunk than glibc's defaults. Keeping arrays of up to 256 MiB on the heap removes the faults (a worker
 # then keeps about one chunk's peak, some 64 MB, allocated).
 WORKER_ENV = {
     **{name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
