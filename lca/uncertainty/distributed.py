@@ -31,7 +31,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from ..engine.propagate import Outcome, Progress, Propagator, evaluate
+from ..engine.propagate import Outcome, Progress, Propagator, chunk_bounds, evaluate
 from ..errors import LCAError
 from .sampling import Design, _SobolSubset
 
@@ -195,7 +195,8 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     keep_inputs : bool, optional
         Also return the values of every iteration.
     chunk_size : int, optional
-        Iterations per task (default: the serial chunk size, about 64 MB of work).
+        Iterations per task (default: the serial chunk size, about 64 MB of work); the chunks
+        are those of the serial run (:func:`lca.engine.propagate.chunk_bounds`).
     progress : callable (done, n), optional
         Called after each chunk is gathered.
     scattered : distributed.Future, optional
@@ -218,7 +219,7 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     scores = np.empty((categories, n))
     per_stage = np.empty((categories, stages, n)) if by_stage else None
     kept = np.empty((len(propagator.names), n)) if keep_inputs else None
-    bounds = [(start, min(n, start + size)) for start in range(0, n, size)]
+    bounds = chunk_bounds(n, size)  # the serial run's chunks: each evaluates the same columns together
     model = client.scatter(propagator, broadcast=True, hash=False) if scattered is None else scattered
     # A Latin hypercube holds n uniforms per parameter: send each chunk its own, not every worker all.
     sliced = isinstance(source, np.ndarray) or getattr(source, "sampler", None) == "lhs"
