@@ -27,6 +27,7 @@ import contextlib
 import dataclasses
 import logging
 import uuid
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -107,7 +108,9 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
 
             # set before each worker process is spawned (glibc reads MALLOC_* when a process starts)
             environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **WORKER_ENV}
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), warnings.catch_warnings():
+                # the scheduler's HTTP port (no dashboard) moves on its own if another cluster has it
+                warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                     silence_logs=logging.ERROR))
