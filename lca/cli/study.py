@@ -21,7 +21,7 @@ from ..serialize import csv_text, dumps_json, render_table, table_text
 from ..sources import number_sources
 from ..units import format_unit
 from .common import EXIT_USER_ERROR, add_study_arguments, load_from_args
-from .uncertainty import add_uncertainty_to_run
+from .uncertainty import add_cluster_arguments, add_uncertainty_to_run
 
 # the widest line of lca list's tables (issue 12: parameter tables printed lines of 1,173 characters)
 LIST_WIDTH = 120
@@ -48,6 +48,7 @@ def register(sub: Any) -> None:
     run = sub.add_parser("run", help="calculate a study's impacts")
     add_study_arguments(run)
     add_run_output_arguments(run)
+    add_cluster_arguments(run)
     run.set_defaults(handler=_run)
 
     validate = sub.add_parser("validate", help="check inventory, method or scenario files")
@@ -99,6 +100,8 @@ def add_run_output_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.samples and (args.workers is not None or args.scheduler is not None):
+        raise LCAError("--workers and --scheduler run Monte Carlo: give --samples N too")
     return print_run(load_from_args(args), args)
 
 

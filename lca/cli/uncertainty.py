@@ -7,14 +7,16 @@ run to run. Progress goes to stderr only (:mod:`lca.cli.progress`; ``--quiet`` s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Any
+from typing import Any, Iterator
 
 from ..engine.propagate import prepare
 from ..errors import LCAError
 from ..load import load_study
 from ..serialize import dumps_json, format_number, render_table, uncertainty_records
 from ..uncertainty.compare import compare
+from ..uncertainty.distributed import connect
 from ..uncertainty.montecarlo import monte_carlo
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
@@ -23,6 +25,56 @@ from .common import add_study_arguments, load_from_args, parse_set
 from .progress import progress_bar
 
 DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers N`` and ``--scheduler ADDRESS`` (run on Dask; ``pip install 'lca[dask]'``).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A subcommand's parser.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_cluster_arguments(parser)
+    >>> parser.parse_args(["--workers", "2"]).workers
+    2
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="run on a local Dask cluster of N worker processes (same numbers as without)")
+    group.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on the running Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)")
+
+
+@contextlib.contextmanager
+def cluster_client(args: argparse.Namespace) -> Iterator[Any]:
+    """The Dask client that ``--workers``/``--scheduler`` ask for, or None (run here).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed arguments of :func:`add_cluster_arguments`.
+
+    Yields
+    ------
+    distributed.Client or None
+        Closed, with any cluster started for it, on leaving the block.
+
+    Examples
+    --------
+    >>> with cluster_client(argparse.Namespace(workers=None, scheduler=None)) as client:
+    ...     print(client)
+    None
+    """
+    workers, scheduler = getattr(args, "workers", None), getattr(args, "scheduler", None)
+    if workers is None and scheduler is None:
+        yield None
+        return
+    with connect(workers, scheduler) as client:
+        yield client
 
 
 def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
@@ -52,8 +104,9 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     >>> round(data["impacts"]["climate_change"]["uncertainty"]["percentiles"]["97.5"])
     814054
     """
-    result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
-                         progress=progress_bar("monte carlo", args.quiet))
+    with cluster_client(args) as client:
+        result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
+                             progress=progress_bar("monte carlo", args.quiet), client=client)
     for category, record in uncertainty_records(result).items():
         if category in data["impacts"]:
             data["impacts"][category]["uncertainty"] = record
@@ -73,8 +126,9 @@ def _samples(args: argparse.Namespace, kind: str) -> int:
 
 def _compare(args: argparse.Namespace) -> int:
     models = [_load(args.a, args.set + args.set_a, args.method), _load(args.b, args.set + args.set_b, args.method)]
-    comparison = compare(models, _samples(args, "compare"), args.seed, args.sampler, labels=("A", "B"),
-                         progress=progress_bar("compare", args.quiet))
+    with cluster_client(args) as client:
+        comparison = compare(models, _samples(args, "compare"), args.seed, args.sampler, labels=("A", "B"),
+                             progress=progress_bar("compare", args.quiet), client=client)
     data = {category: assertion.to_dict() for category, assertion in comparison.assertions().items()}
     if args.format == "json":
         sys.stdout.write(dumps_json(data))
@@ -107,12 +161,14 @@ def _sensitivity(args: argparse.Namespace) -> int:
     analysis = args.analysis
     categories = [args.category] if args.category else None
     parameters = args.parameter or None
-    if analysis == "oat":
-        result = sensitivity(model, "oat", parameters=parameters, categories=categories)
-    else:
-        result = sensitivity(prepare(model), analysis, samples=_samples(args, analysis), seed=args.seed,
-                             parameters=parameters, categories=categories, progress=progress_bar(analysis, args.quiet),
-                             **({"sampler": args.sampler} if analysis == "spearman" else {}))
+    with cluster_client(args) as client:
+        if analysis == "oat":
+            result = sensitivity(model, "oat", parameters=parameters, categories=categories, client=client)
+        else:
+            result = sensitivity(prepare(model), analysis, samples=_samples(args, analysis), seed=args.seed,
+                                 parameters=parameters, categories=categories,
+                                 progress=progress_bar(analysis, args.quiet), client=client,
+                                 **({"sampler": args.sampler} if analysis == "spearman" else {}))
     data = result.to_dict()
     if args.format == "json":
         sys.stdout.write(dumps_json(data))
@@ -143,6 +199,7 @@ def _common(parser: argparse.ArgumentParser, sampler: bool = True) -> None:
         parser.add_argument("--sampler", choices=SAMPLERS, default="random")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_cluster_arguments(parser)
 
 
 def register(subparsers: Any) -> None:

@@ -364,6 +364,34 @@ def _inherited_by_stage(inheritance: _Inheritance, technosphere: np.ndarray, sup
     return out
 
 
+def chunk_bounds(n: int, size: int) -> list[tuple[int, int]]:
+    """The iterations [start, stop) of each chunk of *n* iterations in chunks of *size*.
+
+    The first chunk runs alone (it builds the solver's plan, which later chunks share), so it
+    is kept short: the threads start sooner. A Dask run cuts the same chunks, so that each chunk
+    evaluates the same columns together wherever it runs.
+
+    Parameters
+    ----------
+    n : int
+        The number of iterations.
+    size : int
+        Iterations per chunk after the first.
+
+    Returns
+    -------
+    list of tuple of int
+        The chunks, in order.
+
+    Examples
+    --------
+    >>> chunk_bounds(1000, 400)
+    [(0, 50), (50, 450), (450, 850), (850, 1000)]
+    """
+    first = min(n, max(16, size // 8))
+    return [(0, first)] * (n > 0) + [(start, min(n, start + size)) for start in range(first, n, size)]
+
+
 def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int], np.ndarray],
                      by_stage: bool = False, chunk_size: int | None = None,
                      progress: Progress | None = None,
@@ -420,10 +448,7 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
             per_stage[:, :, start:stop] = outcome.by_stage
         return stop
 
-    # The first chunk runs alone (it builds the solver's plan, which later chunks share), so it
-    # is kept short: the threads start sooner. Chunking changes no number.
-    first = min(n, max(16, size // 8))
-    bounds = [(0, first)] * (n > 0) + [(start, min(n, start + size)) for start in range(first, n, size)]
+    bounds = chunk_bounds(n, size)
     if not bounds:
         return Outcome(scores, per_stage)
     done = run(inputs(*bounds[0]), *bounds[0])

@@ -17,6 +17,7 @@ lca.errors.DistributionError: pue: uniform needs min < max, got min = 2, max = 1
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any, Mapping
 
 import numpy as np
@@ -274,28 +275,40 @@ def family_quantile(frozen: Any) -> Any:
     >>> bool(np.allclose(family_quantile(frozen)(u), frozen.ppf(u), rtol=1e-12))
     True
     """
-    from scipy.special import ndtri
-
+    # Module-level functions bound with partial, not closures: a prepared model (which holds
+    # these) must pickle to be sent to Dask workers.
     name, kwds = frozen.dist.name, frozen.kwds
     if frozen.args:
         return frozen.ppf
     if name == "lognorm" and set(kwds) <= {"s", "scale"}:
-        s, scale = kwds["s"], kwds.get("scale", 1.0)
-        return lambda u: scale * np.exp(s * ndtri(u))
+        return partial(_lognormal_quantile, kwds["s"], kwds.get("scale", 1.0))
     if name == "norm" and set(kwds) <= {"loc", "scale"}:
-        loc, scale = kwds.get("loc", 0.0), kwds.get("scale", 1.0)
-        return lambda u: loc + scale * ndtri(u)
+        return partial(_normal_quantile, kwds.get("loc", 0.0), kwds.get("scale", 1.0))
     if name == "uniform" and set(kwds) <= {"loc", "scale"}:
-        loc, scale = kwds.get("loc", 0.0), kwds.get("scale", 1.0)
-        return lambda u: loc + scale * u
+        return partial(_uniform_quantile, kwds.get("loc", 0.0), kwds.get("scale", 1.0))
     if name == "triang" and set(kwds) <= {"c", "loc", "scale"}:
-        c, loc, scale = kwds["c"], kwds.get("loc", 0.0), kwds.get("scale", 1.0)
-
-        def triangular(u: np.ndarray) -> np.ndarray:
-            with np.errstate(invalid="ignore"):
-                left = np.sqrt(c * u)
-                right = 1.0 - np.sqrt((1.0 - c) * (1.0 - u))
-            return loc + scale * np.where(u < c, left, right)
-
-        return triangular
+        return partial(_triangular_quantile, kwds["c"], kwds.get("loc", 0.0), kwds.get("scale", 1.0))
     return frozen.ppf
+
+
+def _lognormal_quantile(s: Any, scale: Any, u: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri
+
+    return scale * np.exp(s * ndtri(u))
+
+
+def _normal_quantile(loc: Any, scale: Any, u: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri
+
+    return loc + scale * ndtri(u)
+
+
+def _uniform_quantile(loc: Any, scale: Any, u: np.ndarray) -> np.ndarray:
+    return loc + scale * u
+
+
+def _triangular_quantile(c: Any, loc: Any, scale: Any, u: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        left = np.sqrt(c * u)
+        right = 1.0 - np.sqrt((1.0 - c) * (1.0 - u))
+    return loc + scale * np.where(u < c, left, right)

@@ -126,7 +126,7 @@ class Comparison:
 
 def compare(models: Sequence[Model | CompiledModel], samples: int, seed: int = 42, sampler: str = "random",
             labels: Sequence[str] | None = None, chunk_size: int | None = None,
-            progress: Progress | None = None) -> Comparison:
+            progress: Progress | None = None, client: Any = None) -> Comparison:
     """Sample several studies with common random numbers.
 
     Parameters
@@ -145,6 +145,8 @@ def compare(models: Sequence[Model | CompiledModel], samples: int, seed: int = 4
         Iterations per chunk.
     progress : callable (done, total), optional
         Called after each chunk.
+    client : distributed.Client, optional
+        Run the chunks on this Dask cluster (the same numbers).
 
     Returns
     -------
@@ -180,7 +182,7 @@ def compare(models: Sequence[Model | CompiledModel], samples: int, seed: int = 4
     for k, propagator in enumerate(propagators):
         report = None if progress is None else (lambda done, _n, k=k: progress(k * samples + done, total))
         results.append(monte_carlo(propagator, samples, seed, sampler, chunk_size=chunk_size, progress=report,
-                                   design=design.subset(propagator.names)))
+                                   design=design.subset(propagator.names), client=client))
     common = [c for c in results[0].categories if all(c in r.categories for r in results[1:])]
     for category in common:
         units = {r.units[r.categories.index(category)] for r in results}

@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 
 from ..engine.compile import CompiledModel
-from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
+from ..engine.propagate import Outcome, Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
 from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
+from .distributed import evaluate_distributed
 from .sampling import Design, make_design
 from .statistics import Convergence, Summary, convergence, summarize
 
@@ -104,7 +105,7 @@ class MonteCarloResult(ReadOnlyArrays):
 
 def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: int = 42, sampler: str = "random",
                 by_stage: bool = False, keep_inputs: bool = False, chunk_size: int | None = None,
-                progress: Progress | None = None, design: Design | Any = None) -> MonteCarloResult:
+                progress: Progress | None = None, design: Design | Any = None, client: Any = None) -> MonteCarloResult:
     """Propagate every uncertain number of a model through the supply chain *samples* times.
 
     Every uncertain parameter, exchange and characterization factor is drawn once per
@@ -131,6 +132,9 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
         Called after each chunk.
     design : Design, optional
         The uniforms to use (see :mod:`lca.uncertainty.sampling`), to share draws between studies.
+    client : distributed.Client, optional
+        Run the chunks on this Dask cluster (:func:`lca.uncertainty.distributed.connect`): the
+        same numbers, bit for bit.
 
     Returns
     -------
@@ -164,6 +168,10 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
     design = make_design(propagator.names, samples, seed, sampler) if design is None else design
     if tuple(design.names) != propagator.names or design.n != samples:
         raise LCAError("the design does not match the model's uncertain parameters or the number of samples")
+    if client is not None:
+        outcome, kept = evaluate_distributed(client, propagator, samples, design, by_stage, keep_inputs,
+                                             chunk_size, progress)
+        return _result(propagator, outcome, kept, seed, sampler)
     kept = np.empty((len(propagator.names), samples)) if keep_inputs else None
 
     def transform(block: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -173,6 +181,11 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
         return values
 
     outcome = evaluate_chunked(propagator, samples, design.block, by_stage, chunk_size, progress, transform)
+    return _result(propagator, outcome, kept, seed, sampler)
+
+
+def _result(propagator: Propagator, outcome: Outcome, kept: np.ndarray | None, seed: int,
+            sampler: str) -> MonteCarloResult:
     compiled = propagator.compiled
     return MonteCarloResult(
         categories=compiled.categories, units=compiled.category_units, methods=compiled.methods,

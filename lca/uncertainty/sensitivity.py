@@ -30,6 +30,7 @@ from ..engine.propagate import Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
 from ..model.frozen import FrozenDict
 from ..model.records import Model
+from .distributed import evaluate_distributed
 from .montecarlo import monte_carlo
 
 METHODS = ("oat", "spearman", "sobol")
@@ -114,7 +115,7 @@ def _result(method: str, propagator: Propagator, rows: list[int], values: dict, 
 
 def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025, high: float = 0.975,
                   parameters: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-                  ) -> SensitivityResult:
+                  client: Any = None) -> SensitivityResult:
     """Scores with each parameter at its *low* and *high* quantile, the others at their values.
 
     Parameters
@@ -127,6 +128,8 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
         The parameters to vary (default: every uncertain one).
     categories : sequence of str, optional
         The categories to report (default: all).
+    client : distributed.Client, optional
+        Evaluate on this Dask cluster (:func:`lca.uncertainty.distributed.connect`).
 
     Returns
     -------
@@ -170,7 +173,7 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
             columns.append(column)
             settings.append((name, value))
     inputs = np.array(columns).T
-    scores = evaluate_chunked(propagator, inputs.shape[1], lambda a, b: inputs[:, a:b]).scores
+    scores = _scores(propagator, inputs, client)
     values: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows:
         category = propagator.compiled.categories[row]
@@ -181,6 +184,15 @@ def one_at_a_time(model: Model | CompiledModel | Propagator, low: float = 0.025,
             per[name] = _oat_record(name, record["points"], table, float(scores[row, 0]))
         values[category] = per
     return _result("oat", propagator, rows, values, inputs.shape[1], lambda r: abs(r["swing"]))
+
+
+def _scores(propagator: Propagator, inputs: np.ndarray, client: Any = None, progress: Progress | None = None,
+            scattered: Any = None) -> np.ndarray:
+    """Scores (categories, n) of the value columns *inputs*, here or on a Dask cluster."""
+    if client is None:
+        return evaluate_chunked(propagator, inputs.shape[1], lambda a, b: inputs[:, a:b], progress=progress).scores
+    return evaluate_distributed(client, propagator, inputs.shape[1], inputs, progress=progress,
+                                scattered=scattered)[0].scores
 
 
 def _oat_record(name: str, points: list[tuple[float, float]], table, baseline: float) -> dict[str, Any]:
@@ -197,7 +209,8 @@ def _oat_record(name: str, points: list[tuple[float, float]], table, baseline: f
 
 def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, seed: int = 42,
              sampler: str = "random", parameters: Sequence[str] | None = None,
-             categories: Sequence[str] | None = None, progress: Progress | None = None) -> SensitivityResult:
+             categories: Sequence[str] | None = None, progress: Progress | None = None,
+             client: Any = None) -> SensitivityResult:
     """Spearman rank correlation ``rho`` between each parameter's draws and each score.
 
     A choice parameter is ranked by its option index (``"note"`` says so); rho is None for a
@@ -217,6 +230,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
         What to analyse (default: everything uncertain, every category).
     progress : callable (done, total), optional
         Called after each chunk.
+    client : distributed.Client, optional
+        Run the Monte Carlo on this Dask cluster (the same numbers).
 
     Returns
     -------
@@ -236,7 +251,7 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
     0.8
     """
     propagator, rows = _setup(model, parameters, categories)
-    result = monte_carlo(propagator, samples, seed, sampler, keep_inputs=True, progress=progress)
+    result = monte_carlo(propagator, samples, seed, sampler, keep_inputs=True, progress=progress, client=client)
     table = propagator.compiled.parameters
     names = propagator.names
     with warnings.catch_warnings():
@@ -260,7 +275,8 @@ def spearman(model: Model | CompiledModel | Propagator, samples: int = 10_000, s
 
 def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: int = 42,
           parameters: Sequence[str] | None = None, categories: Sequence[str] | None = None,
-          progress: Progress | None = None, resamples: int = BOOTSTRAP_RESAMPLES) -> SensitivityResult:
+          progress: Progress | None = None, resamples: int = BOOTSTRAP_RESAMPLES,
+          client: Any = None) -> SensitivityResult:
     """First-order and total Sobol indices (``first_order``, ``total``) of every parameter,
     with 95 % bootstrap confidence intervals (``first_order_ci``, ``total_ci``).
 
@@ -287,6 +303,8 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
     resamples : int, optional
         Bootstrap resamples of the n base samples for the confidence intervals (percentile
         method; 0: no intervals).
+    client : distributed.Client, optional
+        Evaluate the model on this Dask cluster (the same numbers); the model is sent once.
 
     Returns
     -------
@@ -321,11 +339,23 @@ def sobol(model: Model | CompiledModel | Propagator, samples: int = 4096, seed: 
     dists = [propagator.distributions[name] for name in propagator.names]
     a, b = sobol_design(n, dists, np.random.default_rng(seed))
     done = [0]
+    # A, B and the AB_i pages are evaluated one after the other: send the model to the workers once
+    scattered = None if client is None else client.scatter(propagator, broadcast=True, hash=False)
 
     def scores(count: int, columns) -> np.ndarray:
         offset = done[0]
         report = None if progress is None else (lambda k, _m: progress(offset + k, total))
-        out = evaluate_chunked(propagator, count, columns, progress=report).scores[rows]
+        if client is None:
+            out = evaluate_chunked(propagator, count, columns, progress=report).scores[rows]
+        else:
+            # a cluster is sent the values themselves: one AB_i page (n columns) at a time keeps
+            # the client's memory at d x n, as the serial path
+            parts = []
+            for start in range(0, count, n):
+                stop = min(count, start + n)
+                page_report = None if report is None else (lambda k, m, s=start: report(s + k, m))
+                parts.append(_scores(propagator, columns(start, stop), client, page_report, scattered)[rows])
+            out = np.concatenate(parts, axis=1)
         done[0] += count
         return out
 
