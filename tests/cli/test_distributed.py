@@ -39,9 +39,9 @@ def test_run_with_workers_is_byte_identical(capsys, workers):
 
 def test_compare_and_sensitivity_on_a_running_cluster_are_byte_identical(capsys, scheduler):
     for argv in (("compare", FLAGSHIP, FLAGSHIP, "--set-b", "grid_region=fr", "--samples", "1500"),
-                 ("sensitivity", FLAGSHIP, "--method", "spearman", "--samples", "1500"),
-                 ("sensitivity", GPT3, "--method", "sobol", "--samples", "512"),
-                 ("sensitivity", GPT3, "--method", "oat")):
+                 ("sensitivity", FLAGSHIP, "--analysis", "spearman", "--samples", "1500"),
+                 ("sensitivity", GPT3, "--analysis", "sobol", "--samples", "512"),
+                 ("sensitivity", GPT3, "--analysis", "oat")):
         argv = (*argv, "--seed", "4", "--format", "json", "--quiet")
         status, serial, _ = run_cli(capsys, *argv)
         assert status == 0
