@@ -182,13 +182,16 @@ def table_text(data: dict) -> str:
             row += [float(pct.get("2.5", math.nan)), float(pct.get("97.5", math.nan))]
         row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
         rows.append(row)
-    title = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n"
+    text = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n" + render_table(headers, rows)
     energy = data.get("energy")
-    if not energy:
-        return title + render_table(headers, rows)
-    stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
-    return (title + render_table(headers, rows) +
-            f"\n\nenergy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})")
+    if energy:
+        stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
+        text += f"\n\nenergy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})"
+    scope2 = data.get("scope2")
+    if scope2:
+        text += (f"\nclimate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}, "
+                 f"market-based {format_number(scope2['market_based'])} {scope2['unit']}")
+    return text
 
 
 def csv_text(data: dict) -> str:

@@ -9,6 +9,7 @@ scores by process, lifecycle stage and elementary flow (contribution analysis).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -18,6 +19,7 @@ from ..errors import ModelError
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
+from ..model.scope2 import MarketBasedResult, market_based
 from ..units import format_unit
 from .compile import CompiledModel, compile_model
 from .energy import EnergyUse, source_energy
@@ -135,6 +137,8 @@ class LCAResult:
     warnings: tuple[str, ...] = ()
     # electricity and other energy drawn at its sources (grid, meter); None without energy carriers
     energy: EnergyUse | None = None
+    # climate change with the study's electricity accounted market-based (its [market_based] table)
+    market_based: MarketBasedResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``lca run --format json``."""
@@ -157,6 +161,17 @@ class LCAResult:
         if self.energy is not None and self.energy.assessed:
             data["energy"] = {"value": self.energy.total_kwh, "unit": "kWh", "by_stage": dict(self.energy.by_stage),
                               "by_process": dict(self.energy.by_source)}
+        if self.market_based is not None:
+            scope2 = self.market_based
+            data["impacts"]["climate_change"]["market_based"] = scope2.value
+            data["scope2"] = {
+                "location_based": data["impacts"]["climate_change"]["value"], "market_based": scope2.value,
+                "unit": data["impacts"]["climate_change"]["unit"],
+                "electricity": {"value": scope2.electricity_kwh, "unit": "kWh",
+                                "location_based": scope2.location_based_electricity,
+                                "market_based": scope2.market_based_electricity,
+                                "covered_kwh": dict(scope2.covered_kwh), "residual_kwh": scope2.residual_kwh},
+            }
         return data
 
 
@@ -390,6 +405,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
     inventory = {
         flow: FlowResult(float(v), unit) for flow, v, unit in zip(compiled.flows, numbers.inventory, compiled.flow_units)
     }
+    energy = source_energy(compiled, params, numbers.supply)
     return LCAResult(
         study=compiled.model.study.name,
         functional_unit=compiled.model.study.functional_unit,
@@ -398,9 +414,29 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         supply=FrozenDict({p: float(v) for p, v in zip(compiled.processes, numbers.supply)}),
         parameters=FrozenDict(parameters),
         warnings=compiled.model.warnings,
-        energy=source_energy(compiled, params, numbers.supply),
+        energy=energy,
+        market_based=_market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist()))),
     )
 
+
+def _market_based(compiled: CompiledModel, impacts: Mapping[str, CategoryResult], energy: EnergyUse,
+                  supply: Mapping[str, float]) -> MarketBasedResult | None:
+    """The study's electricity re-accounted with its contractual instruments (GHG Protocol Scope 2)."""
+    spec = compiled.model.market_based
+    if spec is None:
+        return None
+    climate = impacts.get("climate_change")
+    if climate is None:
+        raise ModelError.at(spec.defined_in, "the study assesses no climate_change: a market-based figure needs it")
+    for process in spec.electricity:
+        # a carrier fed by another carrier has its kWh (and emissions) counted at that source
+        if process not in energy.by_source and supply.get(process, 0.0) != 0:
+            raise ModelError.at(spec.defined_in, f"{process!r} takes its electricity from another process, so its kWh "
+                                                 "are counted there: name the grid process that supplies it")
+    kwh = math.fsum(energy.by_source.get(p, 0.0) for p in spec.electricity)
+    # a source's direct emissions are its grid factor times its kWh: what the instruments replace
+    location = math.fsum(climate.by_process.get(p, 0.0) for p in spec.electricity)
+    return market_based(spec, climate.value, kwh, location)
 
 
 def _sorted_nonzero(labels: tuple[str, ...], values: np.ndarray) -> dict[str, float]:

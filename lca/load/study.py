@@ -28,6 +28,7 @@ from ..errors import (
 )
 from ..formula import parse_formula
 from ..model.frozen import frozen
+from ..model.scope2 import MarketBased
 from ..model.records import (
     CATEGORIES,
     INHERIT,
@@ -48,6 +49,7 @@ from .allocation import parse_allocation
 from .energy_logs import measured_override, parse_energy_log, read_energy_logs
 from .parameters import override
 from .resources import locate, shipped
+from .scope2 import parse_market_based
 from .tables import (
     PARAMETER_KEYS,
     check_bounds,
@@ -68,7 +70,8 @@ from .tables import (
 from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
-             "study", "demand", "methods", "allocation", "lineage", "infrastructure", "energy_log"}
+             "study", "demand", "methods", "allocation", "lineage", "infrastructure", "energy_log",
+             "market_based"}
 _FLOW_KEYS = {"name", "compartment", "unit", "cas", "comment", "source", "location"}
 _PRODUCT_KEYS = {"name", "unit", "comment", "source"}
 _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "location", "source", "comment",
@@ -533,7 +536,24 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     model = replace(model, demand=frozen(_demand(loader, model, raw_demand)))
     model = validate_model(model)  # parameters first: order, units, formulas
     allocation = parse_allocation(data, model)
-    return model if allocation is None else replace(model, allocation=allocation)
+    if allocation is not None:
+        model = replace(model, allocation=allocation)
+    if "market_based" in data:
+        model = replace(model, market_based=_market_based(model, data["market_based"], where))
+    return model
+
+
+def _market_based(model: Model, table: Any, where: str) -> MarketBased:
+    spec = parse_market_based(table, where)
+    for index, process in enumerate(spec.electricity):
+        item = f"{spec.defined_in}.electricity[{index}]"
+        if process not in model.processes:
+            raise fail(ModelError, item, f"no process {process!r}")
+        production = model.processes[process].production
+        if production.unit.dimensionality != ureg.kWh.dimensionality:
+            raise fail(UnitError, item, f"{process!r} makes {production.unit_text}, not an energy: name the "
+                                        "electricity process the instruments cover")
+    return spec
 
 
 def _demand(loader: _Loader, model: Model, raw_demand: list[tuple[str, dict, str]]) -> dict[str, Amount]:

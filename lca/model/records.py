@@ -14,6 +14,7 @@ import pint
 from ..formula import Formula
 from .allocation import AllocationSpec
 from .frozen import FrozenDict, frozen
+from .scope2 import MarketBased
 from .uncertainty import Uncertainty
 
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
@@ -366,6 +367,8 @@ class Model:
         Non-fatal findings of the validation.
     allocation : AllocationSpec or None
         The study's ``[allocation]``, ``[lineage]`` and ``[infrastructure]`` tables.
+    market_based : MarketBased or None
+        The study's ``[market_based]`` table (contractual instruments for its electricity).
 
     Examples
     --------
@@ -388,6 +391,7 @@ class Model:
     files: tuple[str, ...]
     warnings: tuple[str, ...] = ()
     allocation: AllocationSpec | None = None  # [lineage], [infrastructure] and [allocation] tables
+    market_based: MarketBased | None = None  # [market_based]: contractual instruments (Scope 2)
 
     def providers(self, product: str) -> tuple[str, ...]:
         return tuple(p.id for p in self.processes.values() if p.reference_product == product)
