@@ -191,6 +191,15 @@ def table_text(data: dict) -> str:
     if scope2:
         text += (f"\nclimate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}, "
                  f"market-based {format_number(scope2['market_based'])} {scope2['unit']}")
+    grid = data.get("grid_profile")
+    if grid:
+        text += (f"\ngrid intensity ({grid['parameter']}): annual average {format_number(grid['annual_average'])}, "
+                 f"time-matched {format_number(grid['time_matched'])} {grid['unit']} over {grid['hours']} hour(s) "
+                 f"of {grid['file']}")
+        if "climate_change" in grid:
+            climate = grid["climate_change"]
+            text += (f"\nclimate_change: annual average {format_number(climate['annual_average'])}, "
+                     f"time-matched {format_number(climate['time_matched'])} {climate['unit']}")
     return text
 
 

@@ -82,6 +82,11 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
                         help="measured energy: a CodeCarbon emissions.csv, Zeus or nvidia-smi CSV log; sets the "
                              "study's [energy_log] parameter (replacing the study's own log files); repeatable, "
                              "the logs of one run's ranks or machines are summed")
+    parser.add_argument("--grid-profile", metavar="FILE", default=None, dest="grid_profile",
+                        help="hourly grid intensity (Electricity Maps CSV, UTC): its mean weighted by the energy "
+                             "log's hourly energy replaces the study's grid intensity (time-matched)")
+    parser.add_argument("--log-timezone", metavar="ZONE", default=None, dest="log_timezone",
+                        help="IANA time zone of the energy log's timestamps (CodeCarbon writes local time, no zone)")
 
 
 def load_from_args(args: argparse.Namespace):
@@ -112,4 +117,6 @@ def load_from_args(args: argparse.Namespace):
     ('ipcc_ar5_gwp100',)
     """
     return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None,
-                      energy_logs=getattr(args, "energy_log", None) or None)
+                      energy_logs=getattr(args, "energy_log", None) or None,
+                      grid_profile=getattr(args, "grid_profile", None),
+                      log_timezone=getattr(args, "log_timezone", None))

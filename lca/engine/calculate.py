@@ -139,6 +139,8 @@ class LCAResult:
     energy: EnergyUse | None = None
     # climate change with the study's electricity accounted market-based (its [market_based] table)
     market_based: MarketBasedResult | None = None
+    # --grid-profile: the time-matched intensity, the annual one and climate change with each
+    grid_profile: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``lca run --format json``."""
@@ -172,6 +174,8 @@ class LCAResult:
                                 "market_based": scope2.market_based_electricity,
                                 "covered_kwh": dict(scope2.covered_kwh), "residual_kwh": scope2.residual_kwh},
             }
+        if self.grid_profile is not None:
+            data["grid_profile"] = dict(self.grid_profile)
         return data
 
 
@@ -416,7 +420,29 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         warnings=compiled.model.warnings,
         energy=energy,
         market_based=_market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist()))),
+        grid_profile=_grid_profile(compiled, params, impacts),
     )
+
+
+def _grid_profile(compiled: CompiledModel, params: Mapping[str, Any],
+                  impacts: Mapping[str, CategoryResult]) -> FrozenDict | None:
+    """Annual-average vs time-matched: the climate change the annual intensity gives, beside the run's."""
+    match = compiled.model.grid_profile
+    if match is None:
+        return None
+    table = compiled.parameters
+    free = {name: params[name] for name in table.order if name not in table.formulas}
+    free[match.parameter] = match.annual_value * table.root_factors[match.parameter]
+    annual = compute(compiled, table.evaluate(free))
+    block: dict[str, Any] = {"file": match.file, "column": match.column, "parameter": match.parameter,
+                             "unit": "kg CO2-eq/kWh", "annual_average": match.annual, "time_matched": match.time_matched,
+                             "hours": match.hours, "kwh": match.kwh}
+    if "climate_change" in impacts:
+        row = compiled.categories.index("climate_change")
+        block["climate_change"] = {"annual_average": float(annual.scores[row]),
+                                   "time_matched": impacts["climate_change"].value,
+                                   "unit": impacts["climate_change"].unit}
+    return FrozenDict(block)
 
 
 def _market_based(compiled: CompiledModel, impacts: Mapping[str, CategoryResult], energy: EnergyUse,

@@ -34,7 +34,7 @@ import math
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -43,6 +43,7 @@ from scipy.integrate import trapezoid
 
 from ..errors import FileFormatError, LCAError
 from ..model.frozen import FrozenDict
+from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
@@ -131,6 +132,72 @@ def read_energy_logs(paths: Sequence[str | Path]) -> Measurement:
                               "(two trackers of the same run would count its energy twice)")
     reader = {"codecarbon": _codecarbon, "zeus": _zeus, "nvidia-smi": _nvidia_smi}[tables[0].format]
     return reader(tables)
+
+
+def hourly_energy(paths: Sequence[str | Path], log_timezone: tzinfo | None = None) -> dict[datetime, float]:
+    """The IT energy of CodeCarbon logs by UTC hour: the load profile of a job.
+
+    Each run's energy (``energy_consumed / pue``) is spread evenly over its ``duration`` before
+    its ``timestamp`` (the run's end). CodeCarbon writes local time with no zone: naive
+    timestamps are read in *log_timezone*, and are an error without it.
+
+    Parameters
+    ----------
+    paths : sequence of str or pathlib.Path
+        CodeCarbon ``emissions.csv`` files (already checked by :func:`read_energy_logs`).
+    log_timezone : datetime.tzinfo, optional
+        The zone of naive timestamps (``zoneinfo.ZoneInfo("Europe/Paris")``).
+
+    Returns
+    -------
+    dict of datetime to float
+        kWh by UTC hour start.
+
+    Raises
+    ------
+    FileFormatError
+        If a log is not CodeCarbon's, or a timestamp is unreadable or has no zone and none is given.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, datetime
+    >>> log = pathlib.Path(tempfile.mkdtemp()) / "emissions.csv"
+    >>> _ = log.write_text("timestamp,run_id,duration,cpu_energy,gpu_energy,ram_energy,energy_consumed\\n"
+    ...                    "2026-03-02T12:00:00,r1,7200,0.5,2.5,0,3\\n")
+    >>> profile = hourly_energy([log], datetime.timezone.utc)
+    >>> [(f"{h:%H}", kwh) for h, kwh in profile.items()]
+    [('10', 1.5), ('11', 1.5)]
+    """
+    profile: dict[datetime, float] = {}
+    seen: set[str] = set()
+    for table in (_read_table(Path(p)) for p in paths):
+        if table.format != "codecarbon":
+            raise FileFormatError(f"{table.where}: an hourly load needs the timestamps of a CodeCarbon emissions.csv; "
+                                  f"this is a {table.format} log")
+        _require(table, ("timestamp",) + _CODECARBON_REQUIRED, "a CodeCarbon emissions.csv with timestamps")
+        for line, row in table.rows:
+            where = f"{table.where}: line {line}"
+            run = f"{row['run_id']}/{row.get('task_name', '')}"
+            if run in seen:  # a repeated run counts once (read_energy_logs checked it is the same)
+                continue
+            seen.add(run)
+            try:
+                end = datetime.fromisoformat(row["timestamp"])
+            except ValueError:
+                raise FileFormatError(f"{where}: timestamp {row['timestamp']!r} is not CodeCarbon's "
+                                      "YYYY-MM-DDTHH:MM:SS") from None
+            if end.tzinfo is None:
+                if log_timezone is None:
+                    raise FileFormatError(f"{where}: timestamp {row['timestamp']!r} has no time zone (CodeCarbon writes "
+                                          "the machine's local time) and the grid profile is in UTC: give the "
+                                          "log's zone with --log-timezone (e.g. UTC, Europe/Paris)")
+                end = end.replace(tzinfo=log_timezone)
+            pue = _number(row["pue"], where, "pue") if row.get("pue") else 1.0
+            kwh = _number(row["energy_consumed"], where, "energy_consumed") / pue
+            start = end - timedelta(seconds=_number(row["duration"], where, "duration"))
+            for hour, share in split_by_hour(start, end, kwh).items():
+                profile[hour] = profile.get(hour, 0.0) + share
+    return dict(sorted(profile.items()))
 
 
 # -- reading the files ------------------------------------------------------------------

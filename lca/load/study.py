@@ -12,9 +12,11 @@ Shipped files have ``lca:`` names (:mod:`lca.load.resources`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import (
     DuplicateIdError,
@@ -28,7 +30,7 @@ from ..errors import (
 )
 from ..formula import parse_formula
 from ..model.frozen import frozen
-from ..model.scope2 import MarketBased
+from ..model.hourly import GridMatch, time_matched_intensity
 from ..model.records import (
     CATEGORIES,
     INHERIT,
@@ -43,10 +45,12 @@ from ..model.records import (
     Product,
     Study,
 )
-from ..units import format_unit, parse_unit, ureg
+from ..model.scope2 import MarketBased
+from ..units import conversion_factor, format_unit, parse_unit, ureg
 from . import multioutput, recycling
 from .allocation import parse_allocation
-from .energy_logs import measured_override, parse_energy_log, read_energy_logs
+from .energy_logs import hourly_energy, measured_override, parse_energy_log, read_energy_logs
+from .grid_profile import read_grid_profile
 from .parameters import override
 from .resources import locate, shipped
 from .scope2 import parse_market_based
@@ -71,7 +75,8 @@ from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
              "study", "demand", "methods", "allocation", "lineage", "infrastructure", "energy_log",
-             "market_based"}
+             "market_based", "grid_profile"}
+KG_PER_KWH = parse_unit("kg CO2-eq/kWh")
 _FLOW_KEYS = {"name", "compartment", "unit", "cas", "comment", "source", "location"}
 _PRODUCT_KEYS = {"name", "unit", "comment", "source"}
 _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "location", "source", "comment",
@@ -355,7 +360,8 @@ class _Loader:
 
 def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
                methods: list[str] | tuple[str, ...] | None = None,
-               energy_logs: Sequence[str | Path] | None = None) -> Model:
+               energy_logs: Sequence[str | Path] | None = None, grid_profile: str | Path | None = None,
+               log_timezone: str | None = None) -> Model:
     """Load a study (scenario) file with everything it includes, check it and return the model.
 
     Parameters
@@ -372,6 +378,14 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
         Tracker logs (CodeCarbon ``emissions.csv``, Zeus, nvidia-smi CSV) that replace the files
         of the study's ``[energy_log]`` table and set its measured-energy parameter
         (``lca run --energy-log``).
+    grid_profile : str or pathlib.Path, optional
+        An hourly intensity series (Electricity Maps CSV, ``lca run --grid-profile``): the
+        energy-weighted mean of its hours, weighted by the energy logs' hourly energy, replaces
+        the study's grid-intensity parameter (``[grid_profile] parameter``, default
+        ``grid_intensity``).
+    log_timezone : str, optional
+        IANA zone of the energy logs' naive timestamps (CodeCarbon writes local time;
+        ``--log-timezone``).
 
     Returns
     -------
@@ -418,6 +432,11 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     if methods:
         model = with_methods(model, list(methods))
     model = _bind_energy_log(model, data, path, where, energy_logs or (), overrides or {})
+    if "grid_profile" in data and grid_profile is None:
+        check_keys(data["grid_profile"], {"parameter", "comment"}, f"{where}: grid_profile")
+    if grid_profile is not None:
+        model = _bind_grid_profile(model, data, path, where, energy_logs or (), grid_profile, log_timezone,
+                                   overrides or {})
     if overrides:
         model = with_parameters(model, overrides, "--set")
     return model
@@ -448,6 +467,43 @@ def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Se
                              f"{', '.join(map(str, paths))}; give the logs or the value, not both")
     measured = measured_override(spec, read_energy_logs(paths))
     return with_parameters(model, {spec.parameter: measured}, f"{spec.where}:")
+
+
+def _bind_grid_profile(model: Model, data: dict, path: Path, where: str, files: Sequence[str | Path],
+                       profile_path: str | Path, log_timezone: str | None, overrides: Mapping[str, Any]) -> Model:
+    """Replace the study's grid intensity by the time-matched one of an hourly series."""
+    table = check_keys(data.get("grid_profile", {}), {"parameter", "comment"}, f"{where}: grid_profile")
+    name = string(table, "parameter", f"{where}: grid_profile") or "grid_intensity"
+    parameter = model.parameters.get(name)
+    if parameter is None:
+        raise ParameterError(f"--grid-profile: {where} has no parameter {name!r} to replace with the time-matched "
+                             "intensity (name the study's grid-intensity parameter in [grid_profile] parameter = \"...\")")
+    if parameter.is_choice or parameter.unit.dimensionality != KG_PER_KWH.dimensionality:
+        raise UnitError(f"--grid-profile: parameter {name!r} ({parameter.defined_in}) is not an intensity "
+                        "(kg CO2-eq/kWh): name the study's grid-intensity parameter in [grid_profile]")
+    if name in overrides:
+        raise ParameterError(f"--set {name}: --grid-profile sets this parameter; give the profile or the value, not both")
+    logs = tuple(Path(f) for f in files)
+    if not logs and "energy_log" in data:
+        logs = parse_energy_log(data["energy_log"], path.parent, where).files
+    if not logs:
+        raise FileFormatError("--grid-profile: the hourly intensities are weighted by the job's hourly energy: give "
+                              "its CodeCarbon log with --energy-log (or [energy_log] files in the study)")
+    zone = None
+    if log_timezone is not None:
+        try:
+            zone = ZoneInfo(log_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FileFormatError(f"--log-timezone: {log_timezone!r} is not an IANA time zone (UTC, Europe/Paris, "
+                                  "America/Los_Angeles, ...)") from None
+    profile = read_grid_profile(locate(profile_path))
+    load = hourly_energy(logs, zone)
+    matched = time_matched_intensity(load, profile.kg_per_kwh, profile.where)
+    to_parameter = conversion_factor(KG_PER_KWH, parameter.unit)
+    model = with_parameters(model, {name: matched * to_parameter}, "--grid-profile")
+    match = GridMatch(profile.where, profile.column, name, parameter.value, parameter.value / to_parameter, matched,
+                      sum(1 for kwh in load.values() if kwh > 0), math.fsum(load.values()))
+    return replace(model, grid_profile=match)
 
 
 def load_inventory(paths: list[str | Path]) -> Model:

@@ -14,6 +14,7 @@ import pint
 from ..formula import Formula
 from .allocation import AllocationSpec
 from .frozen import FrozenDict, frozen
+from .hourly import GridMatch
 from .scope2 import MarketBased
 from .uncertainty import Uncertainty
 
@@ -369,6 +370,8 @@ class Model:
         The study's ``[allocation]``, ``[lineage]`` and ``[infrastructure]`` tables.
     market_based : MarketBased or None
         The study's ``[market_based]`` table (contractual instruments for its electricity).
+    grid_profile : GridMatch or None
+        The time-matched grid intensity that replaced the annual one (``--grid-profile``).
 
     Examples
     --------
@@ -392,6 +395,7 @@ class Model:
     warnings: tuple[str, ...] = ()
     allocation: AllocationSpec | None = None  # [lineage], [infrastructure] and [allocation] tables
     market_based: MarketBased | None = None  # [market_based]: contractual instruments (Scope 2)
+    grid_profile: GridMatch | None = None  # --grid-profile: the time-matched grid intensity
 
     def providers(self, product: str) -> tuple[str, ...]:
         return tuple(p.id for p in self.processes.values() if p.reference_product == product)
