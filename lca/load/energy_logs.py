@@ -47,7 +47,7 @@ from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
-from .tables import check_keys, display_path, string, validate_uncertainty
+from .tables import check_keys, display_path, read_text_file, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -223,27 +223,8 @@ def _log_name(path: Path) -> str:
 
 def _read_table(path: Path) -> _Table:
     where = _log_name(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_LOG_BYTES + 1)
-    except FileNotFoundError:
-        raise FileFormatError(f"{where}: energy log not found") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{where}: is a directory, not an energy log") from None
-    except OSError as exc:
-        raise FileFormatError(f"{where}: cannot read the energy log: {exc.strerror or exc}") from None
-    if len(raw) > MAX_LOG_BYTES:
-        raise FileFormatError(f"{where}: larger than {MAX_LOG_BYTES // 2**20} MiB; is this an energy log? "
-                              "(split it, or sum it with the tracker first)")
-    if b"\x00" in raw:
-        raise FileFormatError(f"{where}: binary data (NUL bytes), not a CSV energy log")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileFormatError(f"{where}: line {line}: not UTF-8 text, not a CSV energy log") from None
-    if not text.strip():
-        raise FileFormatError(f"{where}: empty energy log (no header, no rows)")
+    text = read_text_file(path, where, "energy log", MAX_LOG_BYTES,
+                          "is this an energy log? (split it, or sum it with the tracker first)")
     reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     try:
         header = tuple(cell.strip() for cell in next(reader))

@@ -26,7 +26,7 @@ from typing import Mapping
 
 from ..errors import FileFormatError
 from ..model.frozen import FrozenDict
-from .tables import display_path
+from .tables import display_path, read_text_file
 
 MAX_PROFILE_BYTES = 64 * 2**20  # a year of hourly rows is ~1 MB; ten zones for ten years fit
 _TIME_COLUMNS = ("datetime (utc)",)
@@ -83,25 +83,10 @@ def read_grid_profile(path: str | Path) -> GridProfile:
     """
     path = Path(path)
     where = display_path(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
-    except FileNotFoundError:
-        raise FileFormatError(f"{where}: grid profile not found") from None
-    except OSError as exc:
-        raise FileFormatError(f"{where}: cannot read the grid profile: {exc.strerror or exc}") from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise FileFormatError(f"{where}: larger than {MAX_PROFILE_BYTES // 2**20} MiB; is this an hourly series?")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileFormatError(f"{where}: line {line}: not UTF-8 text, not a CSV grid profile") from None
+    text = read_text_file(path, where, "grid profile", MAX_PROFILE_BYTES, "is this an hourly series?")
     reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     try:
         header = [c.strip() for c in next(reader, [])]
-        if not any(header):
-            raise FileFormatError(f"{where}: empty grid profile (no header, no rows)")
         keys = {_key(c): i for i, c in enumerate(header)}
         time_col = next((keys[k] for k in _TIME_COLUMNS if k in keys), None)
         if time_col is None:

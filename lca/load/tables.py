@@ -199,6 +199,63 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def read_text_file(path: Path, where: str, what: str, max_bytes: int, too_large: str) -> str:
+    """The UTF-8 text of a CSV input (an energy log, a grid profile), or one clear error naming *where*.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+    where : str
+        How messages name it.
+    what : str
+        What it should be (``"energy log"``), for messages.
+    max_bytes : int
+        The largest size read.
+    too_large : str
+        The question or hint the message for a larger file ends with.
+
+    Returns
+    -------
+    str
+        The text, a BOM removed.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, a folder, unreadable, too large, binary, not UTF-8 or blank.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> read_text_file(Path("no_such.csv"), "no_such.csv", "grid profile", 1024, "")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: no_such.csv: grid profile not found
+    """
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise FileFormatError(f"{where}: {what} not found") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{where}: is a directory, not an {what}" if what[0] in "aeiou"
+                              else f"{where}: is a directory, not a {what}") from None
+    except OSError as exc:
+        raise FileFormatError(f"{where}: cannot read the {what}: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise FileFormatError(f"{where}: larger than {max_bytes // 2**20} MiB; {too_large}")
+    if b"\x00" in raw:
+        raise FileFormatError(f"{where}: binary data (NUL bytes), not a CSV {what}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FileFormatError(f"{where}: line {line}: not UTF-8 text, not a CSV {what}") from None
+    if not text.strip():
+        raise FileFormatError(f"{where}: empty {what} (no header, no rows)")
+    return text
+
+
 def read_unit(text: Any, where: str) -> pint.Unit:
     """:func:`lca.units.parse_unit` of the unit at *where*; a :class:`UnitError` carries its
     ``file`` and ``item``.
