@@ -3,7 +3,8 @@
 ``lca import FOLDER_OR_ZIP --out DIR`` reads ecospold2 ``.spold`` datasets (a folder, a zip of
 them or one file; ``--product NAME`` for the scenarios, ``--flow-map FILE`` to map elementary
 flows to lca's, ``--method ID`` for the methods the scenarios select; needs
-``pip install "lca[ecospold]"``). ``lca import FILE.zip --out DIR`` of a JSON-LD zip writes ``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
+``pip install "lca[ecospold]"``). ``lca import FILE.zip --out DIR`` of a JSON-LD zip writes
+``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
 scenario per product system and ``DIR/IMPORT-REPORT.md``, which lists every item mapped or
 dropped (also printed). ``lca run DIR/<scenario>.toml`` then solves it. Needs
 ``pip install "lca[olca]"``; see docs/interop.md.
@@ -43,7 +44,8 @@ def register(sub: Any) -> None:
     command.add_argument("--flow-map", metavar="FILE",
                          help="ecospold2: TOML [flows] elementaryExchangeId = lca flow id (as the report proposes)")
     command.add_argument("--method", action="append", metavar="ID",
-                         help=f"ecospold2: lca method the scenarios select (repeat; default: {', '.join(DEFAULT_METHODS)})")
+                         help="ecospold2: lca method the scenarios select (repeat; default: "
+                              f"{', '.join(DEFAULT_METHODS)})")
     command.add_argument("--out", required=True, metavar="DIR", help="new folder to write the files into")
     command.set_defaults(handler=_import)
 

@@ -231,7 +231,8 @@ def _activity(name: str, dataset) -> _Activity:
                                                        for p in properties})) + ")")
         volume = node.get("productionVolumeAmount")
         if volume is not None:
-            exchange.comment = (exchange.comment + " " if exchange.comment else "") + f"production volume {volume} {unit}"
+            volume_text = f"production volume {volume} {unit}"
+            exchange.comment = f"{exchange.comment} {volume_text}" if exchange.comment else volume_text
         compartment = _child(node, "compartment")
         if compartment is not None:
             exchange.compartment = _text(compartment, "compartment")
@@ -297,7 +298,8 @@ def _lca_uncertainty(fields: dict[str, Any] | None, amount: float, where: str, r
         low, high = number("minValue"), number("maxValue")
         if low is not None and high is not None and low < high:
             return {"distribution": "uniform", "min": low, "max": high}
-    report.append(f"{where}: uncertainty {kind} dropped ({'incomplete' if kind in ('normal', 'triangular', 'uniform') else 'lca has no such distribution'})")
+    why = "incomplete" if kind in ("normal", "triangular", "uniform") else "lca has no such distribution"
+    report.append(f"{where}: uncertainty {kind} dropped ({why})")
     return None
 
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import zipfile
 from pathlib import Path
 from typing import Any

@@ -9,7 +9,10 @@ import tomllib
 import zipfile
 
 import pytest
-from ecospold_helpers import GWP, PEDIGREE_VARIANCE, X_A, activities, write_folder
+from ecospold_helpers import (GWP, PEDIGREE_VARIANCE, X_A, activities, dataset, elementary, intermediate,
+                              write_folder)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lca import calculate, compile_model, load_study
 from lca.errors import LCAError
@@ -115,3 +118,23 @@ def test_a_zip_imports_like_the_folder(tmp_path):
 def test_unknown_product_is_one_error(tmp_path):
     with pytest.raises(LCAError, match=r"--product steel: not a reference product of .*they are: electricity"):
         read_ecospold(write_folder(tmp_path / "db"), products=["steel"])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(coal=st.floats(0.01, 2.0), loop=st.floats(0.0, 0.4), co2=st.floats(0.0, 5.0), ch4=st.floats(0.0, 0.1))
+def test_two_activity_loop_solves_to_its_closed_form(tmp_path_factory, coal, loop, co2, ch4):
+    """Power uses *coal* kg per kWh, the mine *loop* kWh per kg: one kWh needs 1 / (1 - coal * loop) kWh made."""
+    power = dataset("a-power", "power", "GLO", [
+        intermediate("p-e", "electricity", 1, "kWh", 0, output=True),
+        intermediate("p-c", "coal", repr(coal), "kg", 1, link="a-mine"),
+        elementary("e-co2", "Carbon dioxide, fossil", repr(co2), "kg", "air", cas="124-38-9")])
+    mine = dataset("a-mine", "mine", "GLO", [
+        intermediate("p-c", "coal", 1, "kg", 0, output=True),
+        intermediate("p-e", "electricity", repr(loop), "kWh", 2),
+        elementary("e-ch4", "Methane, fossil", repr(ch4), "kg", "air", cas="74-82-8")])
+    folder = tmp_path_factory.mktemp("db")
+    library = read_ecospold(write_folder(folder / "db", {"power.spold": power, "mine.spold": mine}),
+                            products=["electricity"])
+    out = write_import(library, folder / "out")
+    score = calculate(compile_model(load_study(out / "electricity.toml"))).impacts["climate_change"].value
+    assert score == pytest.approx((co2 + coal * ch4 * 29.8) / (1 - coal * loop), rel=1e-9, abs=1e-12)
