@@ -1,6 +1,10 @@
-"""``lca import``: an openLCA JSON-LD zip as lca inventory, method and scenario files.
+"""``lca import``: an openLCA JSON-LD zip or ecospold2 datasets as lca inventory, method and scenario files.
 
-``lca import FILE.zip --out DIR`` writes ``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
+``lca import FOLDER_OR_ZIP --out DIR`` reads ecospold2 ``.spold`` datasets (a folder, a zip of
+them or one file; ``--product NAME`` for the scenarios, ``--flow-map FILE`` to map elementary
+flows to lca's, ``--method ID`` for the methods the scenarios select; needs
+``pip install "lca[ecospold]"``). ``lca import FILE.zip --out DIR`` of a JSON-LD zip writes
+``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
 scenario per product system and ``DIR/IMPORT-REPORT.md``, which lists every item mapped or
 dropped (also printed). ``lca run DIR/<scenario>.toml`` then solves it. Needs
 ``pip install "lca[olca]"``; see docs/interop.md.
@@ -24,18 +28,38 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..load.olca import read_olca_zip, write_import
+from ..errors import LCAError
+from ..load.ecospold import DEFAULT_METHODS, is_ecospold, read_ecospold
+from ..load.imported import write_import
+from ..load.olca import read_olca_zip
 
 
 def register(sub: Any) -> None:
-    command = sub.add_parser("import", help="convert an openLCA JSON-LD zip into lca inventory and scenario files")
-    command.add_argument("file", metavar="FILE.zip", help="openLCA JSON-LD zip (olca-schema 2)")
+    command = sub.add_parser("import", help="convert an openLCA JSON-LD zip or ecospold2 datasets into lca "
+                                            "inventory and scenario files")
+    command.add_argument("file", metavar="FILE_FOLDER_OR_ZIP",
+                         help="openLCA JSON-LD zip (olca-schema 2), or ecospold2 .spold files (a folder, zip or file)")
+    command.add_argument("--product", action="append", metavar="NAME",
+                         help="ecospold2: write a scenario for this reference product (repeat; default: all)")
+    command.add_argument("--flow-map", metavar="FILE",
+                         help="ecospold2: TOML [flows] elementaryExchangeId = lca flow id (as the report proposes)")
+    command.add_argument("--method", action="append", metavar="ID",
+                         help="ecospold2: lca method the scenarios select (repeat; default: "
+                              f"{', '.join(DEFAULT_METHODS)})")
     command.add_argument("--out", required=True, metavar="DIR", help="new folder to write the files into")
     command.set_defaults(handler=_import)
 
 
 def _import(args: argparse.Namespace) -> int:
-    imported = read_olca_zip(args.file)
+    if is_ecospold(args.file):
+        imported = read_ecospold(args.file, products=args.product, flow_map=args.flow_map,
+                                 methods=tuple(args.method or DEFAULT_METHODS))
+    else:
+        for option in ("product", "flow_map", "method"):
+            if getattr(args, option):
+                raise LCAError(f"--{option.replace('_', '-')}: only for ecospold2 input; {args.file} is not "
+                               ".spold datasets")
+        imported = read_olca_zip(args.file)
     out = write_import(imported, args.out)
     counts = ", ".join(f"{n} {kind}" for kind, n in imported.counts.items())
     print(f"wrote {out}: {counts} ({', '.join(imported.scenarios) or 'none'}); report: "

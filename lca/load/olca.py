@@ -28,17 +28,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import re
-import shutil
-import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import LCAError
 from ..units import conversion_factor, format_unit, parse_unit
+from .imported import Ids, ImportedLibrary, slug, write_import  # noqa: F401 (write_import: the olca API)
 from .tables import ID_PATTERN
 
 EXTRA = 'pip install "lca[olca]"'
@@ -50,18 +46,8 @@ OLCA_NAMES = {"t km": "t*km", "kg km": "kg*km", "m2 year": "m2*a", "m3 year": "m
 _COMPARTMENTS = ("resource", "air", "water", "soil")
 
 
-@dataclass(frozen=True)
-class OlcaImport:
-    """An imported JSON-LD zip: TOML tables per relative file name, the scenarios, and the report.
-
-    ``report`` has one line per item mapped, converted or dropped (empty if nothing was).
-    """
-
-    source: str
-    files: dict[str, dict[str, Any]]
-    scenarios: tuple[str, ...]
-    report: tuple[str, ...]
-    counts: dict[str, int]
+# kept under its first name: an imported JSON-LD zip
+OlcaImport = ImportedLibrary
 
 
 def _require():
@@ -73,30 +59,12 @@ def _require():
     return olca_schema, zipio
 
 
-def _slug(text: str | None, fallback: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", (text or "").lower()).strip("_")[:60].strip("_")
-    return slug or fallback
-
-
-class _Ids:
+class _Ids(Ids):
     """Unique lca ids for openLCA objects: the ``lca:`` tag lca's export writes, else the name's slug."""
 
-    def __init__(self):
-        self.taken: dict[str, str] = {}  # lca id -> openLCA id
-        self.of: dict[str, str] = {}  # openLCA id -> lca id
-
-    def __call__(self, entity, fallback: str) -> str:
-        if entity.id in self.of:
-            return self.of[entity.id]
+    def __call__(self, entity, fallback: str) -> str:  # type: ignore[override]
         tags = [t[4:] for t in (entity.tags or []) if t.startswith("lca:") and ID_PATTERN.match(t[4:])]
-        base = tags[0] if tags else _slug(entity.name, fallback)
-        key, n = base, 1
-        while key in self.taken:
-            n += 1
-            key = f"{base}_{n}"
-        self.taken[key] = entity.id
-        self.of[entity.id] = key
-        return key
+        return super().__call__(entity.id, entity.name, fallback, tags[0] if tags else None)
 
 
 def read_olca_zip(path: str | Path) -> OlcaImport:
@@ -364,10 +332,10 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
     for uid, category in categories.items():
         what = f"impact category {category.name!r}"
         method_id = method_ids(category, "impact")
-        category_id, n = _slug(category.name, method_id), 1
+        category_id, n = slug(category.name, method_id), 1
         while category_id in used_categories:
             n += 1
-            category_id = f"{_slug(category.name, method_id)}_{n}"
+            category_id = f"{slug(category.name, method_id)}_{n}"
         used_categories.add(category_id)
         unit_text = lca_unit(category.ref_unit or "", what) if category.ref_unit else "dimensionless"
         factors = []
@@ -482,54 +450,3 @@ def _uncertainty(uncertainty, factor: float, value: float, what: str, report: li
         return {"distribution": "triangular", "min": low, "max": high, "mode": mode}
     report.append(f"{what}: uncertainty {kind} dropped (incomplete)")
     return None
-
-
-def write_import(imported: OlcaImport, out: str | Path) -> Path:
-    """Write the files of *imported* into the new folder *out*, atomically, with ``IMPORT-REPORT.md``.
-
-    Parameters
-    ----------
-    imported : OlcaImport
-        What :func:`read_olca_zip` read.
-    out : str or Path
-        A folder that does not exist yet (or is empty).
-
-    Returns
-    -------
-    Path
-        *out*.
-
-    Examples
-    --------
-    >>> write_import(read_olca_zip("system.zip"), "imported")        # doctest: +SKIP
-    PosixPath('imported')
-    """
-    try:
-        import tomli_w
-    except ImportError:
-        raise LCAError(f"lca import needs tomli-w (not installed); install the extra: {EXTRA}") from None
-    out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise LCAError(f"--out {out}: exists and is not an empty folder; give a new folder")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise LCAError(f"--out {out}: the folder {parent} does not exist")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    try:
-        for name, table in imported.files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f"# Imported by lca import from {Path(imported.source).name} (openLCA JSON-LD)\n"
-                              + tomli_w.dumps(table), encoding="utf-8")
-        lines = [f"# Import of {Path(imported.source).name}", ""]
-        lines += [f"- {item}" for item in imported.report] or ["Everything was mapped; nothing was dropped."]
-        (staging / "IMPORT-REPORT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        if out.exists():
-            out.rmdir()
-        os.replace(staging, out)
-    except OSError as exc:
-        raise LCAError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return out

@@ -1,0 +1,138 @@
+"""What the importers share: the imported library, unique ids, and the atomic folder writer.
+
+:mod:`lca.load.olca` (openLCA JSON-LD) and :mod:`lca.load.ecospold` (ecospold2) both build an
+:class:`ImportedLibrary`, TOML tables per relative file name plus a report of every item mapped
+or dropped, and :func:`write_import` writes it into a new folder with ``IMPORT-REPORT.md``.
+
+>>> ids = Ids()
+>>> ids("a1", "Electricity, medium voltage", "process"), ids("a2", "Electricity, medium voltage", "process")
+('electricity_medium_voltage', 'electricity_medium_voltage_2')
+>>> ids("a1", "anything", "process")
+'electricity_medium_voltage'
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import LCAError
+
+
+@dataclass(frozen=True)
+class ImportedLibrary:
+    """An imported database: TOML tables per relative file name, the scenarios, and the report.
+
+    ``report`` has one line per item mapped, converted or dropped (empty if nothing was);
+    ``extra_report`` holds further report sections (title, lines), e.g. the proposed flow map.
+    """
+
+    source: str
+    files: dict[str, dict[str, Any]]
+    scenarios: tuple[str, ...]
+    report: tuple[str, ...]
+    counts: dict[str, int]
+    kind: str = "openLCA JSON-LD"
+    extra: str = 'pip install "lca[olca]"'
+    extra_report: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def slug(text: str | None, fallback: str) -> str:
+    """An lca id (``snake_case``, at most 60 characters) from a name; *fallback* if nothing is left.
+
+    Examples
+    --------
+    >>> slug("Carbon dioxide, fossil", "flow"), slug("???", "flow")
+    ('carbon_dioxide_fossil', 'flow')
+    """
+    text = re.sub(r"[^a-z0-9]+", "_", (text or "").lower()).strip("_")[:60].strip("_")
+    return text or fallback
+
+
+class Ids:
+    """Unique lca ids for a source's objects: *preferred* (or the name's slug), numbered if taken."""
+
+    def __init__(self):
+        self.taken: dict[str, str] = {}  # lca id -> source id
+        self.of: dict[str, str] = {}  # source id -> lca id
+
+    def __call__(self, uid: str, name: str | None, fallback: str, preferred: str | None = None) -> str:
+        if uid in self.of:
+            return self.of[uid]
+        base = preferred or slug(name, fallback)
+        key, n = base, 1
+        while key in self.taken:
+            n += 1
+            key = f"{base}_{n}"
+        self.taken[key] = uid
+        self.of[uid] = key
+        return key
+
+
+def write_import(imported: ImportedLibrary, out: str | Path) -> Path:
+    """Write the files of *imported* into the new folder *out*, atomically, with ``IMPORT-REPORT.md``.
+
+    Parameters
+    ----------
+    imported : ImportedLibrary
+        What an importer (:func:`lca.load.olca.read_olca_zip`, :func:`lca.load.ecospold.read_ecospold`) read.
+    out : str or Path
+        A folder that does not exist yet (or is empty).
+
+    Returns
+    -------
+    Path
+        *out*.
+
+    Raises
+    ------
+    LCAError
+        If *out* is not a new (or empty) folder, or cannot be written; nothing is left behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> library = ImportedLibrary("db.zip", {"inventory.toml": {"meta": {"title": "x"}}}, (), ("a note",), {})
+    >>> out = write_import(library, Path(tempfile.mkdtemp()) / "imported")
+    >>> print((out / "IMPORT-REPORT.md").read_text().strip())
+    # Import of db.zip
+    <BLANKLINE>
+    - a note
+    """
+    try:
+        import tomli_w
+    except ImportError:
+        raise LCAError(f"lca import needs tomli-w (not installed); install the extra: {imported.extra}") from None
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise LCAError(f"--out {out}: exists and is not an empty folder; give a new folder")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise LCAError(f"--out {out}: the folder {parent} does not exist")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    name_of_source = Path(imported.source).name
+    try:
+        for name, table in imported.files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"# Imported by lca import from {name_of_source} ({imported.kind})\n"
+                              + tomli_w.dumps(table), encoding="utf-8")
+        lines = [f"# Import of {name_of_source}", ""]
+        lines += [f"- {item}" for item in imported.report] or ["Everything was mapped; nothing was dropped."]
+        for title, section in imported.extra_report:
+            lines += ["", f"## {title}", "", *section]
+        (staging / "IMPORT-REPORT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if out.exists():
+            out.rmdir()
+        os.replace(staging, out)
+    except OSError as exc:
+        raise LCAError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return out
