@@ -135,6 +135,8 @@ class Sensitivity:
     tornado: tuple[tuple[str, float, float], ...] = ()  # (parameter, score at low, at high)
     sobol: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # parameter -> (S1, ST)
     method: str = ""
+    # parameter -> ((S1 low, high), (ST low, high)), 95 % bootstrap intervals
+    sobol_ci: Mapping[str, tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -349,15 +351,19 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     base = float(next(iter(swings.values()))["baseline"])
     influential = [name for name, r in swings.items() if r["swing"] != 0][:SOBOL_PARAMETERS]
     indices: dict[str, tuple[float, float]] = {}
+    intervals: dict = {}
     method = "one at a time (2.5th and 97.5th percentiles)"
     if len(influential) >= 2:
         base_samples = min(options.samples, SOBOL_BASE_SAMPLES)
         values = sobol(propagator, base_samples, seed=options.seed, parameters=influential,
-                       categories=[category], resamples=0, progress=bar("sobol")).values[category]  # the report shows no intervals
+                       categories=[category], progress=bar("sobol")).values[category]
         indices = {name: (float(r["first_order"]), float(r["total"])) for name, r in values.items()}
+        intervals = {name: (tuple(map(float, r["first_order_ci"])), tuple(map(float, r["total_ci"])))
+                     for name, r in values.items()}
         method += (f"; Sobol indices (Saltelli) of the {len(influential)} most influential parameters, "
                    f"{1 << (base_samples - 1).bit_length()} base samples, the others at their central values")
-    return Sensitivity(category, result.impacts[category].unit, base, tornado, FrozenDict(indices), method)
+    return Sensitivity(category, result.impacts[category].unit, base, tornado, FrozenDict(indices), method,
+                       FrozenDict(intervals))
 
 
 def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, str]) -> Allocation | None:
