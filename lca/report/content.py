@@ -199,8 +199,9 @@ _IMPLICIT = re.compile(r"^~(?P<owner>[a-z0-9_]+)\.(?P<kind>technosphere|biospher
 
 
 def parameter_label(model: Model, name: str) -> str:
-    """A reader's name for a parameter; uncertain exchanges and factors (implicit parameters,
-    ``~chip.biosphere[0]``) are named after their process and flow.
+    """A reader's name for a parameter: its description when the study gives one; uncertain
+    exchanges and factors (implicit parameters, ``~chip.biosphere[0]``) are named after their
+    process and flow.
 
     Parameters
     ----------
@@ -217,8 +218,9 @@ def parameter_label(model: Model, name: str) -> str:
     Examples
     --------
     >>> from lca import load_study
-    >>> parameter_label(load_study("lca:scenarios/patterson2021_gpt3.toml"), "pue")
-    'pue'
+    >>> gpt3 = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> parameter_label(gpt3, "pue") == (gpt3.parameters["pue"].description or "pue")
+    True
     """
     match = _IMPLICIT.match(name)
     if match is None or match["owner"] not in model.processes:
@@ -226,7 +228,9 @@ def parameter_label(model: Model, name: str) -> str:
             owner, _, flow = name[1:].partition(".")
             if owner in model.methods and flow in model.flows:
                 return f"factor of {model.flows[flow].name} ({model.methods[owner].name})"
-        return name
+        parameter = model.parameters.get(name)
+        # a study's own description reads better than its identifier (power_utilisation)
+        return parameter.description if parameter is not None and parameter.description else name
     process = model.processes[match["owner"]]
     if match["kind"] == "amount":
         return f"{process.name}: production amount"

@@ -663,14 +663,15 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
     plt = _pyplot()
     rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
     factor, shown_unit = scale_of([base] + [v for r in rows for v in r[1:]], unit)
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.5))
+    labels = unique_labels([r[0] for r in rows])
+    fig, ax = plt.subplots(figsize=(7.5, _row_height(labels) * len(rows) + 1.6))
     for i, (name, low, high) in enumerate(rows):
         ax.barh(i, (low - base) / factor, left=base / factor, color=OKABE_BLUE, hatch="//", edgecolor="black",
                 linewidth=0.5, label=label_low if i == 0 else None)
         ax.barh(i, (high - base) / factor, left=base / factor, color=OKABE_ORANGE, hatch="..", edgecolor="black",
                 linewidth=0.5, label=label_high if i == 0 else None)
     ax.axvline(base / factor, color="black", linewidth=1.0)
-    ax.set_yticks(range(len(rows)), unique_labels([r[0] for r in rows]))
+    ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlabel(f"{humanize(category)} ({shown_unit})")
     ax.set_title(f"One-at-a-time sensitivity of {humanize(category).lower()} "
@@ -679,10 +680,15 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
     return fig
 
 
+def _row_height(labels: Sequence[str]) -> float:
+    """Inches per bar row, so that the tallest wrapped label (about 0.15 in a line) fits."""
+    return max(0.38, 0.15 * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+
+
 def _legend_below(ax) -> None:
-    """The legend under the axes, clear of every bar."""
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 0.5 / ax.figure.get_figheight()),
-              ncol=2)
+    """The legend under the axes and their x label, clear of every bar."""
+    axes_height = ax.figure.get_figheight() * ax.get_position().height
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=2)
 
 
 def unique_labels(labels: Sequence[str], width: int = 44) -> list[str]:
@@ -767,7 +773,8 @@ def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str,
     plt = _pyplot()
     names = sorted(indices, key=lambda n: -indices[n][1])
     y = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(names) + 1.7))
+    labels = unique_labels(names)
+    fig, ax = plt.subplots(figsize=(7.5, max(0.45, _row_height(labels)) * len(names) + 1.7))
     highest = max((v for pair in indices.values() for v in pair), default=1.0)
     lowest = min((v for pair in indices.values() for v in pair), default=0.0)
     for k, (offset, colour, hatch, label) in enumerate(((-0.2, OKABE_BLUE, "//", "first order (S1)"),
@@ -782,7 +789,7 @@ def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str,
         ax.barh(y + offset, values, height=0.4, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5,
                 label=label + (" with 95 % bootstrap interval" if intervals and k == 1 else ""),
                 xerr=error, error_kw=dict(ecolor="black", elinewidth=0.8, capsize=2.5))
-    ax.set_yticks(y, unique_labels(names))
+    ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(min(0.0, lowest * 1.1), max(1.0, highest * 1.05))
