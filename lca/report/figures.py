@@ -681,8 +681,8 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
 
 
 def _row_height(labels: Sequence[str]) -> float:
-    """Inches per bar row, so that the tallest wrapped label (about 0.15 in a line) fits."""
-    return max(0.38, 0.15 * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+    """Inches per bar row, so that the tallest wrapped label (about 0.17 in a line) fits."""
+    return max(0.38, 0.17 * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
 
 
 def _legend_below(ax) -> None:
