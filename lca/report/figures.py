@@ -579,7 +579,12 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
         ax.hist(values / factor, bins=edges, weights=np.full(len(values), 100.0 / len(values)), color=OKABE_BLUE,
                 edgecolor="black", linewidth=0.3, hatch="//")
         if log:
+            from matplotlib.ticker import FuncFormatter, NullFormatter
+
             ax.set_xscale("log")
+            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 px
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(deterministic[category] / factor, color="black", linewidth=1.4)
         for bound in (low, high):
             ax.axvline(bound / factor, color="black", linestyle="--", linewidth=1.0)

@@ -60,8 +60,9 @@ def flagship():
 
 
 def _font_sizes(svg: bytes) -> list[float]:
+    # every styled element: <text>, and the <tspan>s of superscripts and mathtext
     root = ET.fromstring(svg)
-    return [float(m) for e in root.iter(f"{SVG}text") for m in FONT_SIZE.findall(e.get("style", ""))]
+    return [float(m) for e in root.iter() for m in FONT_SIZE.findall(e.get("style", ""))]
 
 
 def test_render_is_byte_reproducible_svg_with_text():
@@ -78,6 +79,7 @@ def test_render_is_byte_reproducible_svg_with_text():
 def test_every_label_of_the_flagship_report_is_at_least_9_px(flagship):
     figures = [b.figure for b in document(flagship) if hasattr(b, "figure")]
     assert {f.name for f in figures} >= {"system_boundary", "climate_flow", "tornado", "sobol", "distributions"}
+    assert b"1e-05" in next(f.svg for f in figures if f.name == "distributions")  # a log axis is among them
     for figure in figures:
         root = ET.fromstring(figure.svg)
         assert root.get("width").endswith("pt")  # shown at natural size: 1 unit = 1 pt = 4/3 px
