@@ -1,6 +1,6 @@
 """``lca report SCENARIO --out DIR [--samples N] [--format html,md] [--quiet] [--set k=v] [--seed S]``
 
-Writes DIR/report.html (self-contained), DIR/report.md with DIR/figures/*.png, and
+Writes DIR/report.html (self-contained), DIR/report.md with DIR/figures/*.svg, and
 DIR/results.json, DIR/results.csv from the same numbers; DIR is replaced only when complete
 (the ``.lca-report`` marker says it is a report folder, which a later run may replace).
 

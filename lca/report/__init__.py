@@ -1,6 +1,6 @@
 """ISO 14044 study reports: goal and scope, inventory, impact assessment, contributions,
 uncertainty, sensitivity, allocation and interpretation, as one self-contained HTML file and a
-Markdown file with PNG figures, with results.json / results.csv from the same numbers.
+Markdown file with SVG figures, with results.json / results.csv from the same numbers.
 
 :func:`gather` computes what the report shows, :func:`build_report` renders and writes it:
 

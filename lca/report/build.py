@@ -99,7 +99,7 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
     if "md" in formats:
         files["report.md"] = render_markdown(blocks, FIGURE_DIR).encode("utf-8")
     for figure in figures:
-        files[f"{FIGURE_DIR}/{figure.name}.png"] = figure.png
+        files[f"{FIGURE_DIR}/{figure.name}.svg"] = figure.svg
     return files, figures
 
 
@@ -144,7 +144,7 @@ def build_report(model: Model, out: str | Path, options: ReportOptions = ReportO
     >>> round(results["impacts"]["climate_change"]["value"], 1), html.startswith("<!DOCTYPE html>")
     (553142.3, True)
     >>> report.files
-    ('figures/climate_flow.png', 'figures/stages.png', 'figures/system_boundary.png', 'figures/top_processes.png', 'report.html', 'report.md', 'results.csv', 'results.json', 'snippet.md', 'snippet.tex')
+    ('figures/climate_flow.svg', 'figures/stages.svg', 'figures/system_boundary.svg', 'figures/top_processes.svg', 'report.html', 'report.md', 'results.csv', 'results.json', 'snippet.md', 'snippet.tex')
     >>> [f.name for f in report.figures], report.content.result.impacts["climate_change"].unit
     (['system_boundary', 'stages', 'top_processes', 'climate_flow'], 'kg CO2-eq')
     """

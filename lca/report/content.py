@@ -135,6 +135,8 @@ class Sensitivity:
     tornado: tuple[tuple[str, float, float], ...] = ()  # (parameter, score at low, at high)
     sobol: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # parameter -> (S1, ST)
     method: str = ""
+    # parameter -> ((S1 low, high), (ST low, high)), 95 % bootstrap intervals
+    sobol_ci: Mapping[str, tuple[tuple[float, float], tuple[float, float]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,8 +199,9 @@ _IMPLICIT = re.compile(r"^~(?P<owner>[a-z0-9_]+)\.(?P<kind>technosphere|biospher
 
 
 def parameter_label(model: Model, name: str) -> str:
-    """A reader's name for a parameter; uncertain exchanges and factors (implicit parameters,
-    ``~chip.biosphere[0]``) are named after their process and flow.
+    """A reader's name for a parameter: its description when the study gives one; uncertain
+    exchanges and factors (implicit parameters, ``~chip.biosphere[0]``) are named after their
+    process and flow.
 
     Parameters
     ----------
@@ -215,8 +218,9 @@ def parameter_label(model: Model, name: str) -> str:
     Examples
     --------
     >>> from lca import load_study
-    >>> parameter_label(load_study("lca:scenarios/patterson2021_gpt3.toml"), "pue")
-    'pue'
+    >>> gpt3 = load_study("lca:scenarios/patterson2021_gpt3.toml")
+    >>> parameter_label(gpt3, "pue") == (gpt3.parameters["pue"].description or "pue")
+    True
     """
     match = _IMPLICIT.match(name)
     if match is None or match["owner"] not in model.processes:
@@ -224,7 +228,9 @@ def parameter_label(model: Model, name: str) -> str:
             owner, _, flow = name[1:].partition(".")
             if owner in model.methods and flow in model.flows:
                 return f"factor of {model.flows[flow].name} ({model.methods[owner].name})"
-        return name
+        parameter = model.parameters.get(name)
+        # a study's own description reads better than its identifier (power_utilisation)
+        return parameter.description if parameter is not None and parameter.description else name
     process = model.processes[match["owner"]]
     if match["kind"] == "amount":
         return f"{process.name}: production amount"
@@ -349,15 +355,19 @@ def _sensitivity(compiled: CompiledModel, result: LCAResult, options: ReportOpti
     base = float(next(iter(swings.values()))["baseline"])
     influential = [name for name, r in swings.items() if r["swing"] != 0][:SOBOL_PARAMETERS]
     indices: dict[str, tuple[float, float]] = {}
+    intervals: dict = {}
     method = "one at a time (2.5th and 97.5th percentiles)"
     if len(influential) >= 2:
         base_samples = min(options.samples, SOBOL_BASE_SAMPLES)
         values = sobol(propagator, base_samples, seed=options.seed, parameters=influential,
-                       categories=[category], resamples=0, progress=bar("sobol")).values[category]  # the report shows no intervals
+                       categories=[category], progress=bar("sobol")).values[category]
         indices = {name: (float(r["first_order"]), float(r["total"])) for name, r in values.items()}
+        intervals = {name: (tuple(map(float, r["first_order_ci"])), tuple(map(float, r["total_ci"])))
+                     for name, r in values.items()}
         method += (f"; Sobol indices (Saltelli) of the {len(influential)} most influential parameters, "
                    f"{1 << (base_samples - 1).bit_length()} base samples, the others at their central values")
-    return Sensitivity(category, result.impacts[category].unit, base, tornado, FrozenDict(indices), method)
+    return Sensitivity(category, result.impacts[category].unit, base, tornado, FrozenDict(indices), method,
+                       FrozenDict(intervals))
 
 
 def _allocation(model: Model, compiled: CompiledModel, not_computed: dict[str, str]) -> Allocation | None:

@@ -1,18 +1,22 @@
-r"""Report figures drawn with matplotlib (Agg backend, no display needed).
+r"""Report figures drawn with matplotlib (SVG backend, no display needed).
 
 Every figure is readable in grey scale and by colour-blind readers (Okabe-Ito colours plus a
 hatch per stage), has units on its value axis, and wraps long process names. Each function
-returns a matplotlib Figure; :func:`render` turns it into PNG bytes.
+returns a matplotlib Figure; :func:`render` turns it into SVG bytes with text kept as text and
+no date or random id in them, so the same study gives the same bytes. Figures are shown at
+their natural size (1 SVG unit = 1 pt), and no text is smaller than :data:`MIN_FONT_PT`, i.e.
+9 CSS pixels.
 
 >>> from lca import calculate, load_study
->>> png = render(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
->>> png[:8] == b"\x89PNG\r\n\x1a\n"
-True
+>>> svg = render(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
+>>> svg.startswith(b"<svg"), b"<text" in svg
+(True, True)
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -34,7 +38,10 @@ from .style import (
 )
 
 DPI = 130
+#: The smallest font in a figure, in pt: 9 CSS px (1 pt = 4/3 px) at the natural size.
+MIN_FONT_PT = 6.75
 OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]
+FUNCTIONAL_UNIT = "functional unit"  # the Sankey's last box (no process id has a space)
 
 
 def _pyplot():
@@ -43,12 +50,12 @@ def _pyplot():
         import matplotlib
     except ImportError:
         raise ReportError("reports need matplotlib: pip install 'lca[report]'") from None
-    matplotlib.use("Agg", force=True)
+    matplotlib.use("svg", force=True)
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "hatch.linewidth": 0.6,
                          "axes.spines.top": False, "axes.spines.right": False,
-                         "svg.hashsalt": "lca", "figure.dpi": DPI})
+                         "svg.hashsalt": "lca", "svg.fonttype": "none", "figure.dpi": DPI})
     return plt
 
 
@@ -77,7 +84,7 @@ class Figure:
     >>> result = calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))
     >>> figure = Figure("stages", "Stages", "Climate change by lifecycle stage", "All of it is use.",
     ...                 render(stage_contributions(result)))
-    >>> figure.png[:4] == b"\x89PNG"
+    >>> figure.svg.startswith(b"<svg")
     True
     """
 
@@ -85,11 +92,18 @@ class Figure:
     title: str
     caption: str
     alt: str
-    png: bytes
+    svg: bytes
+
+
+_XML_PROLOGUE = re.compile(rb"\A.*?(?=<svg\b)", re.S)
 
 
 def render(figure) -> bytes:
-    """PNG bytes of a matplotlib figure (which is closed afterwards).
+    """SVG bytes of a matplotlib figure (which is closed afterwards), ready to inline in HTML.
+
+    Text stays text (``svg.fonttype = "none"``), ids come from a fixed salt and the metadata
+    carries no date, so the bytes depend only on the figure. The XML declaration and DOCTYPE
+    are dropped: the element is embedded in the report's page and also valid as a file.
 
     Parameters
     ----------
@@ -99,7 +113,7 @@ def render(figure) -> bytes:
     Returns
     -------
     bytes
-        The PNG.
+        The SVG, starting at ``<svg``.
 
     Examples
     --------
@@ -108,10 +122,11 @@ def render(figure) -> bytes:
     plt = _pyplot()
     buffer = io.BytesIO()
     try:
-        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(buffer, format="svg", bbox_inches="tight",
+                       metadata={"Date": None, "Creator": "lca report", "Format": None, "Type": None})
     finally:
         plt.close(figure)
-    return buffer.getvalue()
+    return _XML_PROLOGUE.sub(b"", buffer.getvalue(), count=1)
 
 
 def _stage_handles(stages: Sequence[str]):
@@ -240,7 +255,12 @@ def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[s
 
 
 def _columns(graph, keep) -> tuple[dict[str, int], dict[int, list[str]]]:
-    column = depths(graph.subgraph(keep).copy())
+    """Columns of the *keep* nodes from their depth in the whole graph (a process's distance to
+    the functional unit does not change when its consumers are left out of the drawing);
+    columns nobody kept is in are closed up."""
+    whole = depths(graph)
+    used = {depth: rank for rank, depth in enumerate(sorted({whole.get(n, 0) for n in keep}))}
+    column = {node: used[whole.get(node, 0)] for node in keep}
     by_column: dict[int, list[str]] = {}
     for node in keep:
         by_column.setdefault(column[node], []).append(node)
@@ -304,12 +324,22 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
             h = abs(flows.embodied[p]) * scale
             position[p] = (x, y - (slot(p) + h) / 2, h)
             y -= slot(p) + gap
-    fig, ax = plt.subplots(figsize=(2.4 * n_columns + 2.2, 1.0 + 3.8 * span))
+    fig, ax = plt.subplots(figsize=(2.4 * (n_columns + 1) + 2.2, 1.0 + 3.8 * span))
     order = stage_order(stages[p] for p in keep)
     out_offset = {p: 0.0 for p in keep}
     in_offset = {p: abs(flows.direct.get(p, 0.0)) * scale for p in keep}
     links = sorted(((s, c, v) for (s, c), v in flows.links.items() if s in position and c in position and v != 0),
                    key=lambda item: (position[item[1]][0], -position[item[1]][1], -position[item[0]][1]))
+    # the functional unit is a box of its own, right of every process, fed by each demanded
+    # process with what it delivers to the demand (its embodied impact less what others take)
+    fu_x = n_columns * spacing
+    position[FUNCTIONAL_UNIT] = (fu_x, (span - abs(flows.score) * scale) / 2, abs(flows.score) * scale)
+    in_offset[FUNCTIONAL_UNIT] = 0.0
+    for root in flows.roots:
+        if root in position:
+            delivered = flows.embodied[root] - sum(v for (s, _), v in flows.links.items() if s == root)
+            if delivered != 0:
+                links.append((root, FUNCTIONAL_UNIT, delivered))
     for supplier, consumer, value in links:
         h = abs(value) * scale
         x0, b0, h0 = position[supplier]
@@ -327,6 +357,11 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
         colour = stage_style(stages[supplier], tuple(order))[0]
         ax.add_patch(PathPatch(Path(vertices, codes), facecolor=colour, alpha=0.3 if value > 0 else 0.12,
                                edgecolor="none", hatch=None if value > 0 else "//"))
+    fu_bottom, fu_height = position.pop(FUNCTIONAL_UNIT)[1:]
+    ax.add_patch(Rectangle((fu_x, fu_bottom), width, fu_height, facecolor="black", edgecolor="black"))
+    ax.text(fu_x + width + 0.02, fu_bottom + fu_height / 2,
+            f"Functional unit\n{format_value(flows.score / factor, 3)} {unit}", va="center", ha="left",
+            fontsize=8, fontweight="bold")
     for p, (x, bottom, h) in position.items():
         colour, hatch = stage_style(stages[p], tuple(order))
         ax.add_patch(Rectangle((x, bottom), width, h, facecolor="white", edgecolor="black", linewidth=0.6))
@@ -339,7 +374,7 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
                  f"({format_share(value / total)})")
         ax.text(x + width + 0.02, bottom + h / 2, label, va="center", ha="left", fontsize=7.5,
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
-    ax.set_xlim(-0.05, (n_columns - 1) * spacing + 0.85)
+    ax.set_xlim(-0.05, fu_x + 0.85)
     ax.set_ylim(-0.02, span + 0.02)
     ax.axis("off")
     handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
@@ -384,6 +419,7 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     """
     plt = _pyplot()
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+    from matplotlib.path import Path
 
     column, by_column = _columns(graph, list(graph))
     n_columns = max(column.values(), default=0) + 1
@@ -395,9 +431,9 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     for col, members in by_column.items():
         members.sort(key=lambda n: (stage_order([stages[n]]), names.get(n, n)))
         x = (n_columns - 1 - col) * step_x
-        top = (tallest - len(members)) * step_y / 2
+        # rows line up across columns, so the channels between rows run clear of every box
         for i, node in enumerate(members):
-            position[node] = (x, -(top + i * step_y))
+            position[node] = (x, -i * step_y)
     order = stage_order(stages[n] for n in graph)
     left, right = -0.25, (n_columns - 1) * step_x + box_w + 0.25
     bottom, top = -(tallest - 1) * step_y - box_h - 0.25, 0.25
@@ -407,7 +443,7 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     x_min, x_max, y_min, y_max = left - 0.1, right + fu_width + 0.3, lowest - 0.1, top + 0.45
     fig = plt.figure(figsize=(x_max - x_min, y_max - y_min))
     ax = fig.add_axes((0, 0, 1, 1))
-    font = 6.5 if dense else 7.5
+    font = 7 if dense else 7.5
     for node, (x, y) in position.items():
         colour, hatch = stage_style(stages[node], tuple(order))
         ax.add_patch(FancyBboxPatch((x, y - box_h), box_w, box_h, boxstyle="round,pad=0.01",
@@ -416,14 +452,9 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
                                linewidth=0.5))
         ax.text(x + 0.14 + (box_w - 0.14) / 2, y - box_h / 2, wrap(names.get(node, node), 24, 2 if dense else 3),
                 ha="center", va="center", fontsize=font)
-    for supplier, consumer in graph.edges:
-        (x0, y0), (x1, y1) = position[supplier], position[consumer]
-        if x0 >= x1:  # a loop: bend back around the boxes
-            start, end, style = (x0 + box_w / 2, y0 - box_h), (x1 + box_w / 2, y1 - box_h), "arc3,rad=0.4"
-        else:
-            start, end, style = (x0 + box_w, y0 - box_h / 2), (x1, y1 - box_h / 2), "arc3,rad=0"
-        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=8, linewidth=0.6,
-                                     color="#444444", connectionstyle=style, shrinkA=1, shrinkB=1))
+    for path in boundary_routes(graph.edges, position, box_w, box_h, step_x, step_y):
+        ax.add_patch(FancyArrowPatch(path=Path(path), arrowstyle="-|>", mutation_scale=8, linewidth=0.6,
+                                     color="#444444", shrinkA=0, shrinkB=1))
     ax.add_patch(Rectangle((left, bottom), right - left, top - bottom, fill=False, linestyle="--",
                            edgecolor="black", linewidth=1.0))
     ax.text(left, top + 0.05, "System boundary", fontsize=8, ha="left", va="bottom")
@@ -444,6 +475,66 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     ax.set_ylim(y_min, y_max)
     ax.axis("off")
     return fig
+
+
+def boundary_routes(edges, position: Mapping[str, tuple[float, float]], box_w: float, box_h: float,
+                    step_x: float, step_y: float) -> list[list[tuple[float, float]]]:
+    """Orthogonal routes of the system-boundary arrows that never cross a box.
+
+    Boxes sit in a grid (top-left corners in *position*, columns *step_x* apart, rows *step_y*);
+    an arrow leaves its supplier's right side into the vertical gap after that column, runs
+    along the horizontal channel just above its consumer's row to the gap before the consumer's
+    column, and enters the consumer's left side. Loops (a supplier right of or in the column of
+    its consumer, or a process feeding itself) take the same channels, so no arrow covers a label.
+    Arrows sharing a gap are spread across it.
+
+    Parameters
+    ----------
+    edges : iterable of (str, str)
+        Supplier -> consumer.
+    position : mapping of str to (float, float)
+        Top-left corner of each box.
+    box_w, box_h, step_x, step_y : float
+        Box size and grid pitch.
+
+    Returns
+    -------
+    list of list of (float, float)
+        One polyline per edge, ending at the consumer's left side.
+
+    Examples
+    --------
+    The grid feeds the fab next to it straight, and the training run two columns on over the
+    channel above the row (y = 0.25), not through the fab's box:
+
+    >>> boxes = {"grid": (0.0, 0.0), "fab": (2.0, 0.0), "training": (4.0, 0.0)}
+    >>> for route in boundary_routes([("grid", "fab"), ("grid", "training")], boxes, 1.0, 0.5, 2.0, 1.0):
+    ...     print([(round(x, 2), round(y, 2)) for x, y in route])
+    [(1.0, -0.25), (2.0, -0.25)]
+    [(1.0, -0.25), (1.47, -0.25), (1.47, 0.25), (3.85, 0.25), (3.85, -0.25), (4.0, -0.25)]
+    """
+    edges = list(edges)
+    half_gap_x, half_gap_y = (step_x - box_w) / 2, (step_y - box_h) / 2
+    # arrows that share a vertical gap get their own lane in it; lanes keep clear of the boxes
+    lanes: dict[float, list[tuple[str, str]]] = {}
+    for supplier, consumer in edges:
+        lanes.setdefault(position[supplier][0] + box_w, []).append((supplier, consumer))
+    lane = {}
+    for gap_x, members in lanes.items():
+        for k, edge in enumerate(members):  # the left 70 % of the gap; arrows come in on the right
+            lane[edge] = gap_x + 1.4 * half_gap_x * (k + 1) / (len(members) + 1)
+    routes = []
+    for supplier, consumer in edges:
+        (x0, y0), (x1, y1) = position[supplier], position[consumer]
+        out_x = lane[(supplier, consumer)]
+        channel = y1 + half_gap_y
+        start, end = (x0 + box_w, y0 - box_h / 2), (x1, y1 - box_h / 2)
+        if x1 - (x0 + box_w) == step_x - box_w and abs(y0 - y1) < 1e-9:
+            routes.append([start, end])  # next column, same row: straight across the gap
+            continue
+        in_x = x1 - half_gap_x * 0.3
+        routes.append([start, (out_x, start[1]), (out_x, channel), (in_x, channel), (in_x, end[1]), end])
+    return routes
 
 
 def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str, float],
@@ -482,11 +573,18 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
     for ax, category in zip(axes.flat, categories):
         values = np.asarray(samples[category], dtype=float)
         values = values[np.isfinite(values)]
-        low, high, lo_view, hi_view = np.percentile(values, (*interval, 0.5, 99.5))
+        low, high = np.percentile(values, interval)
         factor, unit = scale_of([deterministic[category], low, high], units[category])
-        ax.hist(values / factor, bins=40, range=(lo_view / factor, hi_view / factor) if hi_view > lo_view else None,
-                weights=np.full(len(values), 100.0 / len(values)), color=OKABE_BLUE, edgecolor="black",
-                linewidth=0.3, hatch="//")
+        edges, log = histogram_bins(values / factor)
+        ax.hist(values / factor, bins=edges, weights=np.full(len(values), 100.0 / len(values)), color=OKABE_BLUE,
+                edgecolor="black", linewidth=0.3, hatch="//")
+        if log:
+            from matplotlib.ticker import FuncFormatter, NullFormatter
+
+            ax.set_xscale("log")
+            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 px
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(deterministic[category] / factor, color="black", linewidth=1.4)
         for bound in (low, high):
             ax.axvline(bound / factor, color="black", linestyle="--", linewidth=1.0)
@@ -495,12 +593,50 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
     for ax in list(axes.flat)[len(categories):]:
         ax.axis("off")
     n = len(next(iter(samples.values())))
-    fig.suptitle(f"Monte Carlo distributions ({n} samples; x axes show the central 99 %)")
+    fig.suptitle(f"Monte Carlo distributions ({n} samples; x axes show the central 99 %, "
+                 f"logarithmic where it spans over {LOG_SPAN:.0f}x)")
     handles = [Line2D([], [], color="black", linewidth=1.4, label="deterministic score"),
                Line2D([], [], color="black", linestyle="--", label=f"{interval[0]:g}th and {interval[1]:g}th percentiles")]
     fig.tight_layout(rect=(0, 0.06 if rows > 1 else 0.1, 1, 1))
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     return fig
+
+
+#: Samples spanning more than this ratio (central 99 %) get a log axis: two decades.
+LOG_SPAN = 100.0
+
+
+def histogram_bins(values: np.ndarray, bins: int = 40) -> tuple[np.ndarray, bool]:
+    """Bin edges over the central 99 % of *values*, evenly spaced in log when the values are
+    positive and span more than :data:`LOG_SPAN` (a toxicity score spread over decades would
+    otherwise put most samples in the first linear bin).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Finite samples.
+    bins : int, optional
+        How many bins.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        ``bins + 1`` increasing edges.
+    log : bool
+        Whether the edges are logarithmic (draw on a log axis).
+
+    Examples
+    --------
+    >>> edges, log = histogram_bins(np.array([0.01, 1.0, 100.0]), bins=4)
+    >>> log, np.round(edges, 2).tolist()
+    (True, [0.02, 0.17, 1.4, 11.79, 99.01])
+    """
+    low, high = np.percentile(values, (0.5, 99.5))
+    if low > 0 and high / low > LOG_SPAN:
+        return np.geomspace(low, high, bins + 1), True
+    if high <= low:
+        low, high = low - 0.5 * (abs(low) or 1.0), high + 0.5 * (abs(high) or 1.0)
+    return np.linspace(low, high, bins + 1), False
 
 
 def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str, unit: str,
@@ -532,24 +668,93 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
     plt = _pyplot()
     rows = sorted(rows, key=lambda r: -abs(r[2] - r[1]))
     factor, shown_unit = scale_of([base] + [v for r in rows for v in r[1:]], unit)
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(rows) + 1.5))
+    labels = unique_labels([r[0] for r in rows])
+    fig, ax = plt.subplots(figsize=(7.5, _row_height(labels) * len(rows) + 1.6))
     for i, (name, low, high) in enumerate(rows):
         ax.barh(i, (low - base) / factor, left=base / factor, color=OKABE_BLUE, hatch="//", edgecolor="black",
                 linewidth=0.5, label=label_low if i == 0 else None)
         ax.barh(i, (high - base) / factor, left=base / factor, color=OKABE_ORANGE, hatch="..", edgecolor="black",
                 linewidth=0.5, label=label_high if i == 0 else None)
     ax.axvline(base / factor, color="black", linewidth=1.0)
-    ax.set_yticks(range(len(rows)), [wrap(r[0], 40, 2) for r in rows])
+    ax.set_yticks(range(len(rows)), labels)
     ax.invert_yaxis()
     ax.set_xlabel(f"{humanize(category)} ({shown_unit})")
     ax.set_title(f"One-at-a-time sensitivity of {humanize(category).lower()} "
                  f"(base {format_value(base / factor, 4)} {shown_unit})")
-    ax.legend(frameon=False, loc="lower right")
+    _legend_below(ax)
     return fig
 
 
-def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
-    """First-order and total Sobol indices per parameter (shares of the output variance).
+def _row_height(labels: Sequence[str]) -> float:
+    """Inches per bar row, so that the tallest wrapped label (about 0.17 in a line) fits."""
+    return max(0.38, 0.17 * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+
+
+def _legend_below(ax) -> None:
+    """The legend under the axes and their x label, clear of every bar."""
+    axes_height = ax.figure.get_figheight() * ax.get_position().height
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=2)
+
+
+def unique_labels(labels: Sequence[str], width: int = 44) -> list[str]:
+    """Axis labels wrapped at *width* characters, never shortened, and distinct: labels that
+    read the same get a running number ("(2)") so no two rows share one.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Readable names, one per row.
+    width : int, optional
+        Characters per line.
+
+    Returns
+    -------
+    list of str
+        The labels with newlines.
+
+    Examples
+    --------
+    >>> unique_labels(["Grid: CO2", "Grid: CO2", "PUE"])
+    ['Grid: CO2 (1)', 'Grid: CO2 (2)', 'PUE']
+    """
+    return [wrap(label, width, lines=len(label) // max(width // 2, 1) + 2) for label in distinct(labels)]
+
+
+def distinct(labels: Sequence[str]) -> list[str]:
+    """*labels* with a running number on those that read the same, so each names one row.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Readable names.
+
+    Returns
+    -------
+    list of str
+        The names, all different.
+
+    Examples
+    --------
+    >>> distinct(["PUE", "Grid: CO2", "Grid: CO2"])
+    ['PUE', 'Grid: CO2 (1)', 'Grid: CO2 (2)']
+    """
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        if counts[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} ({seen[label]})"
+        out.append(label)
+    return out
+
+
+def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str,
+               intervals: Mapping[str, tuple[tuple[float, float], tuple[float, float]]] | None = None):
+    """First-order and total Sobol indices per parameter (shares of the output variance), with
+    their 95 % bootstrap intervals as error bars when given.
 
     Parameters
     ----------
@@ -557,6 +762,8 @@ def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
         Parameter -> (first order, total).
     category : str
         The category.
+    intervals : mapping of str to ((float, float), (float, float)), optional
+        Parameter -> (S1 interval, ST interval), each (low, high).
 
     Returns
     -------
@@ -571,18 +778,70 @@ def sobol_bars(indices: Mapping[str, tuple[float, float]], category: str):
     plt = _pyplot()
     names = sorted(indices, key=lambda n: -indices[n][1])
     y = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(7.5, 0.38 * len(names) + 1.5))
-    ax.barh(y - 0.2, [indices[n][0] for n in names], height=0.4, color=OKABE_BLUE, hatch="//", edgecolor="black",
-            linewidth=0.5, label="first order (S1)")
-    ax.barh(y + 0.2, [indices[n][1] for n in names], height=0.4, color=OKABE_ORANGE, hatch="..", edgecolor="black",
-            linewidth=0.5, label="total (ST)")
-    ax.set_yticks(y, [wrap(n, 40, 2) for n in names])
+    labels = unique_labels(names)
+    fig, ax = plt.subplots(figsize=(7.5, max(0.45, _row_height(labels)) * len(names) + 1.7))
+    highest = max((v for pair in indices.values() for v in pair), default=1.0)
+    lowest = min((v for pair in indices.values() for v in pair), default=0.0)
+    for k, (offset, colour, hatch, label) in enumerate(((-0.2, OKABE_BLUE, "//", "first order (S1)"),
+                                                        (0.2, OKABE_ORANGE, "..", "total (ST)"))):
+        values = np.array([indices[n][k] for n in names])
+        error = None
+        if intervals:
+            bounds = np.array([intervals[n][k] for n in names]).reshape(len(names), 2)
+            # a percentile interval need not contain the estimate; error bars cannot be negative
+            error = np.clip(np.stack([values - bounds[:, 0], bounds[:, 1] - values]), 0, None)
+            highest, lowest = max(highest, bounds.max()), min(lowest, bounds.min())
+        ax.barh(y + offset, values, height=0.4, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5,
+                label=label + (" with 95 % bootstrap interval" if intervals and k == 1 else ""),
+                xerr=error, error_kw=dict(ecolor="black", elinewidth=0.8, capsize=2.5))
+    ax.set_yticks(y, labels)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(1.0, max((v for pair in indices.values() for v in pair), default=1.0)))
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlim(min(0.0, lowest * 1.1), max(1.0, highest * 1.05))
     ax.set_xlabel("Sobol index (share of output variance, dimensionless)")
     ax.set_title(f"Global sensitivity of {humanize(category).lower()} (Sobol indices)")
-    ax.legend(frameon=False, loc="lower right")
+    _legend_below(ax)
     return fig
+
+
+def sobol_noise(indices: Mapping[str, tuple[float, float]],
+                intervals: Mapping[str, tuple[tuple[float, float], tuple[float, float]]]) -> list[str]:
+    """Parameters whose S1 < 0 or S1 > ST is within the bootstrap noise (impossible for exact
+    indices, so only sampling error can make them; the interval tells whether it does).
+
+    Parameters
+    ----------
+    indices : mapping of str to (float, float)
+        Parameter -> (S1, ST).
+    intervals : mapping of str to ((float, float), (float, float))
+        Parameter -> (S1 interval, ST interval).
+
+    Returns
+    -------
+    list of str
+        One sentence per such parameter, e.g. "pue: S1 = -0.002 < 0, within its 95 % interval
+        [-0.01, 0.006] (noise)".
+
+    Examples
+    --------
+    >>> sobol_noise({"pue": (-0.002, 0.004)}, {"pue": ((-0.01, 0.006), (0.001, 0.007))})
+    ['pue: S1 = -0.002 < 0, within its 95 % interval [-0.01, 0.006] (noise)']
+    """
+    notes = []
+    for name, (first, total) in indices.items():
+        (low, high), (total_low, total_high) = intervals[name]
+        if first < 0:
+            bounds = f"[{format_value(low, 3)}, {format_value(high, 3)}]"
+            notes.append(f"{name}: S1 = {format_value(first, 3)} < 0, within its 95 % interval {bounds} (noise)"
+                         if high >= 0 else
+                         f"{name}: S1 = {format_value(first, 3)} < 0 and its 95 % interval {bounds} is below 0: "
+                         "more samples needed")
+        if first > total:
+            overlap = low <= total_high
+            notes.append(f"{name}: S1 = {format_value(first, 3)} > ST = {format_value(total, 3)}, "
+                         + ("the intervals overlap (noise)" if overlap else
+                            "the intervals do not overlap: more samples needed"))
+    return notes
 
 
 def allocation_bars(scores: Mapping[str, Mapping[str, float]], category: str, unit: str):

@@ -1,4 +1,4 @@
-"""One self-contained HTML file: styles inline, figures embedded as base64 PNG. The markup is
+"""One self-contained HTML file: styles and SVG figures inline (text in figures stays text). The markup is
 also well-formed XML (XHTML syntax), so any XML parser can check it; all study text is escaped.
 
 >>> from .document import Heading, Paragraph
@@ -8,7 +8,7 @@ True
 
 from __future__ import annotations
 
-import base64
+import re
 from html import escape
 from typing import Sequence
 
@@ -22,14 +22,14 @@ table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}
 th,td{border:1px solid #bbb;padding:.25em .55em;vertical-align:top;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th{background:#eee}caption{caption-side:top;text-align:left;font-weight:600;padding:.2em 0}
-figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}
+figure{margin:1em 0;overflow-x:auto}figure svg{display:block;max-width:none;height:auto;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#333}pre{background:#f4f4f4;padding:.8em;overflow-x:auto;white-space:pre-wrap}
 nav ol{columns:2}.status-warning{color:#a00;font-weight:600}.status-note{color:#555}
 """
 
 
 def render_html(title: str, blocks: Sequence[Block]) -> str:
-    """The whole report as one self-contained HTML page (figures inlined as data URIs).
+    """The whole report as one self-contained HTML page (SVG figures inlined).
 
     Parameters
     ----------
@@ -77,12 +77,21 @@ def _block(block: Block) -> str:
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if isinstance(block, FigureBlock):
         figure = block.figure
-        data = base64.b64encode(figure.png).decode("ascii")
-        return (f'<figure id="figure-{escape(figure.name)}"><img src="data:image/png;base64,{data}" '
-                f'alt="{escape(figure.alt)}"/><figcaption>{escape(figure.caption)}</figcaption></figure>')
+        return (f'<figure id="figure-{escape(figure.name)}">{_inline_svg(figure.svg, figure.name, figure.alt)}'
+                f'<figcaption>{escape(figure.caption)}</figcaption></figure>')
     if isinstance(block, Code):
         return f'<pre><code class="language-{escape(block.language)}">{escape(block.text)}</code></pre>'
     raise TypeError(f"not a report block: {block!r}")
+
+
+_SVG_REFERENCE = re.compile(r'(\bid="|url\(#|xlink:href="#)')
+
+
+def _inline_svg(svg: bytes, name: str, alt: str) -> str:
+    """The figure's SVG element, its ids prefixed by the figure name (ids are page-wide once
+    several figures share one page) and labelled for screen readers."""
+    text = _SVG_REFERENCE.sub(lambda m: f"{m.group(1)}{name}-", svg.decode("utf-8"))
+    return text.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
 
 
 def _cell(cell) -> str:

@@ -1,4 +1,4 @@
-"""The report as Markdown (GitHub-flavoured tables) with figures as PNG files beside it.
+"""The report as Markdown (GitHub-flavoured tables) with figures as SVG files beside it.
 
 >>> from .document import Table, Num
 >>> print(render_markdown((Table(("a", "b"), (("x|y", Num(2.0, "2")),)),), "figures"))
@@ -40,14 +40,14 @@ def escape_md(text: str) -> str:
 
 
 def render_markdown(blocks: Sequence[Block], figure_dir: str = "figures") -> str:
-    r"""The whole report as Markdown; figures are linked as ``figure_dir/name.png``.
+    r"""The whole report as Markdown; figures are linked as ``figure_dir/name.svg``.
 
     Parameters
     ----------
     blocks : sequence of Block
         The document.
     figure_dir : str, optional
-        The folder of the PNG files, relative to the Markdown file.
+        The folder of the SVG files, relative to the Markdown file.
 
     Returns
     -------
@@ -85,7 +85,7 @@ def _block(block: Block, figure_dir: str) -> str:
         return "\n".join(lines) + "\n"
     if isinstance(block, FigureBlock):
         figure = block.figure
-        return f"![{escape_md(figure.alt)}]({figure_dir}/{figure.name}.png)\n\n*{escape_md(figure.caption)}*\n"
+        return f"![{escape_md(figure.alt)}]({figure_dir}/{figure.name}.svg)\n\n*{escape_md(figure.caption)}*\n"
     if isinstance(block, Code):
         fence = "````" if "```" in block.text else "```"
         return f"{fence}{block.language}\n{block.text}\n{fence}\n"

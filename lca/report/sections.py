@@ -350,12 +350,25 @@ def _sensitivity(c: StudyContent) -> list[Block]:
                            "values.", "Tornado chart: " + ", ".join(label(r[0]) for r in shown),
                            fig.tornado([(label(n), lo, hi) for n, lo, hi in shown], s.base, s.category, s.unit)))
     if s.sobol:
-        out.append(Table(("Parameter", "Name", "First-order index S1", "Total index ST"),
-                         tuple((name, label(name), num(s1, 3), num(st, 3)) for name, (s1, st) in s.sobol.items())))
+        ci = s.sobol_ci
+        interval = (lambda bounds: f"{format_value(bounds[0], 3)} to {format_value(bounds[1], 3)}")
+        out.append(Table(("Parameter", "Name", "First-order index S1", "S1 95 % interval", "Total index ST",
+                          "ST 95 % interval"),
+                         tuple((name, label(name), num(s1, 3), interval(ci[name][0]) if name in ci else "",
+                                num(st, 3), interval(ci[name][1]) if name in ci else "")
+                               for name, (s1, st) in s.sobol.items())))
+        shown = dict(zip(s.sobol, fig.distinct([label(n) for n in s.sobol])))
+        noise = fig.sobol_noise({shown[n]: v for n, v in s.sobol.items() if n in ci},
+                                {shown[n]: v for n, v in ci.items()})
+        if noise:
+            out.append(Paragraph("Exact indices satisfy 0 <= S1 <= ST; these estimates do not, and the 95 % "
+                                 "bootstrap intervals tell whether sampling error explains it: "
+                                 + "; ".join(noise) + "."))
         out.append(_figure("sobol", "Sobol indices", "Figure: share of the output variance explained by each "
-                           "input alone (S1) and with its interactions (ST).",
-                           "Sobol indices: " + ", ".join(label(n) for n in s.sobol),
-                           fig.sobol_bars({label(n): v for n, v in s.sobol.items()}, s.category)))
+                           "input alone (S1) and with its interactions (ST); whiskers: 95 % bootstrap intervals.",
+                           "Sobol indices: " + ", ".join(shown.values()),
+                           fig.sobol_bars({shown[n]: v for n, v in s.sobol.items()}, s.category,
+                                          {shown[n]: v for n, v in ci.items()} or None)))
     return out
 
 
@@ -462,4 +475,4 @@ def _files(c: StudyContent) -> list[Block]:
                      + (f" --samples {c.uncertainty.n} --seed {c.uncertainty.seed}" if c.uncertainty else "")
                      + ", unrounded",
                      "results.csv: the same scores by stage and by process (lca run --format csv)",
-                     "figures/: the figures as PNG files"))]
+                     "figures/: the figures as SVG files"))]

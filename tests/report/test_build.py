@@ -1,5 +1,5 @@
 """lca.report.build: study reports end to end: every scenario builds, the numbers shown equal
-results.json (which equals ``lca run --format json``), figures are valid PNGs, the HTML is
+results.json (which equals ``lca run --format json``), figures are valid SVGs, the HTML is
 well-formed, and a failed or interrupted run leaves the output folder as it was."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-import matplotlib.image
 from studies import RICH_CLIMATE, RICH_ENERGY, RICH_WATER
 
 from lca import load_study
@@ -26,7 +25,6 @@ from lca.report.style import format_value
 
 # the shipped studies, by the names a user passes to lca run
 SCENARIOS = sorted(f"lca:scenarios/{p.name}" for p in data_folder("scenarios").glob("*.toml"))
-PNG = b"\x89PNG\r\n\x1a\n"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
@@ -54,11 +52,12 @@ def _table_after(root: ET.Element, heading_id: str) -> ET.Element:
 def _check_figures(out: Path, report) -> None:
     assert report.figures, "a report has figures"
     for figure in report.figures:
-        path = out / "figures" / f"{figure.name}.png"
+        path = out / "figures" / f"{figure.name}.svg"
         data = path.read_bytes()
-        assert data[:8] == PNG and data == figure.png
-        image = matplotlib.image.imread(path)
-        assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+        assert data == figure.svg
+        svg = ET.fromstring(data)  # a well-formed SVG file of real size
+        assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+        assert float(svg.get("width").removesuffix("pt")) > 100 and float(svg.get("height").removesuffix("pt")) > 100
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[Path(s).stem for s in SCENARIOS])
@@ -90,7 +89,7 @@ def test_report_builds_for_every_scenario(scenario, tmp_path, capsys):
     _check_figures(out, report)
     assert len(report.figures) >= 4
     for figure in report.figures:
-        assert f"](figures/{figure.name}.png)" in markdown
+        assert f"](figures/{figure.name}.svg)" in markdown
 
 
 def test_rich_study_with_uncertainty_matches_lca_run_and_hand_solution(rich, tmp_path, capsys):
@@ -117,7 +116,7 @@ def test_rich_study_with_uncertainty_matches_lca_run_and_hand_solution(rich, tmp
         assert [float(cells[4].get("data-value")), float(cells[5].get("data-value"))] == [pct["2.5"], pct["97.5"]]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Test LLM &lt;training&gt; &amp; use" in html and "<training>" not in html
-    assert html.count("data:image/png;base64,") == len(report.figures)
+    assert html.count("<svg ") == len(report.figures) and "data:image" not in html
     assert "<script" not in html and "src=\"http" not in html  # self-contained
 
 
