@@ -163,6 +163,7 @@ def run(npz: Path, samples: int, seed: int, chunk: int, method: int, bw_python: 
         "database": npz.name, "structure": structure_of(npz), "n_processes": db.n, "technosphere_nnz": len(rows),
         "biosphere_nnz": len(db.bio[0]), "largest_loop": plan.largest_loop, "plan_s": plan_s, "plan_cpu_s": plan_cpu_s,
         "ours": {"samples": samples, "seconds": elapsed, "cpu_s": cpu, "iterations_per_s": samples / elapsed,
+                 "iterations_per_cpu_s": samples / cpu,
                  "deterministic_score": deterministic, **timing},
     }
     if bw_python:
