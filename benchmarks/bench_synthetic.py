@@ -13,17 +13,23 @@ for every technosphere and biosphere exchange (numpy Generator), the batched sup
 solve (lca.engine.batched.solve_planned, planned once), the inventory B_i s_i and
 its characterization. The one-off plan (structure + preconditioner) is timed separately.
 
-Usage (the venv needs bw2calc, and pypardiso for a fair baseline):
+Usage (bw2calc comes with the test extra; pypardiso makes its baseline fair):
 
-    python -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install bw2calc pypardiso
-    python benchmarks/bench_synthetic.py --n 2000 10000 --samples 2000 --bw-iters 30
+    pip install -e ".[test]" pypardiso
+    python benchmarks/bench_synthetic.py --structure hub random --n 2000 10000 --json
 
-``--no-bw`` skips bw2calc (the smoke test does so on a tiny database).
+``--json`` prints one record per database, {"n", "structure", "lca_it_per_s",
+"bw2calc_it_per_s", "bw2calc_iterative_it_per_s", "score_rel_diff", "plan_cpu_s"}, instead of
+the table; ``--json PATH`` writes the full results to PATH as well. The shared kit
+(synthetic.py, bw2calc_baseline.py) is found by ``--shared``, else ``$LCA_SHARED_BENCH``, else
+the first ``shared/bench`` in a folder above this clone. ``--no-bw`` skips bw2calc (the smoke
+test does so on a tiny database).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -38,8 +44,28 @@ from scipy import stats
 from lca.engine.batched import RTOL, multiply_batch, plan_structure, solve_planned
 
 HERE = Path(__file__).resolve().parent
-SHARED = (HERE.parent.parent / "shared" / "bench").resolve()
 DEFAULT_VENV = "/tmp/bench-venv/bin/python"
+STRUCTURES = ("hub", "random")
+
+
+def find_shared(start: Path = HERE) -> Path | None:
+    """$LCA_SHARED_BENCH, else the nearest shared/bench holding synthetic.py above *start*."""
+    if os.environ.get("LCA_SHARED_BENCH"):
+        return Path(os.environ["LCA_SHARED_BENCH"]).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "shared" / "bench" / "synthetic.py").is_file():
+            return (folder / "shared" / "bench").resolve()
+    return None
+
+
+def default_bw_python() -> str:
+    """This interpreter if it has bw2calc (the test extra), else the venv of the old recipe."""
+    return sys.executable if importlib.util.find_spec("bw2calc") else DEFAULT_VENV
+
+
+def structure_of(path: Path) -> str | None:
+    """The structure named in a generated file's name (syn2000_random.npz), if any."""
+    return next((s for s in STRUCTURES if s in path.stem.split("_")), None)
 
 
 def generate(n: int, structure: str, folder: Path, shared: Path) -> Path:
@@ -124,19 +150,20 @@ def agreement(ours: np.ndarray, bw: dict, n_bw: int) -> dict:
 def run(npz: Path, samples: int, seed: int, chunk: int, method: int, bw_python: str | None,
         bw_iters: int, shared: Path) -> dict:
     db = Database(npz)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     rows, cols, amount, _ = db.tech
     plan = plan_structure(rows, cols, (db.n, db.n), central=amount, demand_rows=[db.demand])
-    plan_s = time.perf_counter() - t0
+    plan_s, plan_cpu_s = time.perf_counter() - t0, time.process_time() - c0
     deterministic = float(scores(db, plan, amount, db.bio[2], rtol=1e-14)[method])  # the reference point: tight
     monte_carlo(db, plan, min(chunk, samples), seed + 1, chunk)  # warm-up: allocator, caches
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     sampled, timing = monte_carlo(db, plan, samples, seed, chunk)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     result = {
-        "database": npz.name, "n_processes": db.n, "technosphere_nnz": len(rows), "biosphere_nnz": len(db.bio[0]),
-        "largest_loop": plan.largest_loop, "plan_s": plan_s,
-        "ours": {"samples": samples, "seconds": elapsed, "iterations_per_s": samples / elapsed,
+        "database": npz.name, "structure": structure_of(npz), "n_processes": db.n, "technosphere_nnz": len(rows),
+        "biosphere_nnz": len(db.bio[0]), "largest_loop": plan.largest_loop, "plan_s": plan_s, "plan_cpu_s": plan_cpu_s,
+        "ours": {"samples": samples, "seconds": elapsed, "cpu_s": cpu, "iterations_per_s": samples / elapsed,
+                 "iterations_per_cpu_s": samples / cpu,
                  "deterministic_score": deterministic, **timing},
     }
     if bw_python:
@@ -150,6 +177,17 @@ def run(npz: Path, samples: int, seed: int, chunk: int, method: int, bw_python: 
             bw["deterministic_score"])
         result["agreement"] = agreement(sampled[method], bw["monte_carlo"], bw_iters)
     return result
+
+
+def summary(result: dict) -> dict:
+    """The per-database record of ``--json``; the bw2calc figures are None without bw2calc."""
+    bw = result.get("bw2calc", {})
+    return {"n": result["n_processes"], "structure": result["structure"],
+            "lca_it_per_s": result["ours"]["iterations_per_s"],
+            "bw2calc_it_per_s": bw.get("monte_carlo", {}).get("iterations_per_s"),
+            "bw2calc_iterative_it_per_s": bw.get("monte_carlo_iterative", {}).get("iterations_per_s"),
+            "score_rel_diff": result.get("deterministic_relative_difference"),
+            "plan_cpu_s": result["plan_cpu_s"]}
 
 
 def table(results: list[dict]) -> str:
@@ -177,31 +215,45 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("npz", nargs="*", type=Path, help="databases (default: generate --n sizes)")
     parser.add_argument("--n", type=int, nargs="+", default=[2000, 10000], help="processes, if generating")
-    parser.add_argument("--structure", choices=["hub", "random"], default="hub")
+    parser.add_argument("--structure", choices=STRUCTURES, nargs="+", default=["hub"], help="if generating")
     parser.add_argument("--samples", type=int, default=2000, help="our Monte Carlo iterations")
     parser.add_argument("--chunk", type=int, default=128, help="iterations sampled and solved at once")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--method", type=int, default=0, help="category compared with bw2calc")
-    parser.add_argument("--bw-python", default=DEFAULT_VENV, help="python of the venv with bw2calc")
+    parser.add_argument("--bw-python", default=None,
+                        help="python with bw2calc (default: this one if it has bw2calc, else " + DEFAULT_VENV + ")")
     parser.add_argument("--bw-iters", type=int, default=30, help="bw2calc Monte Carlo iterations")
     parser.add_argument("--no-bw", action="store_true", help="skip bw2calc")
-    parser.add_argument("--shared", type=Path, default=SHARED, help="folder of synthetic.py, bw2calc_baseline.py")
-    parser.add_argument("--data", type=Path, default=None, help="folder for generated databases")
-    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--shared", type=Path, default=None,
+                        help="folder of synthetic.py, bw2calc_baseline.py (default: $LCA_SHARED_BENCH, "
+                             "else shared/bench above this clone)")
+    parser.add_argument("--data", type=Path, default=None, help="folder for generated databases (kept)")
+    parser.add_argument("--json", nargs="?", const="-", default=None, metavar="PATH",
+                        help="print one summary record per database; with PATH, also write the full results there")
     args = parser.parse_args(argv)
-    bw_python = None if args.no_bw else args.bw_python
+    bw_python = None if args.no_bw else (args.bw_python or default_bw_python())
     if bw_python and not os.path.exists(bw_python):
-        parser.error(f"{bw_python} not found: create the venv (see --help) or pass --no-bw")
+        parser.error(f"{bw_python} not found: install the test extra (see --help) or pass --no-bw")
+    shared = args.shared or find_shared()
+    if shared is None and (bw_python or not args.npz):
+        parser.error("no shared/bench (synthetic.py, bw2calc_baseline.py) above this clone: "
+                     "pass --shared or set LCA_SHARED_BENCH")
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.data or Path(scratch)
-        paths = args.npz or [generate(n, args.structure, folder, args.shared) for n in args.n]
-        results = [run(p, args.samples, args.seed, args.chunk, args.method, bw_python, args.bw_iters, args.shared)
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = args.npz or [generate(n, structure, folder, shared) for structure in args.structure for n in args.n]
+        results = [run(p, args.samples, args.seed, args.chunk, args.method, bw_python, args.bw_iters, shared)
                    for p in paths]
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+    if args.json not in (None, "-"):
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    if args.json == "-":
+        print(json.dumps([summary(r) for r in results], indent=2))
+        return 0
     print(json.dumps(results, indent=2))
     print()
     print(table(results))
+    print()
+    print(json.dumps([summary(r) for r in results], indent=2))
     return 0
 
 

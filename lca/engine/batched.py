@@ -9,10 +9,12 @@ strongly connected components, consumers before their providers.
   sample over the acyclic part;
 * a small loop (up to ``DENSE_MAX`` processes) is a batch of dense k x k systems, solved by
   ``numpy.linalg.solve`` over the sample axis;
-* a large loop reuses one factorization: an incomplete LU (``scipy.sparse.linalg.spilu``) of
-  the loop at the central values preconditions the fixed-point iteration
-  x <- x + M^-1 (b - A_i x), run on the whole block of samples at once and started from
-  M^-1 b. A sample whose correction stalls or does not fall below ``rtol`` falls back to a
+* a large loop is solved by the fixed-point iteration x <- x + M^-1 (b - A_i x), run on the
+  whole block of samples at once. M is each sample's own diagonal (Jacobi) when the loop
+  contracts fast at the central values (ratio up to ``JACOBI_MAX_RATIO``: one sparse
+  product per step, no factorization), otherwise one incomplete LU
+  (``scipy.sparse.linalg.spilu``) of the loop at the central values, and the iteration
+  starts from M^-1 b. A sample whose correction stalls or does not fall below ``rtol`` falls back to a
   direct sparse LU of its own matrix (the per-sample method of :func:`solve_batch_reference`).
 
 Memory stays bounded: samples are processed in chunks. The acyclic and small-loop paths give
@@ -37,7 +39,7 @@ import scipy.sparse as sp
 
 from ..errors import SingularSystemError
 from .compile import CompiledModel
-from .preconditioner import IncompleteLU, incomplete_lu
+from .preconditioner import JACOBI_MAX_RATIO, Diagonal, IncompleteLU, diagonal_splitting, incomplete_lu
 from .solve import factorize_matrix
 from .structure import supply_order
 
@@ -78,7 +80,7 @@ class _LargeLoop:
     col: np.ndarray
     entries: np.ndarray  # value rows
     gather: sp.csr_matrix  # (size, entries) of ones
-    preconditioner: IncompleteLU | None  # at the central values; None: direct solves
+    preconditioner: Diagonal | IncompleteLU | None  # chosen at the central values; None: direct solves
 
 
 @dataclass(frozen=True)
@@ -228,11 +230,19 @@ def _plan_generation(components, inflow, internal, u_rows, u_cols, value_row, ce
         row, col = local_row[pick] - start, local_col[pick] - start
         by_row = np.lexsort((col, row))
         row, col, entries = row[by_row], col[by_row], value_row[internal[pick]][by_row]
-        matrix = sp.csc_matrix((central[entries], (row, col)), shape=(size, size))
         large_loops.append(_LargeLoop(start, size, row, col, entries, _summing(row, size),
-                                      incomplete_lu(matrix, drop_tol)))
+                                      _preconditioner(row, col, central[entries], size, drop_tol)))
         start += size
     return _Generation(members, plan_inflow, single_diagonal, tuple(small_groups), tuple(large_loops))
+
+
+def _preconditioner(row, col, central, size, drop_tol) -> Diagonal | IncompleteLU | None:
+    """Jacobi if the loop contracts fast at its central values, else an incomplete LU."""
+    if len(np.unique(row * size + col)) == len(row):  # entries already merged: the CSR keeps their order
+        jacobi = diagonal_splitting(sp.csr_matrix((central, (row, col)), shape=(size, size)))
+        if jacobi is not None and jacobi.ratio <= JACOBI_MAX_RATIO:
+            return jacobi
+    return incomplete_lu(sp.csc_matrix((central, (row, col)), shape=(size, size)), drop_tol)
 
 
 def _summing(rows: np.ndarray, n_rows: int) -> sp.csr_matrix:
@@ -440,24 +450,32 @@ def _solve_large(loop: _LargeLoop, values, rhs, members, labels, offset, rtol, m
         supply, failed[:] = np.zeros_like(rhs), True
     else:
         matrices = _block_diagonal(loop, values)
-        supply = loop.preconditioner.solve(rhs)  # warm start: the central system's answer
+        if isinstance(loop.preconditioner, Diagonal):
+            inverse = loop.preconditioner.inverse(values)
+
+            def precondition(residual):
+                return residual * inverse
+        else:
+            precondition = loop.preconditioner.solve
+        supply = precondition(rhs)  # warm start: M^-1 b
         active = np.ones(n_samples, dtype=bool)
         previous = np.full(n_samples, np.inf)
         growing = np.zeros(n_samples, dtype=np.int64)
         for _ in range(max_iter):
             residual = rhs - (matrices @ supply.T.ravel()).reshape(n_samples, -1).T
             with np.errstate(invalid="ignore", over="ignore"):
-                step = loop.preconditioner.solve(residual)
-                size = np.abs(step).max(axis=0)
+                step = precondition(residual)
+                size = np.abs(step).sum(axis=0)  # L1: a score sums every process's error
                 # a correction that grows three times running, or is not a number, diverges
                 growing = np.where(size > previous, growing + 1, 0)
                 failed |= active & ((growing >= 3) | ~np.isfinite(size))
                 active &= ~failed
                 np.add(supply, step, out=supply, where=active)  # converged samples stay put
-                # the error left after a step of a contraction with ratio q is about step * q / (1 - q)
+                # the error left after a step of a contraction with ratio q is about step * q / (1 - q);
+                # a tenth of rtol, as the ratio is only estimated from the last two steps
                 ratio = np.where(np.isfinite(previous), np.minimum(size / previous, 0.99), 0.99)
                 previous = size
-                active &= ~(size * ratio / (1 - ratio) <= rtol * np.abs(supply).max(axis=0))
+                active &= ~(size * ratio / (1 - ratio) <= 0.1 * rtol * np.abs(supply).sum(axis=0))
             if not active.any():
                 break
         failed |= active

@@ -158,8 +158,8 @@ def test_hub_database_matches_the_direct_solve_and_its_deterministic_score():
 
 
 def test_a_sample_far_from_the_central_values_falls_back_to_the_direct_solve(monkeypatch):
-    # sample 1 turns the loop's inputs into three times larger co-products: the iteration
-    # preconditioned at the central values diverges there and the direct solve takes over
+    # sample 1 turns the loop's inputs into five times larger co-products: the iteration
+    # (Jacobi, chosen at the central values) diverges there and the direct solve takes over
     import lca.engine.batched as batched
 
     direct_solves = []
@@ -167,7 +167,7 @@ def test_a_sample_far_from_the_central_values_falls_back_to_the_direct_solve(mon
     monkeypatch.setattr(batched, "factorize_matrix", lambda *a: direct_solves.append(1) or factorize(*a))
     rng = np.random.default_rng(4)
     rows, cols, central = hub_system(rng, 120)
-    values = np.column_stack([central, np.where(central < 0, -3 * central, central), central * 1.01])
+    values = np.column_stack([central, np.where(central < 0, -5 * central, central), central * 1.01])
     demand = np.zeros((120, 3))
     demand[3] = 1.0
     plan = plan_structure(rows, cols, (120, 120), central=central, demand_rows=[3], dense_max=4)
