@@ -82,6 +82,28 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
                         help="measured energy: a CodeCarbon emissions.csv, Zeus or nvidia-smi CSV log; sets the "
                              "study's [energy_log] parameter (replacing the study's own log files); repeatable, "
                              "the logs of one run's ranks or machines are summed")
+    add_include_argument(parser)
+
+
+def add_include_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--allow-include-outside``: includes may leave the study's folder.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A command that loads study or inventory files.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_include_argument(parser)
+    >>> parser.parse_args([]).allow_include_outside, parser.parse_args(["--allow-include-outside"]).allow_include_outside
+    (False, True)
+    """
+    parser.add_argument("--allow-include-outside", action="store_true",
+                        help="let includes name files outside the study's folder (symlinks resolved) and "
+                             "the shipped lca: data; off by default, so a study cannot make lca read any file")
 
 
 def load_from_args(args: argparse.Namespace):
@@ -112,4 +134,5 @@ def load_from_args(args: argparse.Namespace):
     ('ipcc_ar5_gwp100',)
     """
     return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None,
-                      energy_logs=getattr(args, "energy_log", None) or None)
+                      energy_logs=getattr(args, "energy_log", None) or None,
+                      allow_outside=getattr(args, "allow_include_outside", False))
