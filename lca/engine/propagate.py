@@ -329,8 +329,11 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
     biosphere = _per_sample(compiled.biosphere.values(params), n)
     characterization = _per_sample(compiled.characterization.values(params), n)
     contributions = characterization[propagator.pair_char]
-    contributions *= biosphere[propagator.pair_bio]
-    contributions *= supply[propagator.pair_process]
+    # an overflow here is no warning on stderr: the non-finite score is an error where the
+    # samples are summarized, naming the category
+    with np.errstate(over="ignore", invalid="ignore"):
+        contributions *= biosphere[propagator.pair_bio]
+        contributions *= supply[propagator.pair_process]
     scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
     stages = None
     if by_stage:

@@ -11,14 +11,11 @@ JSON, or exit 2 with one ``error:`` line; never a traceback, never over 10 s. De
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
-import math
 import os
 import re
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
@@ -26,16 +23,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lca.cli import main
 from lca.load.resources import data_folder
 
+from fuzz_contract import check
 from olca_helpers import GWP, hand_built
 
 EXAMPLES = int(os.environ.get("LCA_FUZZ_EXAMPLES", "50"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
-TIME_LIMIT = 10.0
 
 MEASURED = "lca:scenarios/codecarbon_measured.toml"
 GPT3 = "lca:scenarios/patterson2021_gpt3.toml"
@@ -84,44 +80,6 @@ def mutated_text(draw, seed: str) -> str:
         else:
             lines.insert(where, draw(st.sampled_from(HOSTILE + [",,,", lines[0] if lines else ""])))
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
-
-
-def check(argv: list[str], folder: Path) -> tuple[int, str, str]:
-    """Run the CLI in *folder*: exit 0 with finite JSON, or exit 2 with one error line; nothing
-    escapes; within the time limit."""
-    out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(argv)
-    finally:
-        os.chdir(previous)
-    elapsed = time.perf_counter() - start
-    assert elapsed < TIME_LIMIT, f"{argv} took {elapsed:.1f} s"
-    assert "Traceback" not in err.getvalue()
-    assert code in (0, 2), (code, err.getvalue())
-    errors = [line for line in err.getvalue().splitlines() if line.startswith("error:")]
-    if code == 2:
-        assert len(errors) == 1 and "\n" not in errors[0], err.getvalue()
-    else:
-        assert not errors, err.getvalue()
-        if "--format" in argv and argv[argv.index("--format") + 1] == "json":
-            _assert_finite(json.loads(out.getvalue()))
-    return code, out.getvalue(), err.getvalue()
-
-
-def _assert_finite(data) -> None:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float):
-            assert math.isfinite(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

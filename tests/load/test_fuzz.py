@@ -32,10 +32,11 @@ from lca.formula import evaluate_units, parse_formula
 from lca.load.resources import shipped
 from lca.units import parse_unit, ureg
 
+from fuzz_contract import check
+
 EXAMPLES = int(os.environ.get("LCA_FUZZ_EXAMPLES", "300"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-TIME_LIMIT = 10.0
 
 LIB = '''
 [flows.co2]
@@ -182,49 +183,6 @@ COMMANDS = [
     ["compare", "study.toml", "study.toml", "--set-b", "SET", "--samples", "16", "--format", "json", "--quiet"],
 ]
 SETS = ["hours=-1", "n=0", "power=1e308", "power=10**10**10 W", "grid=fr", "hours=nan", "power=0.3 kW", "n=2"]
-
-
-def check(argv: list[str], folder: Path) -> tuple[int, str, str]:
-    """Run the CLI in *folder*; assert the contract: exit 0 with finite output, or exit 2 with
-    one error line; nothing else escapes; within the time limit."""
-    out, err = io.StringIO(), io.StringIO()
-    start = time.perf_counter()
-    previous = Path.cwd()
-    os.chdir(folder)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(argv)
-            except SystemExit as exc:  # argparse: a malformed command line
-                code = exc.code
-    finally:
-        os.chdir(previous)
-    elapsed = time.perf_counter() - start
-    assert elapsed < TIME_LIMIT, f"{argv} took {elapsed:.1f} s"
-    assert code in (0, 2), (code, err.getvalue())
-    errors = [line for line in err.getvalue().splitlines() if line.startswith("error:")]
-    assert "Traceback" not in err.getvalue()
-    if code == 2:
-        # one error line (validate: one per file it checks), or argparse's usage message
-        expected = len(argv) - 1 if argv[0] == "validate" else 1
-        assert 1 <= len(errors) <= expected or err.getvalue().startswith("usage:"), err.getvalue()
-    else:
-        assert not errors, err.getvalue()
-        if "--format" in argv and argv[argv.index("--format") + 1] == "json":
-            _assert_finite(json.loads(out.getvalue()))
-    return code, out.getvalue(), err.getvalue()
-
-
-def _assert_finite(data) -> None:
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float):
-            assert math.isfinite(item)
-        elif isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def write(folder: Path, files: dict[str, str]) -> None:

@@ -4,7 +4,6 @@ lifts the rule. Symlinks are resolved before the check."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
