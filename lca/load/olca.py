@@ -33,6 +33,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,9 @@ def read_olca_zip(path: str | Path) -> OlcaImport:
     report: list[str] = []
     try:
         return _read(o, zipio, path, report)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a damaged member
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        # a damaged member: a bad deflate stream (zlib.error, found by the fuzzer), a
+        # compression method Python lacks, a truncated file
         raise LCAError(f"{path}: cannot read the zip: {exc}") from None
 
 

@@ -194,3 +194,25 @@ def test_mutated_olca_zips_exit_0_or_2_never_a_traceback(olca_zip, data):
             for study in sorted((Path(folder) / "out").rglob("*.toml")):
                 if "[study]" in study.read_text(encoding="utf-8"):
                     check(["run", str(study), "--format", "json"], Path(folder))
+
+
+# -- what the fuzzer found ------------------------------------------------------------------------
+
+def test_a_damaged_deflate_stream_is_one_error_naming_the_zip(olca_zip, tmp_path):
+    # found by test_mutated_olca_zips: zlib.error escaped from a member that no longer inflates
+    members, _ = olca_zip
+    path = tmp_path / "db.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    with zipfile.ZipFile(path) as archive:
+        info = next(i for i in archive.infolist() if i.filename.startswith("unit_groups/"))
+    raw = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    # a stored block (BTYPE 00) whose LEN and NLEN disagree: "invalid stored block lengths"
+    raw[start:start + 5] = b"\x00\x01\x00\x00\x00"
+    path.write_bytes(bytes(raw))
+    code, out, err = check(["import", "db.zip", "--out", "out"], tmp_path)
+    assert code == 2 and out == ""
+    assert err.strip() == "error: db.zip: cannot read the zip: Error -3 while decompressing data: invalid stored block lengths"
+    assert not (tmp_path / "out").exists()  # nothing written half-way
