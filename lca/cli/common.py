@@ -87,6 +87,28 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
                              "log's hourly energy replaces the study's grid intensity (time-matched)")
     parser.add_argument("--log-timezone", metavar="ZONE", default=None, dest="log_timezone",
                         help="IANA time zone of the energy log's timestamps (CodeCarbon writes local time, no zone)")
+    add_include_argument(parser)
+
+
+def add_include_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--allow-include-outside``: includes may leave the study's folder.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        A command that loads study or inventory files.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_include_argument(parser)
+    >>> parser.parse_args([]).allow_include_outside, parser.parse_args(["--allow-include-outside"]).allow_include_outside
+    (False, True)
+    """
+    parser.add_argument("--allow-include-outside", action="store_true",
+                        help="let includes name files outside the study's folder (symlinks resolved) and "
+                             "the shipped lca: data; off by default, so a study cannot make lca read any file")
 
 
 def load_from_args(args: argparse.Namespace):
@@ -119,4 +141,5 @@ def load_from_args(args: argparse.Namespace):
     return load_study(args.scenario, overrides=parse_set(args.set), methods=args.method or None,
                       energy_logs=getattr(args, "energy_log", None) or None,
                       grid_profile=getattr(args, "grid_profile", None),
-                      log_timezone=getattr(args, "log_timezone", None))
+                      log_timezone=getattr(args, "log_timezone", None),
+                      allow_outside=getattr(args, "allow_include_outside", False))

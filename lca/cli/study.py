@@ -12,15 +12,15 @@ from ..allocation import allocate_study
 from ..engine.calculate import calculate
 from ..engine.compile import compile_model
 from ..engine.solve import factorize
-from ..errors import LCAError
-from ..load import load_inventory, load_study
+from ..errors import LCAError, MethodError
+from ..load import load_file
 from ..load.resources import locate
 from ..load.tables import read_toml
 from ..report.equivalents import load_equivalents
 from ..serialize import csv_text, dumps_json, render_table, table_text
 from ..sources import number_sources
 from ..units import format_unit
-from .common import EXIT_USER_ERROR, add_study_arguments, load_from_args
+from .common import EXIT_USER_ERROR, add_include_argument, add_study_arguments, load_from_args
 from .uncertainty import add_cluster_arguments, add_uncertainty_to_run
 
 # the widest line of lca list's tables (issue 12: parameter tables printed lines of 1,173 characters)
@@ -54,6 +54,7 @@ def register(sub: Any) -> None:
     validate = sub.add_parser("validate", help="check inventory, method or scenario files")
     validate.add_argument("files", nargs="+")
     validate.add_argument("--verbose", action="store_true")
+    add_include_argument(validate)
     validate.set_defaults(handler=_validate)
 
     listing = sub.add_parser("list", help="list the processes, methods, parameters or elementary flows of a study",
@@ -131,6 +132,10 @@ def print_run(model, args: argparse.Namespace) -> int:
     >>> status
     0
     """
+    if not model.selected_methods:
+        # an empty table with exit 0 reads as "no impacts"; the study just loads no method
+        raise MethodError(f"{model.study.path}: no impact method is loaded, so there is nothing to calculate; "
+                          'include one, e.g. include = ["lca:methods/ipcc_ar6_gwp100.toml"]')
     result = calculate(model)
     data = result.to_dict()
     for warning in result.warnings:
@@ -150,7 +155,7 @@ def _validate(args: argparse.Namespace) -> int:
     status = 0
     for path in args.files:
         try:
-            model = _check_file(path)
+            model = _check_file(path, args.allow_include_outside)
         except LCAError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = EXIT_USER_ERROR
@@ -168,17 +173,17 @@ def _validate(args: argparse.Namespace) -> int:
     return status
 
 
-def _check_file(path: str):
+def _check_file(path: str, allow_outside: bool = False):
     """Every check ``run`` and ``allocate`` make: load, compile, solve, allocate. Returns the
-    model, or None for a table of everyday equivalents (checked and reported here)."""
+    model, or None for a table of everyday equivalents (checked and reported here). The file
+    is read once."""
     data = read_toml(locate(path))
     if not data:
         raise LCAError(f"{path}: the file is empty (no tables): nothing to check")
     if "equivalents" in data:  # everyday equivalents for reports, not a model
-        print(f"ok: {path}: {len(load_equivalents(path))} everyday equivalents")
+        print(f"ok: {path}: {len(load_equivalents(path, data))} everyday equivalents")
         return None
-    # a [demand] without [study] is a study missing its table: load_study says so
-    model = load_study(path) if "study" in data or "demand" in data else load_inventory([path])
+    model = load_file(path, data, allow_outside)
     compiled = compile_model(model)
     if model.demand:
         calculate(compiled)  # solves: a singular system or a non-finite result is an error here too

@@ -21,7 +21,7 @@ from ..uncertainty.montecarlo import monte_carlo
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
 from ..uncertainty.statistics import PERCENTILES
-from .common import add_study_arguments, load_from_args, parse_set
+from .common import add_include_argument, add_study_arguments, load_from_args, parse_set
 from .progress import progress_bar
 
 DEFAULT_SAMPLES = {"compare": 10_000, "spearman": 10_000, "sobol": 4096}
@@ -113,8 +113,8 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     return data
 
 
-def _load(path: str, sets: list[str], methods: list[str]):
-    return load_study(path, overrides=parse_set(sets), methods=methods or None)
+def _load(path: str, sets: list[str], methods: list[str], allow_outside: bool):
+    return load_study(path, overrides=parse_set(sets), methods=methods or None, allow_outside=allow_outside)
 
 
 def _samples(args: argparse.Namespace, kind: str) -> int:
@@ -125,7 +125,8 @@ def _samples(args: argparse.Namespace, kind: str) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    models = [_load(args.a, args.set + args.set_a, args.method), _load(args.b, args.set + args.set_b, args.method)]
+    models = [_load(args.a, args.set + args.set_a, args.method, args.allow_include_outside),
+              _load(args.b, args.set + args.set_b, args.method, args.allow_include_outside)]
     with cluster_client(args) as client:
         comparison = compare(models, _samples(args, "compare"), args.seed, args.sampler, labels=("A", "B"),
                              progress=progress_bar("compare", args.quiet), client=client)
@@ -231,6 +232,7 @@ def register(subparsers: Any) -> None:
     comparison.add_argument("--set-b", action="append", default=[], metavar="NAME=VALUE", help="override in B")
     comparison.add_argument("--method", action="append", default=[], metavar="ID",
                             help="impact method for its category, in both (repeatable)")
+    add_include_argument(comparison)
     _common(comparison)
     comparison.set_defaults(handler=_compare)
 

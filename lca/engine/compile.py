@@ -344,13 +344,16 @@ def compile_model(model: Model) -> CompiledModel:
     return compiled
 
 
-def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = None, first_sample: int = 0) -> None:
+def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = None, first_sample: int = 0,
+                  sampled: bool = False) -> None:
     """Every matrix entry finite, and every process making more of its product than it uses.
 
     A non-finite entry is a :class:`ModelError` naming the exchange and the parameters its
     formula reads; a process whose own use of its reference product exceeds its production
-    (a negative diagonal) would flip the sign of every impact it carries, so it is an error too.
-    *params* may hold arrays of Monte Carlo samples; *first_sample* numbers them in messages.
+    (a negative diagonal) would flip the sign of every impact it carries, so it is an error too,
+    naming the parameters its production reads. *params* may hold arrays of Monte Carlo
+    samples; *first_sample* numbers them in messages. With *sampled* (a Monte Carlo draw) a
+    net production of zero is an error too: the draw's system is singular.
     """
     params = compiled.parameters.evaluate() if params is None else params
     tech = compiled.technosphere
@@ -364,14 +367,20 @@ def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = No
     diagonal = tech.rows == tech.cols
     net = np.zeros((len(compiled.processes),) + values.shape[1:])
     np.add.at(net, tech.rows[diagonal], values[diagonal])
-    negative = net < 0
+    negative = net <= 0 if sampled else net < 0
     if negative.any():
         column, *sample = np.argwhere(negative)[0]
+        index = int(sample[0]) if sample else None
         process = compiled.model.processes[compiled.processes[column]]
-        at = f" in Monte Carlo sample {first_sample + int(sample[0])}" if sample else ""
+        at = "" if index is None else f" in Monte Carlo sample {first_sample + index}"
+        entries = np.flatnonzero(diagonal & (tech.rows == column))
+        reads = _reads(compiled.parameters, tech, set(entries.tolist()), params, index)
+        amount = float(net[(column, *sample)])
+        problem = ("the process uses all of its own product that it makes, so the system is singular" if amount == 0
+                   else "the process uses more of its own product than it makes, which would flip the sign of "
+                        "its impacts")
         raise ModelError(f"{process.defined_in}: net production of {process.reference_product!r} is "
-                         f"{float(net[(column, *sample)]):g} {compiled.product_units[column]}{at}: the process uses "
-                         "more of its own product than it makes, which would flip the sign of its impacts")
+                         f"{amount:g} {compiled.product_units[column]}{at}{reads}: {problem}")
 
 
 def _nonfinite_message(table: ParameterTable, entries: MatrixEntries, entry: int, params: Mapping[str, Any],
@@ -379,8 +388,14 @@ def _nonfinite_message(table: ParameterTable, entries: MatrixEntries, entry: int
     label = entries.labels[entry] if entries.labels else f"entry {entry}"
     value = values[entry] if sample is None else values[entry, sample]
     at = "" if sample is None else f" in Monte Carlo sample {first_sample + sample}"
-    names = sorted({name for index, formula, _ in entries.formulas if index == entry for name in formula.names}
-                   | {name for index, name in entries.multipliers if index == entry})
+    return f"{label}: amount is {float(value)}{at}, not a finite number{_reads(table, entries, {entry}, params, sample)}"
+
+
+def _reads(table: ParameterTable, entries: MatrixEntries, chosen: set[int], params: Mapping[str, Any],
+           sample: int | None) -> str:
+    """`` (it reads x = 2 kg, ...)``: the parameters the *chosen* entries read, at *sample*."""
+    names = sorted({name for index, formula, _ in entries.formulas if index in chosen for name in formula.names}
+                   | {name for index, name in entries.multipliers if index in chosen})
 
     def shown(name: str) -> str:  # in the parameter's declared unit, as the user wrote it
         number = np.asarray(params[name], dtype=float)
@@ -390,8 +405,7 @@ def _nonfinite_message(table: ParameterTable, entries: MatrixEntries, entry: int
         unit = format_unit(table.units[name])
         return f"{name} = {value:g}" + ("" if unit == "dimensionless" else f" {unit}")
 
-    reads = f" (it reads {', '.join(shown(n) for n in names)})" if names else ""
-    return f"{label}: amount is {float(value)}{at}, not a finite number{reads}"
+    return f" (it reads {', '.join(shown(n) for n in names)})" if names else ""
 
 
 class _EntryBuilder:

@@ -81,6 +81,9 @@ class Propagator:
     families: tuple[tuple[np.ndarray, Any], ...] = ()
     singles: tuple[int, ...] = ()  # rows transformed one by one (discrete, fixed)
     inheritance: "_Inheritance | None" = None  # background processes that take their user's stage
+    # (processes, technosphere entries): sums each process's own-product entries, its net
+    # production, which a draw must keep positive (checked per chunk, one sparse product)
+    production: sp.csr_matrix | None = None
 
     def chunk_size(self, requested: int | None = None) -> int:
         if requested is not None:
@@ -170,8 +173,12 @@ def prepare(model: Model | CompiledModel, names: tuple[str, ...] | None = None) 
     floats = (compiled.technosphere.nnz + 3 * len(compiled.processes) + bio.nnz + char.nnz + 2 * n_pairs
               + 2 * len(names) + n_categories * (len(stages) + 1) + len(compiled.flows))
     families, singles = _families(names, distributions)
+    tech = compiled.technosphere
+    diagonal = np.flatnonzero(tech.rows == tech.cols)
+    production = sp.csr_matrix((np.ones(len(diagonal)), (tech.rows[diagonal], diagonal)),
+                               shape=(len(compiled.processes), tech.nnz))
     return Propagator(compiled, names, distributions, stages, pair_char, pair_bio, pair_process,
-                      to_category, to_stage, max(floats, 1), families, singles, inheritance)
+                      to_category, to_stage, max(floats, 1), families, singles, inheritance, production)
 
 
 @dataclass(frozen=True)
@@ -314,12 +321,19 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
     demand = _per_sample(compiled.demand_vector(params), n)
     if not (np.isfinite(technosphere).all() and np.isfinite(demand).all()):
         check_entries(compiled, params, first_sample)  # raises, naming the entry
+    if propagator.production is not None and not (propagator.production @ technosphere > 0).all():
+        # a draw that makes a process use all (or more) of what it makes: singular, or every
+        # impact it carries flips sign; named with the process, its parameters and the sample
+        check_entries(compiled, params, first_sample, sampled=True)
     supply = solve_batch(compiled, technosphere, demand)
     biosphere = _per_sample(compiled.biosphere.values(params), n)
     characterization = _per_sample(compiled.characterization.values(params), n)
     contributions = characterization[propagator.pair_char]
-    contributions *= biosphere[propagator.pair_bio]
-    contributions *= supply[propagator.pair_process]
+    # an overflow here is no warning on stderr: the non-finite score is an error where the
+    # samples are summarized, naming the category
+    with np.errstate(over="ignore", invalid="ignore"):
+        contributions *= biosphere[propagator.pair_bio]
+        contributions *= supply[propagator.pair_process]
     scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
     stages = None
     if by_stage:

@@ -10,6 +10,7 @@ Shipped files are named ``lca:...`` (:mod:`lca.load.resources`).
 """
 
 from .study import (
+    load_file,
     load_inventory,
     load_study,
     select_methods,
@@ -17,4 +18,4 @@ from .study import (
     with_parameters,
 )
 
-__all__ = ["load_inventory", "load_study", "select_methods", "with_methods", "with_parameters"]
+__all__ = ["load_file", "load_inventory", "load_study", "select_methods", "with_methods", "with_parameters"]

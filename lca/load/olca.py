@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,9 @@ def read_olca_zip(path: str | Path) -> OlcaImport:
     report: list[str] = []
     try:
         return _read(o, zipio, path, report)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # a damaged member
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+        # a damaged member: a bad deflate stream (zlib.error, found by the fuzzer), a
+        # compression method Python lacks, a truncated file
         raise LCAError(f"{path}: cannot read the zip: {exc}") from None
 
 

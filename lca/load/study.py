@@ -52,7 +52,7 @@ from .allocation import parse_allocation
 from .energy_logs import hourly_energy, measured_override, parse_energy_log, read_energy_logs
 from .grid_profile import read_grid_profile
 from .parameters import override
-from .resources import locate, shipped
+from .resources import FOLDERS, data_folder, locate, shipped
 from .scope2 import parse_market_based
 from .tables import (
     PARAMETER_KEYS,
@@ -109,7 +109,12 @@ class _Registry:
 
 
 class _Loader:
-    def __init__(self) -> None:
+    def __init__(self, allow_outside: bool = False) -> None:
+        # Includes stay under the folder of the top-level file (set when it is loaded) or in the
+        # shipped data, so a study from elsewhere cannot make lca read (and echo) any file.
+        self.allow_outside = allow_outside
+        self.root: Path | None = None
+        self.top = ""
         self.flows = _Registry("flow")
         self.products = _Registry("product")
         self.parameters = _Registry("parameter")
@@ -130,12 +135,14 @@ class _Loader:
         return _with_context(exc, "included by " + " <- ".join(chain)) if chain else exc
 
     # -- files --------------------------------------------------------------------------
-    def load_file(self, path: Path, is_root: bool = False, study: bool = False) -> dict:
+    def load_file(self, path: Path, is_root: bool = False, study: bool = False, data: dict | None = None) -> dict:
         path = path.resolve()
+        if is_root:
+            self.root, self.top = path.parent, display_path(path)
         if path in self._seen:
             return {}
         self._seen.add(path)
-        data = read_toml(path)
+        data = read_toml(path) if data is None else data
         where = display_path(path)
         unknown = sorted(set(data) - _TOP_KEYS)
         if unknown and not is_root and not set(data) & _TOP_KEYS:
@@ -173,6 +180,7 @@ class _Loader:
             if not found:
                 raise fail(FileFormatError, f"{where}: include",
                            f"file {shorten(include)!r} not found (looked at {shorten(str(target))})")
+            self._check_inside(include, target, where)
             self.included_by.setdefault(display_path(target.resolve()), where)
             try:
                 self.load_file(target)
@@ -183,6 +191,19 @@ class _Loader:
         # A study's own [parameters] are overrides, applied after everything is loaded.
         self._read_definitions(data, where, parameters=not (is_root and "study" in data))
         return data
+
+    def _check_inside(self, include: str, target: Path, where: str) -> None:
+        """Refuse an include outside the project root and the shipped data (symlinks resolved)."""
+        if self.allow_outside:
+            return
+        resolved = target.resolve()
+        allowed = [self.root, *(data_folder(folder).resolve() for folder in FOLDERS)]
+        if not any(folder is not None and resolved.is_relative_to(folder) for folder in allowed):
+            shown = "" if str(resolved) == include else f" (it resolves to {shorten(str(resolved))})"
+            raise fail(FileFormatError, f"{where}: include",
+                       f"{shorten(include)!r}{shown} is outside the folder of the study {self.top} and is not a "
+                       "shipped lca: file; copy it into that folder, name a shipped file as 'lca:...', "
+                       "or pass --allow-include-outside (allow_outside=True)")
 
     def _read_definitions(self, data: dict, where: str, parameters: bool) -> None:
         for key, table in named_tables(data, "flows", where).items():
@@ -361,7 +382,7 @@ class _Loader:
 def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
                methods: list[str] | tuple[str, ...] | None = None,
                energy_logs: Sequence[str | Path] | None = None, grid_profile: str | Path | None = None,
-               log_timezone: str | None = None) -> Model:
+               log_timezone: str | None = None, allow_outside: bool = False) -> Model:
     """Load a study (scenario) file with everything it includes, check it and return the model.
 
     Parameters
@@ -386,6 +407,9 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     log_timezone : str, optional
         IANA zone of the energy logs' naive timestamps (CodeCarbon writes local time;
         ``--log-timezone``).
+    allow_outside : bool, default False
+        Allow includes outside the study's folder and the shipped data
+        (``--allow-include-outside``); symlinks are resolved before the check.
 
     Returns
     -------
@@ -412,9 +436,16 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     Traceback (most recent call last):
     lca.errors.ParameterError: --set gpus: no such parameter (known: chip_power, duration, grid_intensity, n_chips, pue)
     """
-    path = locate(path)
-    loader = _Loader()
-    data = loader.load_file(path, is_root=True, study=True)
+    return _load_study(locate(path), None, overrides, methods, energy_logs, allow_outside, grid_profile, log_timezone)
+
+
+def _load_study(path: Path, data: dict | None, overrides: Mapping[str, Any] | None,
+                methods: Sequence[str] | None, energy_logs: Sequence[str | Path] | None,
+                allow_outside: bool, grid_profile: str | Path | None = None,
+                log_timezone: str | None = None) -> Model:
+    """:func:`load_study` of a located file, its tables given if already read."""
+    loader = _Loader(allow_outside)
+    data = loader.load_file(path, is_root=True, study=True, data=data)
     where = display_path(path)
     study_table = data["study"]
     if not isinstance(study_table, dict):
@@ -506,7 +537,7 @@ def _bind_grid_profile(model: Model, data: dict, path: Path, where: str, files: 
     return replace(model, grid_profile=match)
 
 
-def load_inventory(paths: list[str | Path]) -> Model:
+def load_inventory(paths: list[str | Path], allow_outside: bool = False) -> Model:
     """Load inventory or method files without a study: what ``lca validate`` checks.
 
     Parameters
@@ -514,6 +545,8 @@ def load_inventory(paths: list[str | Path]) -> Model:
     paths : list of str or pathlib.Path
         Inventory or method files (paths or shipped ``lca:`` names), loaded in order; includes
         are followed.
+    allow_outside : bool, default False
+        Allow includes outside each file's folder and the shipped data, as in :func:`load_study`.
 
     Returns
     -------
@@ -531,9 +564,54 @@ def load_inventory(paths: list[str | Path]) -> Model:
     >>> len(inventory.processes), "gpu_h100_sxm5_80gb" in inventory.processes, len(inventory.demand)
     (183, True, 0)
     """
-    loader = _Loader()
-    for path in paths:
-        loader.load_file(locate(path), is_root=True)
+    return _load_inventory(paths, allow_outside)
+
+
+def load_file(path: str | Path, data: dict | None = None, allow_outside: bool = False) -> Model:
+    """Load one file as a study if it has ``[study]`` or ``[demand]``, else as an inventory.
+
+    What ``lca validate`` checks: the caller may have read the file already (to tell it from a
+    table of everyday equivalents), and passes its tables so it is read once.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file (a path or a shipped ``lca:`` name).
+    data : dict, optional
+        Its tables, as :func:`lca.load.tables.read_toml` returned them (None: read it here).
+    allow_outside : bool, default False
+        Allow includes outside the file's folder and the shipped data, as in :func:`load_study`.
+
+    Returns
+    -------
+    Model
+        The study, or the inventory (an empty demand).
+
+    Raises
+    ------
+    LCAError
+        As :func:`load_study` and :func:`load_inventory`.
+
+    Examples
+    --------
+    >>> load_file("lca:scenarios/patterson2021_gpt3.toml").study.functional_unit
+    'one trained GPT-3 model'
+    >>> load_file("lca:hardware/products.toml").study.name
+    '(inventory)'
+    """
+    located = locate(path)
+    data = read_toml(located) if data is None else data
+    # a [demand] without [study] is a study missing its table: the study loader says so
+    if "study" in data or "demand" in data:
+        return _load_study(located, data, None, None, None, allow_outside)
+    return _load_inventory([path], allow_outside, first=data)
+
+
+def _load_inventory(paths: Sequence[str | Path], allow_outside: bool, first: dict | None = None) -> Model:
+    """:func:`load_inventory`, the tables of the first file given if already read."""
+    loader = _Loader(allow_outside)
+    for index, path in enumerate(paths):
+        loader.load_file(locate(path), is_root=True, data=first if index == 0 else None)
     study = Study(name="(inventory)", functional_unit="(none)", path=", ".join(map(str, paths)))
     try:
         return _finish(loader, study, {}, ", ".join(map(str, paths)))

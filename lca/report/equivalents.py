@@ -59,13 +59,15 @@ class Comparison:
     category_unit: str
 
 
-def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
+def load_equivalents(path: str | Path = DEFAULT_PATH, data: dict | None = None) -> tuple[Equivalent, ...]:
     """Read an everyday-equivalents file.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
         The file (default: the shipped ``lca:equivalents.toml``).
+    data : dict, optional
+        Its tables if the caller has read them already (``lca validate``), so it is read once.
 
     Returns
     -------
@@ -84,7 +86,7 @@ def load_equivalents(path: str | Path = DEFAULT_PATH) -> tuple[Equivalent, ...]:
     (8, 'flight_nyc_sfo_round_trip')
     """
     path = locate(path)
-    data = read_toml(path)
+    data = read_toml(path) if data is None else data
     table = data.get("equivalents")
     if not isinstance(table, dict) or not table:
         raise FileFormatError(f"{path}: no [equivalents.<id>] tables")

@@ -111,11 +111,13 @@ class Comparison:
             raise KeyError(f"category {category!r} is not in every study (common: {', '.join(self.categories)})")
         first, second = self.results[self._index(a)], self.results[self._index(b)]
         x, y = first.samples(category), second.samples(category)
+        # the studies' own samples first: a non-finite one is named as such, not as a ratio
+        a_summary = summarize(x, what=f"{category} ({self.labels[self._index(a)]})")
+        b_summary = summarize(y, what=f"{category} ({self.labels[self._index(b)]})")
         ratio = summarize(x / y, what=f"{category} ratio") if np.all(y != 0) else None
         return ComparativeAssertion(
             category=category, unit=first.units[first.categories.index(category)],
-            a=summarize(x, what=f"{category} ({self.labels[self._index(a)]})"),
-            b=summarize(y, what=f"{category} ({self.labels[self._index(b)]})"),
+            a=a_summary, b=b_summary,
             difference=summarize(x - y, what=f"{category} difference"), ratio=ratio,
             p_a_lower=float(np.count_nonzero(x < y) / x.size),
         )

@@ -88,7 +88,11 @@ def test_zero_or_negative_demand_is_an_error(study, capsys, amount):
 
 
 def test_include_of_dev_zero_is_refused(study, capsys):
-    code, _, err = run(capsys, "run", str(study(HEAD + PROCESS_A, header='include = ["/dev/zero"]\n')))
+    path = str(study(HEAD + PROCESS_A, header='include = ["/dev/zero"]\n'))
+    code, _, err = run(capsys, "run", path)
+    assert code == 2
+    assert "include: '/dev/zero' is outside the folder of the study" in one_error(err)
+    code, _, err = run(capsys, "run", path, "--allow-include-outside")  # past the rule, the read refuses
     assert code == 2
     assert "/dev/zero: not a regular file" in one_error(err)
 
