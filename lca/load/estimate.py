@@ -88,7 +88,7 @@ def hardware_options() -> dict[str, str]:
             servers.setdefault(match["option"], exchange["product"])  # the node first, then its network
     names: dict[str, str] = {}
     for name in _includes(template):
-        if "/hardware/" in name:
+        if name.removeprefix("lca:").removeprefix("inventories/").startswith("hardware/"):
             names.update({key: table.get("name", key) for key, table in read_toml(shipped(name)).get("processes", {}).items()})
     return {option: names.get(servers.get(option, ""), option)
             for option in template["parameters"]["accelerator"]["options"]}

@@ -21,13 +21,14 @@ import pytest
 import lca
 from lca.cli import main
 from lca.formula import evaluate_numeric, parse_formula
+from lca.load.resources import data_folder, shipped
 from lca.uncertainty import monte_carlo
 from lca.uncertainty.montecarlo import sample_parameters
 
-ROOT = Path(__file__).resolve().parents[2]
-HARDWARE = ROOT / "inventories" / "hardware"
+# the installed data, as users get it
+HARDWARE = data_folder("inventories") / "hardware"
 NEW_FILES = [HARDWARE / "accelerators_2026.toml", HARDWARE / "servers_2026.toml"]
-FLAGSHIP = ROOT / "scenarios" / "llm_training_lifecycle.toml"
+FLAGSHIP = shipped("lca:scenarios/llm_training_lifecycle.toml")
 STAGES = ("extraction", "manufacturing", "transport", "use", "end_of_life")
 NEW_ACCELERATORS = ["h200", "b200", "gb200_nvl72", "mi300x", "tpu_v5e", "tpu_v5p", "tpu_v6e", "gaudi3"]
 # server id -> its mass parameter (the closure's subject)
@@ -50,7 +51,7 @@ def catalogue(tmp_path_factory):
     the parameter values), from one compiled model: the cumulative impact of one unit of a
     product is C B A^-1 e_product."""
     folder = tmp_path_factory.mktemp("catalogue")
-    inventories = ROOT / "inventories"
+    inventories = data_folder("inventories")
     includes = [HARDWARE / "servers_2026.toml", inventories / "methods" / "ipcc_ar6_gwp100.toml"]
     path = folder / "catalogue.toml"
     path.write_text(
