@@ -12,8 +12,7 @@ from typing import Callable, Mapping
 from ..engine.propagate import Progress
 from ..errors import ReportError
 from ..model.records import Model
-from ..serialize import csv_text as run_csv
-from ..serialize import dumps_json
+from ..serialize import csv_text, dumps_json
 from .content import FORMATS, ReportOptions, StudyContent, gather
 from .figures import Figure
 from .html import render_html
@@ -90,7 +89,7 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
     text = snippet(content)
     files: dict[str, bytes] = {
         "results.json": dumps_json(dict(content.results)).encode("utf-8"),  # same writer as lca run
-        "results.csv": run_csv(dict(content.results)).encode("utf-8"),
+        "results.csv": csv_text(dict(content.results)).encode("utf-8"),
         "snippet.md": (text.markdown + "\n").encode("utf-8"),
         "snippet.tex": (text.latex + "\n").encode("utf-8"),
     }

@@ -3,20 +3,17 @@ file, the item and the problem, instead of a traceback, a hang or a silently wro
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 
 import numpy as np
 import pytest
+from hardening_inputs import HEAD, PROCESS_A
 
 import lca
 from lca.formula import evaluate_numeric, evaluate_units, parse_formula
 from lca.load.tables import MAX_FILE_BYTES, MAX_NESTING, read_toml
 from lca.units import MAX_EXPONENT, parse_unit, ureg
-
-from hardening_inputs import HEAD, PROCESS_A
-
 
 # -- (a) tracebacks -------------------------------------------------------------------------
 
