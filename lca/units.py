@@ -44,6 +44,37 @@ _DEFINITIONS = [
 ]
 _OPTIONS = {"autoconvert_offset_to_baseunit": False}
 
+# pint's definitions make the bit dimensionless with a scale, so "GB" is the number 8e9: a memory
+# amount in GB would be silently read as 8e9 times itself next to a plain number. Information is
+# its own dimension here, as in IEC 80000-13, so a GB can only be compared with bytes and bits.
+_PINT_REPLACEMENTS = {"bit = []": "bit = [information]"}
+_DEFINITIONS_FILE = "definitions.txt"
+
+
+def pint_definitions() -> list[str]:
+    """pint's own definition lines (its ``default_en.txt`` with the constants inlined) as lca uses
+    them: the bit is a unit of its own dimension ``[information]``.
+
+    Returns
+    -------
+    list of str
+        Definition lines in pint's format.
+
+    Examples
+    --------
+    >>> "bit = [information]" in pint_definitions()
+    True
+    """
+    folder = Path(pint.__file__).parent
+    lines: list[str] = []
+    for line in (folder / "default_en.txt").read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("@import "):
+            lines += (folder / stripped.split(None, 1)[1]).read_text(encoding="utf-8").splitlines()
+        else:
+            lines.append(_PINT_REPLACEMENTS.get(stripped, line))
+    return lines
+
 
 def make_registry(cache_folder: Path | None = None) -> pint.UnitRegistry:
     """A pint registry with pint's units and the LCA ones (kg CO2-eq, CTUh, GPU-hour, ...).
@@ -64,7 +95,17 @@ def make_registry(cache_folder: Path | None = None) -> pint.UnitRegistry:
     >>> registry.Quantity(2.0, "GPU_hour").to("GPU * second").magnitude
     7200.0
     """
-    registry = pint.UnitRegistry(cache_folder=cache_folder, **_OPTIONS)
+    if cache_folder is None:
+        registry = pint.UnitRegistry(None, **_OPTIONS)
+        registry.load_definitions(pint_definitions())
+    else:
+        # pint caches what it parsed from a file, keyed by the file's content: so the definitions
+        # are a file inside the cache folder, written once.
+        definitions = Path(cache_folder) / _DEFINITIONS_FILE
+        if not definitions.is_file():
+            Path(cache_folder).mkdir(parents=True, exist_ok=True)
+            definitions.write_text("\n".join(pint_definitions()) + "\n", encoding="utf-8")
+        registry = pint.UnitRegistry(str(definitions), cache_folder=cache_folder, **_OPTIONS)
     for definition in _DEFINITIONS:
         registry.define(definition)
     return registry
@@ -96,7 +137,8 @@ def cache_folder(pint_version: str = pint.__version__, definitions: tuple[str, .
             base = str(Path.home() / ".cache")
         except RuntimeError:  # no home folder to be found
             return None
-    key = repr((pint_version, sys.version_info[:2], tuple(definitions), sorted(_OPTIONS.items())))
+    key = repr((pint_version, sys.version_info[:2], tuple(definitions), sorted(_OPTIONS.items()),
+                sorted(_PINT_REPLACEMENTS.items())))
     return Path(base) / "lca" / f"units-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
