@@ -189,8 +189,13 @@ def table_text(data: dict) -> str:
         text += f"\n\nenergy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})"
     scope2 = data.get("scope2")
     if scope2:
-        text += (f"\nclimate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}, "
-                 f"market-based {format_number(scope2['market_based'])} {scope2['unit']}")
+        intervals = {way: "" for way in ("location_based", "market_based")}
+        for way, record in scope2.get("uncertainty", {}).items():
+            pct = record["percentiles"]
+            intervals[way] = f" (95 %: {format_number(pct['2.5'])}-{format_number(pct['97.5'])})"
+        text += (f"\nclimate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}"
+                 f"{intervals['location_based']}, market-based {format_number(scope2['market_based'])}"
+                 f"{intervals['market_based']} {scope2['unit']}")
     grid = data.get("grid_profile")
     if grid:
         text += (f"\ngrid intensity ({grid['parameter']}): annual average {format_number(grid['annual_average'])}, "

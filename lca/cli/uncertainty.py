@@ -17,10 +17,10 @@ from ..load import load_study
 from ..serialize import dumps_json, format_number, render_table, uncertainty_records
 from ..uncertainty.compare import compare
 from ..uncertainty.distributed import connect
-from ..uncertainty.montecarlo import monte_carlo
+from ..uncertainty.montecarlo import market_based_monte_carlo, monte_carlo
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
-from ..uncertainty.statistics import PERCENTILES
+from ..uncertainty.statistics import PERCENTILES, summarize
 from .common import add_include_argument, add_study_arguments, load_from_args, parse_set
 from .progress import progress_bar
 
@@ -110,6 +110,16 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     for category, record in uncertainty_records(result).items():
         if category in data["impacts"]:
             data["impacts"][category]["uncertainty"] = record
+    if "scope2" in data:
+        # the same iterations as the location-based samples, so the two intervals pair up
+        market = market_based_monte_carlo(model, args.samples, args.seed, args.sampler)
+        brief = ("mean", "std", "median", "percentiles")
+        location = data["impacts"]["climate_change"]["uncertainty"]
+        data["scope2"]["uncertainty"] = {
+            "location_based": {key: location[key] for key in brief},
+            "market_based": {key: value for key, value in summarize(market, what="market-based climate_change")
+                             .to_dict().items() if key in brief},
+        }
     return data
 
 

@@ -312,6 +312,67 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
     array([[553142.3, 603428. ]])
     """
     compiled = propagator.compiled
+    n = inputs.shape[1]
+    system = solve_block(propagator, inputs, first_sample)
+    technosphere, demand, supply, contributions = system.technosphere, system.demand, system.supply, system.contributions
+    biosphere, characterization = system.biosphere, system.characterization
+    scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
+    stages = None
+    if by_stage:
+        stages = np.asarray(propagator.to_stage @ contributions).reshape(
+            len(compiled.categories), len(propagator.stages), n)
+        if propagator.inheritance is not None:
+            inherit = propagator.inheritance.pairs  # only the pairs of inherit processes
+            per_unit = characterization[propagator.pair_char[inherit]] * biosphere[propagator.pair_bio[inherit]]
+            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
+                                          len(propagator.stages))
+    return Outcome(scores, stages)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of iterations solved: parameter values, matrices, supply and the per-pair
+    contributions ``C[c, f] * B[f, j] * s[j]`` (columns are iterations).
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> propagator = prepare(load_study("lca:scenarios/patterson2021_gpt3.toml"), ("pue",))
+    >>> solve_block(propagator, np.array([[1.1, 1.2]])).supply[1].tolist()   # kWh of grid electricity
+    [1289376.0, 1406592.0]
+    """
+
+    params: Mapping[str, Any]
+    technosphere: np.ndarray
+    demand: np.ndarray
+    supply: np.ndarray
+    biosphere: np.ndarray
+    characterization: np.ndarray
+    contributions: np.ndarray
+
+
+def solve_block(propagator: Propagator, inputs: np.ndarray, first_sample: int = 0) -> Block:
+    """Evaluate the parameters of a block of iterations and solve its systems.
+
+    Parameters
+    ----------
+    propagator : Propagator
+        A prepared model.
+    inputs : numpy.ndarray
+        (len(propagator.names), n): the varied parameters' values in their declared units.
+    first_sample : int, optional
+        The number of the block's first iteration, for messages.
+
+    Returns
+    -------
+    Block
+        The solved block (see :func:`evaluate` for the errors it raises).
+
+    Examples
+    --------
+    See :class:`Block`.
+    """
+    compiled = propagator.compiled
     table = compiled.parameters
     n = inputs.shape[1]
     _check_draws(propagator, inputs, first_sample)
@@ -334,17 +395,7 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
     with np.errstate(over="ignore", invalid="ignore"):
         contributions *= biosphere[propagator.pair_bio]
         contributions *= supply[propagator.pair_process]
-    scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
-    stages = None
-    if by_stage:
-        stages = np.asarray(propagator.to_stage @ contributions).reshape(
-            len(compiled.categories), len(propagator.stages), n)
-        if propagator.inheritance is not None:
-            inherit = propagator.inheritance.pairs  # only the pairs of inherit processes
-            per_unit = characterization[propagator.pair_char[inherit]] * biosphere[propagator.pair_bio[inherit]]
-            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
-                                          len(propagator.stages))
-    return Outcome(scores, stages)
+    return Block(params, technosphere, demand, supply, biosphere, characterization, contributions)
 
 
 def _check_draws(propagator: Propagator, inputs: np.ndarray, first_sample: int) -> None:

@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Mapping
 
+import numpy as np
+
 from ..errors import ModelError
 from .frozen import FrozenDict, frozen
 
@@ -182,3 +184,57 @@ def market_based(spec: MarketBased, location_total: float, kwh: float,
         covered_kwh=FrozenDict(covered),
         residual_kwh=residual,
     )
+
+
+def market_based_samples(spec: MarketBased, location_total: np.ndarray, kwh: np.ndarray,
+                         location_electricity: np.ndarray) -> np.ndarray:
+    """:func:`market_based` for arrays of Monte Carlo iterations.
+
+    A drawn consumption can fall below the kWh that fixed-quantity instruments (certificates
+    retired for the study) cover. A claim beyond consumption is not allowed (GHG Protocol Scope 2
+    Quality Criteria), so in such an iteration the instruments are scaled down together to the
+    kWh drawn. That is a property of the draw, not an error of the study: :func:`market_based`
+    still refuses instruments that exceed the deterministic consumption.
+
+    Parameters
+    ----------
+    spec : MarketBased
+        The instruments and residual mix.
+    location_total, kwh, location_electricity : numpy.ndarray
+        (n,) per iteration: location-based climate change of the system, kWh of the named
+        electricity, and its location-based emissions.
+
+    Returns
+    -------
+    numpy.ndarray
+        (n,) market-based climate change.
+
+    Raises
+    ------
+    ModelError
+        If some kWh are left uncovered in an iteration and no residual-mix factor is given.
+
+    Examples
+    --------
+    >>> spec = MarketBased(("grid",), (Instrument("eac", "RECs", 0.0, energy_kwh=300.0),), 0.5, "AIB", "s.toml")
+    >>> market_based_samples(spec, np.array([500.0, 100.0]), np.array([400.0, 200.0]), np.array([200.0, 100.0]))
+    array([350.,   0.])
+    """
+    location_total, kwh = np.asarray(location_total, dtype=float), np.asarray(kwh, dtype=float)
+    claims = np.array([kwh * i.share if i.share is not None else np.full_like(kwh, float(i.energy_kwh or 0.0))
+                       for i in spec.instruments]).reshape(len(spec.instruments), kwh.size)
+    claimed = claims.sum(axis=0)
+    scale = np.where(claimed > kwh, np.divide(kwh, claimed, out=np.zeros_like(kwh), where=claimed > 0), 1.0)
+    claims = claims * scale
+    intensities = np.array([i.intensity for i in spec.instruments], dtype=float)
+    market_electricity = intensities @ claims if len(spec.instruments) else np.zeros_like(kwh)
+    residual = np.maximum(kwh - claims.sum(axis=0), 0.0)
+    uncovered = residual > kwh * 1e-12
+    if uncovered.any():
+        if spec.residual_mix is None:
+            raise ModelError.at(spec.defined_in, f"{residual[uncovered][0]:.6g} kWh are not covered by an instrument "
+                                                 f"in iteration {int(np.flatnonzero(uncovered)[0])} and no residual_mix "
+                                                 "factor is given (GHG Protocol Scope 2: uncovered kWh take the "
+                                                 "residual mix of their market; give it with its source)")
+        market_electricity = market_electricity + np.where(uncovered, residual, 0.0) * spec.residual_mix
+    return location_total - np.asarray(location_electricity, dtype=float) + market_electricity
