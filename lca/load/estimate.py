@@ -124,8 +124,8 @@ def hardware_table() -> dict[str, dict[str, str]]:
     -------
     dict of str to dict
         For each of the flagship's ``accelerator`` options: ``process`` (the server, node or
-        rack, its amortised share is), ``name`` and ``source`` of that process in
-        ``inventories/hardware/``.
+        rack, its amortised share is), ``name`` and ``source`` of that process, and ``file``,
+        the ``lca:hardware/`` file that defines it.
 
     Examples
     --------
@@ -138,15 +138,16 @@ def hardware_table() -> dict[str, dict[str, str]]:
         match = _GATE.search(str(exchange["amount"]))
         if match:
             servers.setdefault(match["option"], exchange["product"])  # the node first, then its network
-    processes: dict[str, dict] = {}
+    processes: dict[str, tuple[str, dict]] = {}
     for name in _includes(template):
         if name.removeprefix("lca:").removeprefix("inventories/").startswith("hardware/"):
-            processes.update(read_toml(shipped(name)).get("processes", {}))
+            processes.update({key: (name, table) for key, table in read_toml(shipped(name)).get("processes", {}).items()})
     table = {}
     for option in template["parameters"]["accelerator"]["options"]:
         process = servers.get(option, "")
-        found = processes.get(process, {})
-        table[option] = {"process": process, "name": found.get("name", option), "source": found.get("source", "")}
+        file, found = processes.get(process, ("", {}))
+        table[option] = {"process": process, "name": found.get("name", option), "source": found.get("source", ""),
+                         "file": file}
     return table
 
 
