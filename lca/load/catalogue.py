@@ -41,9 +41,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 KINDS = tuple(COLUMNS)
 # Cells a narrow table may cut (with "..."); ids and units stay whole.
 CUTTABLE = ("name", "description", "source", "value", "made by", "product", "server")
-# The inventory tables that hold each kind: a shipped file without one is not loaded for it.
-_TABLES = {"flows": "flows", "products": "products", "processes": "processes", "parameters": "parameters",
-           "methods": "method"}
+# The inventory tables that hold each kind (a process defines its reference product when no
+# [products] table does): a shipped file with none of them is not loaded for it.
+_TABLES = {"flows": ("flows",), "products": ("products", "processes"), "processes": ("processes",),
+           "parameters": ("parameters",), "methods": ("method",)}
 # Not an inventory: the everyday equivalents of reports.
 _NOT_INVENTORIES = ("equivalents.toml",)
 # The climate change flow of the grid mixes (inventories/electricity.toml: life-cycle GHG, pre-characterised).
@@ -127,7 +128,8 @@ def catalogue(kind: str, model: Model | None = None) -> list[dict[str, str]]:
         return _rows(kind, model, None)
     rows: list[dict[str, str]] = []
     for name in shipped_files():
-        if _TABLES[kind] in read_toml(data_folder("inventories") / name.removeprefix(PREFIX)):
+        tables = read_toml(data_folder("inventories") / name.removeprefix(PREFIX))
+        if any(table in tables for table in _TABLES[kind]):
             rows += _rows(kind, _shipped_model(name), name)
     return rows
 
