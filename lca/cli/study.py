@@ -221,7 +221,9 @@ def _list(args: argparse.Namespace) -> int:
     elif args.format == "markdown":
         print(markdown_table(headers, cells))
     else:
-        print(render_table(headers, fit_columns(headers, cells, table_width(), CUTTABLE)))
+        # long cells are cut first; what still does not fit (ids, units) wraps into blocks
+        width = table_width()
+        print(render_table(headers, fit_columns(headers, cells, width, CUTTABLE), width))
     return 0
 
 
