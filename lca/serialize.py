@@ -230,7 +230,8 @@ def table_text(data: dict, width: int | None = None) -> str:
         lines.append(f"energy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})")
     scope2 = data.get("scope2")
     if scope2:
-        lines.append(f"climate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}, "
+        lines.append(f"climate_change (GHG Protocol Scope 2): location-based "
+                     f"{format_number(scope2['location_based'])}, "
                      f"market-based {format_number(scope2['market_based'])} {scope2['unit']}")
     grid = data.get("grid_profile")
     if grid:

@@ -123,8 +123,8 @@ def _job(args: argparse.Namespace, command: str) -> dict[str, Any]:
     (*command*: ``"lca new"`` or ``"lca quick"``)."""
     missing = [f"--{name}" for name in ("accelerator", "count", "hours", "region") if getattr(args, name) is None]
     if missing:
-        raise LCAError(f"{command} {args.kind}: {', '.join(missing)} missing (e.g. --accelerator h100 --count 8 --hours 10 "
-                       "--region de)")
+        raise LCAError(f"{command} {args.kind}: {', '.join(missing)} missing "
+                       "(e.g. --accelerator h100 --count 8 --hours 10 --region de)")
     return dict(hardware=args.accelerator, count=args.count, hours=args.hours, region=args.region, pue=args.pue,
                 utilization=args.utilization, kind=args.kind, requests=args.requests,
                 flags=dataclasses.replace(NEW_FLAGS, command=command + " {kind}"))

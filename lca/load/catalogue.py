@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from ..errors import LCAError
 from ..model.records import Model

@@ -76,7 +76,8 @@ KINDS = {
                      "Estimate the life-cycle impacts of one training run from its hardware, size, duration and grid, "
                      "including the amortised share of the hardware's life cycle."),
     "finetune": Kind("finetuning_job", "fine-tuning run",
-                     "Estimate the life-cycle impacts of one fine-tuning run from its hardware, size, duration and grid, "
+                     "Estimate the life-cycle impacts of one fine-tuning run from its hardware, size, duration and "
+                     "grid, "
                      "including the amortised share of the hardware's life cycle (the base model's training is "
                      "outside: see lca:scenarios/pretrain_adapt.toml for allocating it)."),
     "inference": Kind("serving_job", "serving window",
@@ -141,7 +142,8 @@ def hardware_table() -> dict[str, dict[str, str]]:
     processes: dict[str, tuple[str, dict]] = {}
     for name in _includes(template):
         if name.removeprefix("lca:").removeprefix("inventories/").startswith("hardware/"):
-            processes.update({key: (name, table) for key, table in read_toml(shipped(name)).get("processes", {}).items()})
+            found = read_toml(shipped(name)).get("processes", {})
+            processes.update({key: (name, table) for key, table in found.items()})
     table = {}
     for option in template["parameters"]["accelerator"]["options"]:
         process = servers.get(option, "")
@@ -382,17 +384,22 @@ _JOB_GOAL = ("Estimate the life-cycle impacts of one training or fine-tuning job
 def _comments(process: str) -> dict[str, str]:
     # what each part of a written study is for, above its first line (TOML writers keep no comments)
     return {
-        "include = [": "# The shipped inventories, by lca: name (found wherever this file lies): the servers and their\n"
-                       "# life cycle, transport, end of life, the datacenter (PUE, cooling water) with every grid it\n"
-                       "# can draw from, and the methods of the seven impact categories.",
-        "methods = [": "# The impact methods calculated, one per category (lca list methods FILE lists the alternatives).",
+        "include = [":
+            "# The shipped inventories, by lca: name (found wherever this file lies): the servers and their\n"
+            "# life cycle, transport, end of life, the datacenter (PUE, cooling water) with every grid it\n"
+            "# can draw from, and the methods of the seven impact categories.",
+        "methods = [":
+            "# The impact methods calculated, one per category (lca list methods FILE lists the alternatives).",
         "[study]": "# Goal and scope (ISO 14044): lca report prints them.",
         f"[demand.{process}]": "# The functional unit: every result is per this amount of the job.",
-        "[parameters.accelerator]": "# The job: lca list hardware / lca list locations say what accelerator and grid_region take.",
-        "[parameters.accelerators_per_node]": "# The flagship's wiring: node power, utilisation, service life and the amortised share\n"
-                                              "# (hw_share) of the servers, with their sources and uncertainties.",
-        f"[processes.{process}]": "# The job: IT energy through the datacenter (PUE, grid), and its share of the servers,\n"
-                                  "# rack and network, their transport and end of life.",
+        "[parameters.accelerator]":
+            "# The job: lca list hardware / lca list locations say what accelerator and grid_region take.",
+        "[parameters.accelerators_per_node]":
+            "# The flagship's wiring: node power, utilisation, service life and the amortised share\n"
+            "# (hw_share) of the servers, with their sources and uncertainties.",
+        f"[processes.{process}]":
+            "# The job: IT energy through the datacenter (PUE, grid), and its share of the servers,\n"
+            "# rack and network, their transport and end of life.",
     }
 
 

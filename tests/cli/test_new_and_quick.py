@@ -89,9 +89,10 @@ def test_an_existing_file_is_kept_unless_force(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--accelerator", "h10"], "error: --accelerator 'h10': no such hardware (close matches: h100; all: lca list hardware)"),
-    (["--accelerator", "tpu"], "error: --accelerator 'tpu': no such hardware (close matches: tpu_v5e, tpu_v5p, tpu_v6e; "
+    (["--accelerator", "h10"], "error: --accelerator 'h10': no such hardware (close matches: h100; "
                                "all: lca list hardware)"),
+    (["--accelerator", "tpu"], "error: --accelerator 'tpu': no such hardware (close matches: tpu_v5e, tpu_v5p, "
+                               "tpu_v6e; all: lca list hardware)"),
     (["--region", "germany"], "error: --region 'germany': no such region (close matches: de; all: lca list locations)"),
     (["--region", "mars"], "error: --region 'mars': no such region (all: lca list locations)"),
     (["--count", "0"], "error: --count 0: must be a number >= 1"),
