@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import math
+import textwrap
 from typing import Any, Sequence
 
 from .errors import LCAError, ModelError
@@ -104,8 +105,9 @@ def format_number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain-text table, numbers right-aligned.
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None = None,
+                 keep: int = 1) -> str:
+    """A plain-text table, numbers right-aligned; wider than *width*, its columns wrap into blocks.
 
     Parameters
     ----------
@@ -113,11 +115,17 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         The column titles.
     rows : sequence of sequences
         The cells; floats are formatted with :func:`format_number`.
+    width : int, optional
+        The widest line wanted (a terminal's width). A wider table is cut into blocks of
+        columns, one under the other, each starting with the first *keep* columns (the
+        row's id), so no number is cut. Default: one block, however wide.
+    keep : int, optional
+        The columns every block repeats.
 
     Returns
     -------
     str
-        The table, one line per row under a rule.
+        The table, one line per row under a rule (blocks separated by an empty line).
 
     Examples
     --------
@@ -126,21 +134,50 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     ---------  ---------
     use        494,352.8
     transport    6,025.6
+    >>> print(render_table(["stage", "kg CO2-eq", "m3"], [["use", 494352.8, 4370.9]], width=20))
+    stage  kg CO2-eq
+    -----  ---------
+    use    494,352.8
+    <BLANKLINE>
+    stage  m3
+    -----  -------
+    use    4,370.9
     """
     cells = [[h for h in headers]] + [[format_number(c) if isinstance(c, float) else str(c) for c in row]
                                      for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     numeric = [all(isinstance(row[i], float) for row in rows) if rows else False for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        parts = [c.rjust(w) if numeric[i] and n > 0 else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    blocks = _column_blocks(widths, width, keep)
+    parts = []
+    for columns in blocks:
+        lines = []
+        for n, row in enumerate(cells):
+            line = [row[i].rjust(widths[i]) if numeric[i] and n > 0 else row[i].ljust(widths[i]) for i in columns]
+            lines.append("  ".join(line).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * widths[i] for i in columns))
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
-def table_text(data: dict) -> str:
+def _column_blocks(widths: Sequence[int], width: int | None, keep: int) -> list[list[int]]:
+    """The columns of each block of a table *width* wide: the first *keep* ones, then as many as fit
+    (at least one, so a column wider than the terminal still shows)."""
+    columns = list(range(len(widths)))
+    if width is None or sum(widths) + 2 * (len(widths) - 1) <= width or len(widths) <= keep:
+        return [columns]
+    fixed, rest = columns[:keep], columns[keep:]
+    blocks: list[list[int]] = []
+    while rest:
+        block, used = list(fixed), sum(widths[i] for i in fixed) + 2 * (len(fixed) - 1)
+        while rest and (len(block) == keep or used + 2 + widths[rest[0]] <= width):
+            used += 2 + widths[rest[0]]
+            block.append(rest.pop(0))
+        blocks.append(block)
+    return blocks
+
+
+def table_text(data: dict, width: int | None = None) -> str:
     """The table ``lca run`` prints: one row per category, its value, unit, 95 % interval (with
     uncertainty) and stages.
 
@@ -148,6 +185,9 @@ def table_text(data: dict) -> str:
     ----------
     data : dict
         ``LCAResult.to_dict()``, with ``"uncertainty"`` records when Monte Carlo ran.
+    width : int, optional
+        The widest line wanted: a wider table wraps its columns into blocks that each start
+        with the category (:func:`render_table`). Default: one block.
 
     Returns
     -------
@@ -182,29 +222,35 @@ def table_text(data: dict) -> str:
             row += [float(pct.get("2.5", math.nan)), float(pct.get("97.5", math.nan))]
         row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
         rows.append(row)
-    text = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n" + render_table(headers, rows)
+    table = render_table(headers, rows, width)
+    lines = []
     energy = data.get("energy")
     if energy:
         stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
-        text += f"\n\nenergy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})"
+        lines.append(f"energy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})")
     scope2 = data.get("scope2")
     if scope2:
         intervals = {way: "" for way in ("location_based", "market_based")}
         for way, record in scope2.get("uncertainty", {}).items():
             pct = record["percentiles"]
             intervals[way] = f" (95 %: {format_number(pct['2.5'])}-{format_number(pct['97.5'])})"
-        text += (f"\nclimate_change (GHG Protocol Scope 2): location-based {format_number(scope2['location_based'])}"
-                 f"{intervals['location_based']}, market-based {format_number(scope2['market_based'])}"
-                 f"{intervals['market_based']} {scope2['unit']}")
+        lines.append(f"climate_change (GHG Protocol Scope 2): location-based "
+                     f"{format_number(scope2['location_based'])}{intervals['location_based']}, "
+                     f"market-based {format_number(scope2['market_based'])}{intervals['market_based']} {scope2['unit']}")
     grid = data.get("grid_profile")
     if grid:
-        text += (f"\ngrid intensity ({grid['parameter']}): annual average {format_number(grid['annual_average'])}, "
-                 f"time-matched {format_number(grid['time_matched'])} {grid['unit']} over {grid['hours']} hour(s) "
-                 f"of {grid['file']}")
+        lines.append(f"grid intensity ({grid['parameter']}): annual average {format_number(grid['annual_average'])}, "
+                     f"time-matched {format_number(grid['time_matched'])} {grid['unit']} over {grid['hours']} hour(s) "
+                     f"of {grid['file']}")
         if "climate_change" in grid:
             climate = grid["climate_change"]
-            text += (f"\nclimate_change: annual average {format_number(climate['annual_average'])}, "
-                     f"time-matched {format_number(climate['time_matched'])} {climate['unit']}")
+            lines.append(f"climate_change: annual average {format_number(climate['annual_average'])}, "
+                         f"time-matched {format_number(climate['time_matched'])} {climate['unit']}")
+    text = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n{table}"
+    if lines:
+        if width is not None:  # the notes wrap too, under their first words
+            lines = [textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False) for line in lines]
+        text += "\n\n" + "\n".join(lines)
     return text
 
 

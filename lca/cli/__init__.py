@@ -1,4 +1,5 @@
-"""Command line: ``lca run|validate|list|sources|estimate|compare|sensitivity|sweep|allocate|report|export|import``.
+"""Command line: ``lca run|validate|list|sources|new|quick|estimate|compare|sensitivity|sweep|allocate|report|``
+``export|import``.
 
 One module per command group, each with ``register(subparsers)``; nothing else in the package
 imports this one. A user's mistake prints one line ``error: <file>: <item>: <problem>`` on

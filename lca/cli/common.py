@@ -4,12 +4,47 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
+import sys
 from typing import Any, Sequence
 
 from ..errors import LCAError
 from ..load import load_study
 
 EXIT_USER_ERROR = 2
+# The width of tables written to a file or a pipe: the same wherever the command runs (issue 12:
+# lca list printed lines of 1,173 characters); on a terminal, its width.
+PIPED_WIDTH = 120
+# Narrower than this, a terminal gets tables this wide anyway (ids and units are never cut).
+NARROWEST = 40
+
+
+def table_width(stream: Any = None) -> int:
+    """How wide the tables a command prints may be: the terminal's width, or :data:`PIPED_WIDTH`.
+
+    Parameters
+    ----------
+    stream : file, optional
+        Where the table goes (default ``sys.stdout``). A terminal gives its width
+        (``shutil.get_terminal_size``: ``COLUMNS`` first, then the terminal), at least
+        :data:`NARROWEST`; anything else (a pipe, a file, a test's capture) the fixed width.
+
+    Returns
+    -------
+    int
+        Characters per line.
+
+    Examples
+    --------
+    >>> import io
+    >>> table_width(io.StringIO())
+    120
+    """
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return PIPED_WIDTH
+    return max(NARROWEST, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns)
 
 
 def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
@@ -55,13 +90,15 @@ def parse_set(items: Sequence[str] | None) -> dict[str, Any]:
     return overrides
 
 
-def add_study_arguments(parser: argparse.ArgumentParser) -> None:
+def add_study_arguments(parser: argparse.ArgumentParser, optional: bool = False) -> None:
     """Add the arguments every command that runs a study shares: the scenario, ``--set``, ``--method``.
 
     Parameters
     ----------
     parser : argparse.ArgumentParser
         A subcommand's parser.
+    optional : bool, default False
+        The scenario may be left out (``lca list``: then the shipped inventories).
 
     Examples
     --------
@@ -72,7 +109,11 @@ def add_study_arguments(parser: argparse.ArgumentParser) -> None:
     >>> args.scenario, args.set, args.method
     ('lca:scenarios/patterson2021_gpt3.toml', ['pue=1.2'], [])
     """
-    parser.add_argument("scenario", help="scenario (study) TOML file")
+    if optional:
+        parser.add_argument("scenario", nargs="?", default=None,
+                            help="scenario (study) TOML file (default: the shipped inventories)")
+    else:
+        parser.add_argument("scenario", help="scenario (study) TOML file")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", default=[],
                         help="override a parameter (value in the parameter's unit, or with a unit: "
                              "gpu_power='300 W'); repeatable")

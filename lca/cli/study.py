@@ -14,17 +14,25 @@ from ..engine.compile import compile_model
 from ..engine.solve import factorize
 from ..errors import LCAError, MethodError
 from ..load import load_file
+from ..load.catalogue import COLUMNS, CUTTABLE, KINDS, catalogue, markdown_table
 from ..load.resources import locate
 from ..load.tables import read_toml
 from ..report.equivalents import load_equivalents
 from ..serialize import csv_text, dumps_json, render_table, table_text
 from ..sources import number_sources
-from ..units import format_unit
-from .common import EXIT_USER_ERROR, add_include_argument, add_study_arguments, load_from_args
+from .common import (
+    EXIT_USER_ERROR,
+    PIPED_WIDTH,
+    add_include_argument,
+    add_study_arguments,
+    load_from_args,
+    table_width,
+)
 from .uncertainty import add_cluster_arguments, add_uncertainty_to_run
 
-# the widest line of lca list's tables (issue 12: parameter tables printed lines of 1,173 characters)
-LIST_WIDTH = 120
+# the widest line of lca list's tables when piped (issue 12: parameter tables printed lines of
+# 1,173 characters); on a terminal, its width
+LIST_WIDTH = PIPED_WIDTH
 
 
 def register(sub: Any) -> None:
@@ -57,12 +65,17 @@ def register(sub: Any) -> None:
     add_include_argument(validate)
     validate.set_defaults(handler=_validate)
 
-    listing = sub.add_parser("list", help="list the processes, methods, parameters or elementary flows of a study",
-                             description=f"Tables are at most about {LIST_WIDTH} characters wide: long values, "
-                                         "sources and names are cut with '...'; --format json has them whole.")
-    listing.add_argument("what", choices=("processes", "methods", "parameters", "flows"))
-    add_study_arguments(listing)
-    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing = sub.add_parser(
+        "list", help="list what the shipped inventories, or a study, offer: flows, products, processes, "
+                     "parameters, methods, grid regions, hardware",
+        description="Without a study: the shipped inventories (docs/catalogue.md has the same rows); with one: "
+                    "what that study can build on. Tables fit the terminal (a pipe or a file: "
+                    f"{LIST_WIDTH} characters): long names, values and sources are cut with '...'; "
+                    "--format json has them whole, with the file that defines each item.")
+    listing.add_argument("what", choices=KINDS, help="locations: grid regions (lca new --region); "
+                                                     "hardware: accelerators (lca new --accelerator)")
+    add_study_arguments(listing, optional=True)
+    listing.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     listing.set_defaults(handler=_list)
 
     sources = sub.add_parser("sources", help="every number a study's result depends on, with its source, "
@@ -147,7 +160,7 @@ def print_run(model, args: argparse.Namespace) -> int:
     elif args.format == "csv":
         sys.stdout.write(csv_text(data))
     else:
-        print(table_text(data))
+        print(table_text(data, table_width()))
     return 0
 
 
@@ -199,31 +212,18 @@ def _unknown_factor_flows(model) -> list[str]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    model = load_from_args(args)
-    if args.what == "processes":
-        rows = [[p.id, p.stage, p.reference_product, format_unit(p.production.unit), p.name]
-                for p in model.processes.values()]
-        headers = ["process", "stage", "product", "unit", "name"]
-    elif args.what == "methods":
-        rows = [[m.id, m.category, m.unit_text, "yes" if m.id in model.selected_methods else "", m.name]
-                for m in model.methods.values()]
-        headers = ["method", "category", "unit", "selected", "name"]
-    elif args.what == "flows":
-        rows = [[f.id, f.compartment, f.unit_text, f.cas or "", f.name] for f in model.flows.values()]
-        headers = ["flow", "compartment", "unit", "cas", "name"]
-    else:
-        rows = []
-        for p in model.parameters.values():
-            value = p.formula.text if p.formula is not None else p.value
-            if p.is_choice:
-                value = f"{p.value} (of {', '.join(p.options)})"
-            rows.append([p.name, str(value), p.unit_text or ("option" if p.is_choice else "-"),
-                         "yes" if p.uncertainty else "", p.source or ""])
-        headers = ["parameter", "value", "unit", "uncertain", "source"]
+    model = load_from_args(args) if args.scenario is not None else None
+    rows = catalogue(args.what, model)
+    headers = list(COLUMNS[args.what])
+    cells = [[row[column] for column in headers] for row in rows]
     if args.format == "json":
-        sys.stdout.write(dumps_json([dict(zip(headers, row)) for row in rows]))
+        sys.stdout.write(dumps_json(rows))
+    elif args.format == "markdown":
+        print(markdown_table(headers, cells))
     else:
-        print(render_table(headers, fit_columns(headers, rows, LIST_WIDTH, ("value", "source", "name"))))
+        # long cells are cut first; what still does not fit (ids, units) wraps into blocks
+        width = table_width()
+        print(render_table(headers, fit_columns(headers, cells, width, CUTTABLE), width))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""A training or fine-tuning job's footprint from four facts: hardware, count, hours, region.
+"""A training, fine-tuning or serving job's footprint from four facts: hardware, count, hours, region.
 
 The one-line path ML engineers know from ML CO2 Impact and Green Algorithms, on this project's
 life-cycle model: :func:`estimate_study` writes a complete study (TOML) from the shipped data and
@@ -10,7 +10,9 @@ node x power utilisation; IT energy = count x that power x hours; the datacenter
 share, transport and end of life are amortised as hours / (service life x lifetime utilisation).
 Hardware names are the flagship's ``accelerator`` options, regions the datacenter's
 ``grid_region`` options; the written study keeps both as choices, so a user can switch them in
-the file.
+the file. The three kinds of job (:data:`KINDS`) share that wiring and differ in what the study
+says; a serving job given the requests it served (``requests=``) is one 1,000-request functional
+unit, as the shipped inference study (``lca:scenarios/llm_inference_lifecycle.toml``) has.
 
 >>> model = estimate_model("h100", count=8, hours=10, region="de", pue=1.2, utilization=0.8)
 >>> model.parameters["n_accelerators"].value, model.parameters["grid_region"].value
@@ -27,6 +29,7 @@ import difflib
 import math
 import re
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -49,6 +52,58 @@ JOB = "training_job"
 # pue: dropped unless given, so the datacenter's (hyperscale fleet, with its uncertainty) applies.
 JOB_PARAMETERS = ("accelerator", "n_accelerators", "training_days", "training_hours", "grid_region", "pue")
 _GATE = re.compile(r'\(1 if accelerator == "(?P<option>\w+)" else 0\)')
+# A serving job's functional unit: the shipped inference study's (1,000 generated responses).
+REQUESTS_UNIT = 1000
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a kind of job changes in the study: its process id, wording, and the command that wrote it.
+
+    Examples
+    --------
+    >>> KINDS["inference"].process, KINDS["finetune"].noun
+    ('serving_job', 'fine-tuning run')
+    """
+
+    process: str
+    noun: str
+    goal: str
+
+
+KINDS = {
+    "training": Kind("training_job", "training run",
+                     "Estimate the life-cycle impacts of one training run from its hardware, size, duration and grid, "
+                     "including the amortised share of the hardware's life cycle."),
+    "finetune": Kind("finetuning_job", "fine-tuning run",
+                     "Estimate the life-cycle impacts of one fine-tuning run from its hardware, size, duration and "
+                     "grid, "
+                     "including the amortised share of the hardware's life cycle (the base model's training is "
+                     "outside: see lca:scenarios/pretrain_adapt.toml for allocating it)."),
+    "inference": Kind("serving_job", "serving window",
+                      "Estimate the life-cycle impacts of serving a model on reserved accelerators from their count, "
+                      "hours of serving and grid, including the amortised share of the hardware's life cycle."),
+}
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The option names the messages use: ``lca estimate``'s, or ``lca new`` and ``lca quick``'s.
+
+    Examples
+    --------
+    >>> NEW_FLAGS.hardware, NEW_FLAGS.hardware_list
+    ('--accelerator', 'lca list hardware')
+    """
+
+    hardware: str = "--hardware"
+    hardware_list: str = "lca estimate --list hardware"
+    region_list: str = "lca estimate --list regions"
+    command: str = "lca estimate"  # a format string: "{kind}" is the kind of job
+
+
+ESTIMATE_FLAGS = Flags()
+NEW_FLAGS = Flags("--accelerator", "lca list hardware", "lca list locations", "lca new {kind}")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +118,41 @@ def _includes(template: Mapping[str, Any]) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def hardware_table() -> dict[str, dict[str, str]]:
+    """The hardware an estimate can use: option -> the server process, its name and source.
+
+    Returns
+    -------
+    dict of str to dict
+        For each of the flagship's ``accelerator`` options: ``process`` (the server, node or
+        rack, its amortised share is), ``name`` and ``source`` of that process, and ``file``,
+        the ``lca:hardware/`` file that defines it.
+
+    Examples
+    --------
+    >>> hardware_table()["h100"]["process"]
+    'server_dgx_h100'
+    """
+    template = _template()
+    servers: dict[str, str] = {}
+    for exchange in template["processes"][TEMPLATE_PROCESS]["technosphere"]:
+        match = _GATE.search(str(exchange["amount"]))
+        if match:
+            servers.setdefault(match["option"], exchange["product"])  # the node first, then its network
+    processes: dict[str, tuple[str, dict]] = {}
+    for name in _includes(template):
+        if name.removeprefix("lca:").removeprefix("inventories/").startswith("hardware/"):
+            found = read_toml(shipped(name)).get("processes", {})
+            processes.update({key: (name, table) for key, table in found.items()})
+    table = {}
+    for option in template["parameters"]["accelerator"]["options"]:
+        process = servers.get(option, "")
+        file, found = processes.get(process, ("", {}))
+        table[option] = {"process": process, "name": found.get("name", option), "source": found.get("source", ""),
+                         "file": file}
+    return table
+
+
 def hardware_options() -> dict[str, str]:
     """The hardware an estimate can use: option -> the server (node or rack) it runs in.
 
@@ -80,18 +170,7 @@ def hardware_options() -> dict[str, str]:
     >>> len(options) >= 12
     True
     """
-    template = _template()
-    servers: dict[str, str] = {}
-    for exchange in template["processes"][TEMPLATE_PROCESS]["technosphere"]:
-        match = _GATE.search(str(exchange["amount"]))
-        if match:
-            servers.setdefault(match["option"], exchange["product"])  # the node first, then its network
-    names: dict[str, str] = {}
-    for name in _includes(template):
-        if name.removeprefix("lca:").removeprefix("inventories/").startswith("hardware/"):
-            names.update({key: table.get("name", key) for key, table in read_toml(shipped(name)).get("processes", {}).items()})
-    return {option: names.get(servers.get(option, ""), option)
-            for option in template["parameters"]["accelerator"]["options"]}
+    return {option: row["name"] for option, row in hardware_table().items()}
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +194,7 @@ def region_options() -> dict[str, str]:
     return {code: processes.get(f"electricity_{code}", {}).get("name", code) for code in options}
 
 
-def _choose(flag: str, value: str, options: Mapping[str, str], listing: str) -> str:
+def _choose(flag: str, value: str, options: Mapping[str, str], listing: str, noun: str) -> str:
     key = value.strip().lower().replace("-", "_")
     if key in options:
         return key
@@ -124,7 +203,7 @@ def _choose(flag: str, value: str, options: Mapping[str, str], listing: str) -> 
     close += [code for code in difflib.get_close_matches(key, list(options), n=4, cutoff=0.6) if code not in close]
     close += [code for code, name in options.items() if len(key) > 2 and key in name.lower() and code not in close]
     hint = f"close matches: {', '.join(close[:6])}; " if close else ""
-    raise ParameterError(f"{flag} {value!r}: no such {flag[2:]} ({hint}all: lca estimate --list {listing})")
+    raise ParameterError(f"{flag} {value!r}: no such {noun} ({hint}all: {listing})")
 
 
 def _positive(flag: str, value: float, low: float = 0.0, high: float = math.inf, closed_low: bool = False) -> float:
@@ -139,7 +218,8 @@ def _positive(flag: str, value: float, low: float = 0.0, high: float = math.inf,
 
 
 def estimate_study(hardware: str, count: int, hours: float, region: str, pue: float | None = None,
-                   utilization: float | None = None) -> str:
+                   utilization: float | None = None, *, kind: str = "job", requests: float | None = None,
+                   flags: Flags = ESTIMATE_FLAGS) -> str:
     """The study of one job on shipped hardware, as TOML text that ``lca run`` reads.
 
     Parameters
@@ -149,7 +229,7 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
     count : int
         Accelerators the job uses (at least 1).
     hours : float
-        Wall-clock hours of the job (> 0).
+        Wall-clock hours of the job (> 0): of training, fine-tuning or serving.
     region : str
         An option of :func:`region_options`: the grid that feeds the datacenter.
     pue : float, optional
@@ -158,6 +238,15 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
     utilization : float, optional
         Average IT power of a node as a fraction of its maximum (0 to 1); default: the
         flagship's 0.754 (Patterson et al. 2021), triangular 0.5-0.9.
+    kind : {"job", "training", "finetune", "inference"}, default "job"
+        What the job is (:data:`KINDS`): the same wiring, its own process id and wording;
+        ``"job"`` is ``lca estimate``'s training-or-fine-tuning job.
+    requests : float, optional
+        Inference only: the requests the accelerators served in those hours. The functional
+        unit is then 1,000 requests (the job's inputs x 1,000 / *requests*); without it, the
+        whole serving window.
+    flags : Flags, optional
+        The option names messages and the header use (``lca estimate``'s by default).
 
     Returns
     -------
@@ -168,8 +257,9 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
     Raises
     ------
     ParameterError
-        Unknown hardware or region (with close matches), count below 1, hours not positive,
-        PUE below 1 or utilisation outside (0, 1].
+        Unknown hardware, region or kind (with close matches), count below 1, hours not
+        positive, PUE below 1, utilisation outside (0, 1], requests not positive or given
+        for a job that is not inference.
 
     Examples
     --------
@@ -179,9 +269,13 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
     >>> estimate_study("h100", count=0, hours=120, region="fr")
     Traceback (most recent call last):
     lca.errors.ParameterError: --count 0: must be a number >= 1
+    >>> print(estimate_study("h100", 8, 10, "de", kind="inference", requests=50000, flags=NEW_FLAGS).splitlines()[0])
+    # Written by `lca new inference --accelerator h100 --count 8 --hours 10 --region de --requests 50000`.
     """
-    hardware = _choose("--hardware", hardware, hardware_options(), "hardware")
-    region = _choose("--region", region, region_options(), "regions")
+    if kind not in KINDS and kind != "job":
+        raise ParameterError(f"{kind!r}: no such kind of job (one of: {', '.join(KINDS)})")
+    hardware = _choose(flags.hardware, hardware, hardware_options(), flags.hardware_list, "hardware")
+    region = _choose("--region", region, region_options(), flags.region_list, "region")
     if isinstance(count, bool) or not float(count).is_integer():
         raise ParameterError(f"--count {count:g}: must be a whole number of accelerators")
     count = int(_positive("--count", count, low=1, closed_low=True))
@@ -190,48 +284,71 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
         pue = _positive("--pue", pue, low=1, closed_low=True)
     if utilization is not None:
         utilization = _positive("--utilization", utilization, high=1)
+    if requests is not None:
+        if kind != "inference":
+            raise ParameterError(f"--requests {requests:g}: only an inference job serves requests "
+                                 f"({flags.command.format(kind='inference')} ... --requests N)")
+        requests = _positive("--requests", requests)
 
     template = copy.deepcopy(_template())
+    job = KINDS[kind] if kind in KINDS else Kind(JOB, "job", _JOB_GOAL)
     label = f"{count} x {hardware} for {hours:g} h, grid {region}"
     parameters: dict[str, Any] = {
         "accelerator": {**template["parameters"]["accelerator"], "value": hardware,
-                        "source": "lca estimate --hardware"},
-        "n_accelerators": {"value": float(count), "unit": "", "source": "lca estimate --count",
+                        "source": f"{flags.command.format(kind=kind)} {flags.hardware}"},
+        "n_accelerators": {"value": float(count), "unit": "", "source": f"{flags.command.format(kind=kind)} --count",
                            "uncertainty": {"distribution": "fixed"},
                            "description": "Number of accelerators the job uses"},
-        "training_hours": {"value": hours, "unit": "", "source": "lca estimate --hours",
+        "training_hours": {"value": hours, "unit": "", "source": f"{flags.command.format(kind=kind)} --hours",
                            "uncertainty": {"distribution": "fixed"},
-                           "description": "Wall-clock hours of the job"},
-        "grid_region": {"value": region, "source": "lca estimate --region",
+                           "description": f"Wall-clock hours of the {job.noun} (the wiring's name is the flagship's)"},
+        "grid_region": {"value": region, "source": f"{flags.command.format(kind=kind)} --region",
                         "description": f"Grid of the datacenter: {region_options()[region]}"},
     }
+    if requests is not None:
+        parameters["requests_served"] = {
+            "value": requests, "unit": "request", "source": f"{flags.command.format(kind=kind)} --requests",
+            "uncertainty": {"distribution": "fixed"},
+            "description": "Requests the accelerators served in those hours"}
     if pue is not None:
-        parameters["pue"] = {"value": pue, "unit": "", "source": "lca estimate --pue",
+        parameters["pue"] = {"value": pue, "unit": "", "source": f"{flags.command.format(kind=kind)} --pue",
                              "uncertainty": {"distribution": "fixed"},
                              "description": "Power usage effectiveness of the datacenter"}
     parameters.update({k: v for k, v in template["parameters"].items() if k not in JOB_PARAMETERS})
     if utilization is not None:
         parameters["power_utilisation"] = {
-            **parameters["power_utilisation"], "value": utilization, "source": "lca estimate --utilization",
-            "uncertainty": {"distribution": "fixed"}}
+            **parameters["power_utilisation"], "value": utilization,
+            "source": f"{flags.command.format(kind=kind)} --utilization", "uncertainty": {"distribution": "fixed"}}
 
     process = template["processes"][TEMPLATE_PROCESS]
-    process.update(name=f"One job, {label}: IT energy + amortised servers, network, transport and end of life",
-                   reference_product=JOB, source="lca estimate; the wiring of scenarios/llm_training_lifecycle.toml")
+    process.update(name=f"One {job.noun}, {label}: IT energy + amortised servers, network, transport and end of life",
+                   reference_product=job.process,
+                   source=f"{flags.command.format(kind=kind)}; the wiring of scenarios/llm_training_lifecycle.toml")
+    if requests is not None:
+        # the window's inputs make requests_served requests; the demand asks for 1,000 of them
+        process.update(amount="requests_served", unit="request")
     for exchange in process["technosphere"]:
         if exchange["product"] == "it_energy":
             exchange["source"] = "accelerators x IT power per accelerator x hours"
+    if requests is not None:
+        functional_unit = (f"{REQUESTS_UNIT:,} requests served by {count} {hardware} accelerators "
+                           f"({requests:,.0f} requests in {hours:g} hours)")
+        demand = {"amount": REQUESTS_UNIT, "unit": "request"}
+    else:
+        functional_unit = f"one {job.noun}: {count} {hardware} accelerators for {hours:g} hours"
+        demand = {"amount": 1, "unit": "item"}
     scope = template["study"]
+    title = "AI job" if kind == "job" else f"AI {job.noun}"
     study = {
         "include": _includes(template),
         "methods": template["methods"],
         "study": {
-            "name": f"AI job on {label} (lca estimate)",
-            "functional_unit": f"one job: {count} {hardware} accelerators for {hours:g} hours",
-            "goal": "Estimate the life-cycle impacts of one training or fine-tuning job from its hardware, "
-                    "size, duration and grid, including the amortised share of the hardware's life cycle.",
+            "name": f"{title} on {label} ({flags.command.format(kind=kind)})",
+            "functional_unit": functional_unit,
+            "goal": job.goal,
             "system_boundary": scope["system_boundary"].replace("transport Taiwan -> US, ", "transport from Taiwan, "),
-            "cutoff": scope["cutoff"], "allocation": scope["allocation"],
+            "cutoff": scope["cutoff"] if kind != "inference" else scope["cutoff"].replace(", inference", ", training"),
+            "allocation": scope["allocation"].replace("training hours", "job hours"),
             "assumptions": [
                 f"{count} {hardware} accelerators for {hours:g} h; hardware: {hardware_options()[hardware]}.",
                 "IT power per accelerator = node maximum power / accelerators per node x power_utilisation "
@@ -241,30 +358,70 @@ def estimate_study(hardware: str, count: int, hours: float, region: str, pue: fl
                 else "PUE of a hyperscale fleet (inventories/datacenter.toml; set pue for a known facility).",
                 f"Grid: {region_options()[region]}.",
                 "Hardware amortised over a 4-year service life at 85 % lifetime utilisation (editable below).",
-            ],
-            "source": f"lca estimate from the shipped inventories; wiring of {TEMPLATE}",
+            ] + ([f"{requests:,.0f} requests served in the {hours:g} h: each carries an equal share of the window, "
+                  "idle time included."] if requests is not None else []),
+            "source": f"{flags.command.format(kind=kind)} from the shipped inventories; wiring of {TEMPLATE}",
         },
-        "demand": {JOB: {"amount": 1, "unit": "item"}},
+        "demand": {job.process: demand},
         "parameters": parameters,
-        "processes": {JOB: process},
+        "processes": {job.process: process},
     }
-    command = (f"lca estimate --hardware {hardware} --count {count} --hours {hours:g} --region {region}"
-               + (f" --pue {pue:g}" if pue is not None else "") + (f" --utilization {utilization:g}"
-                                                                 if utilization is not None else ""))
+    command = (f"{flags.command.format(kind=kind)} {flags.hardware} {hardware} --count {count} --hours {hours:g} "
+               f"--region {region}" + (f" --pue {pue:g}" if pue is not None else "")
+               + (f" --utilization {utilization:g}" if utilization is not None else "")
+               + (f" --requests {requests:g}" if requests is not None else ""))
     header = (f"# Written by `{command}`.\n"
               "# A complete study: edit it and run `lca run FILE`. accelerator and grid_region are choices\n"
               "# (their options are listed), n_accelerators and training_hours the job; the hardware's\n"
               "# service life and lifetime utilisation set its amortised share (hw_share).\n\n")
-    return header + tomli_w.dumps(study, multiline_strings=False)
+    return header + _commented(tomli_w.dumps(study, multiline_strings=False), job.process)
+
+
+_JOB_GOAL = ("Estimate the life-cycle impacts of one training or fine-tuning job from its hardware, size, "
+             "duration and grid, including the amortised share of the hardware's life cycle.")
+
+
+def _comments(process: str) -> dict[str, str]:
+    # what each part of a written study is for, above its first line (TOML writers keep no comments)
+    return {
+        "include = [":
+            "# The shipped inventories, by lca: name (found wherever this file lies): the servers and their\n"
+            "# life cycle, transport, end of life, the datacenter (PUE, cooling water) with every grid it\n"
+            "# can draw from, and the methods of the seven impact categories.",
+        "methods = [":
+            "# The impact methods calculated, one per category (lca list methods FILE lists the alternatives).",
+        "[study]": "# Goal and scope (ISO 14044): lca report prints them.",
+        f"[demand.{process}]": "# The functional unit: every result is per this amount of the job.",
+        "[parameters.accelerator]":
+            "# The job: lca list hardware / lca list locations say what accelerator and grid_region take.",
+        "[parameters.accelerators_per_node]":
+            "# The flagship's wiring: node power, utilisation, service life and the amortised share\n"
+            "# (hw_share) of the servers, with their sources and uncertainties.",
+        f"[processes.{process}]":
+            "# The job: IT energy through the datacenter (PUE, grid), and its share of the servers,\n"
+            "# rack and network, their transport and end of life.",
+    }
+
+
+def _commented(text: str, process: str) -> str:
+    comments = _comments(process)
+    lines = []
+    for line in text.splitlines():
+        comment = comments.pop(line, None)
+        if comment:
+            lines.append(comment)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def estimate_model(hardware: str, count: int, hours: float, region: str, pue: float | None = None,
-                   utilization: float | None = None) -> Model:
+                   utilization: float | None = None, *, kind: str = "job", requests: float | None = None,
+                   flags: Flags = ESTIMATE_FLAGS) -> Model:
     """The model of :func:`estimate_study`, loaded as ``lca run`` loads the written file.
 
     Parameters
     ----------
-    hardware, count, hours, region, pue, utilization
+    hardware, count, hours, region, pue, utilization, kind, requests, flags
         As :func:`estimate_study`.
 
     Returns
@@ -285,7 +442,7 @@ def estimate_model(hardware: str, count: int, hours: float, region: str, pue: fl
     >>> round(result.energy.by_source["electricity_fr"], 2)    # 64 x 10.2 kW / 8 x 0.8 x 120 h x 1.2
     9400.32
     """
-    text = estimate_study(hardware, count, hours, region, pue, utilization)
+    text = estimate_study(hardware, count, hours, region, pue, utilization, kind=kind, requests=requests, flags=flags)
     with tempfile.TemporaryDirectory(prefix="lca-estimate-") as folder:
         path = Path(folder) / "estimate.toml"
         path.write_text(text, encoding="utf-8")

@@ -47,10 +47,12 @@ def test_list_flows_of_the_flagship(capsys):
     records = json.loads(js)
     assert [r["flow"] for r in records] == list(model.flows)
     co2 = next(r for r in records if r["flow"] == "carbon_dioxide_fossil_air")
-    assert co2 == {"flow": "carbon_dioxide_fossil_air", "compartment": "air", "unit": "kg", "cas": "124-38-9",
-                   "name": "Carbon dioxide, fossil"}
+    # issue 12's catalogue: every row has its name, unit and source (for a flow, the file that defines it)
+    assert co2 == {"flow": "carbon_dioxide_fossil_air", "name": "Carbon dioxide, fossil", "unit": "kg",
+                   "compartment": "air", "cas": "124-38-9", "source": "lca:flows/elementary.toml",
+                   "file": "lca:flows/elementary.toml"}
     _, table, _ = run_cli(capsys, "list", "flows", FLAGSHIP)
-    assert table.splitlines()[0].split() == ["flow", "compartment", "unit", "cas", "name"]
+    assert table.splitlines()[0].split() == ["flow", "name", "unit", "compartment", "cas", "source"]
 
 
 def test_fit_columns_cuts_the_widest_cuttable_column_first():
