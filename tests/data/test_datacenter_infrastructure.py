@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import ROOT
+from doc_tables import interval, number, table
 
 import lca
 from lca.cli import main
@@ -113,3 +115,17 @@ def test_longer_building_life_halves_its_share(flagship):
     short = lca.calculate(lca.with_parameters(on, {"building_lifetime_years": 30})).supply
     long = lca.calculate(lca.with_parameters(on, {"building_lifetime_years": 60})).supply
     assert math.isclose(short["datacenter_building_per_mw"], 2 * long["datacenter_building_per_mw"], rel_tol=1e-9)
+
+
+def test_the_comparison_doc_prints_the_engines_numbers(tmp_path):
+    """docs/hardware-comparison.md's infrastructure table: the defaults and the 95 % intervals
+    (2,000 draws, seed 42) to the 3 significant figures printed."""
+    rows = table(ROOT / "docs" / "hardware-comparison.md", "## Beyond the servers: datacenter infrastructure")
+    assert set(rows) == {"datacenter_infrastructure_per_mw", *SYSTEMS, "ups_battery_per_kwh"}
+    for product, cells in rows.items():
+        model = _study(tmp_path, product)
+        percentiles = monte_carlo(model, 2000, seed=42).summary("climate_change").percentiles
+        low, high = interval(cells[2])
+        assert math.isclose(number(cells[1]), _climate(model), rel_tol=0.006), product
+        assert math.isclose(low, percentiles["2.5"], rel_tol=0.006), product
+        assert math.isclose(high, percentiles["97.5"], rel_tol=0.006), product

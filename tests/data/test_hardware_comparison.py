@@ -14,11 +14,11 @@
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
 from conftest import ROOT
+from doc_tables import interval, number, table
 
 import lca
 from lca.load.resources import data_folder
@@ -77,31 +77,7 @@ def climate(tmp_path_factory):
     return of
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", "").strip())
-
-
-def _table(heading: str) -> dict[str, list[str]]:
-    """Rows of the first table after *heading*, keyed by the backticked id in the first cell."""
-    text = DOC.read_text(encoding="utf-8")
-    section = text.split(heading, 1)[1]
-    rows = {}
-    for line in section.splitlines():
-        if rows and not line.startswith("|"):
-            break
-        match = re.match(r"\|\s*`([a-z0-9_]+)`", line)
-        if match:
-            rows[match.group(1)] = [cell.strip() for cell in line.strip().strip("|").split("|")]
-    assert rows, heading
-    return rows
-
-
-def _interval(cell: str) -> tuple[float, float]:
-    low, high = cell.split("-")
-    return _number(low), _number(high)
-
-
-SERVERS = _table("## Servers")
+SERVERS = table(DOC, "## Servers")
 
 
 def test_the_doc_lists_every_shipped_server():
@@ -115,8 +91,8 @@ def test_the_doc_lists_every_shipped_server():
 def test_doc_numbers_are_the_engines(row, climate):
     """The printed value and interval are the engine's, to the 3 significant figures printed."""
     value, low, high = climate(row)
-    printed = _number(SERVERS[row][1])
-    printed_low, printed_high = _interval(SERVERS[row][2])
+    printed = number(SERVERS[row][1])
+    printed_low, printed_high = interval(SERVERS[row][2])
     assert math.isclose(printed, value, rel_tol=0.006), (row, printed, value)
     assert math.isclose(printed_low, low, rel_tol=0.006), (row, printed_low, low)
     assert math.isclose(printed_high, high, rel_tol=0.006), (row, printed_high, high)
@@ -125,7 +101,7 @@ def test_doc_numbers_are_the_engines(row, climate):
 def test_dgx_h100_components_add_up_and_match_the_engine(tmp_path):
     """Each component row = its amount in the DGX H100 x its own cradle-to-gate footprint, and the
     rows add up to the server: no component is left out of the table."""
-    rows = _table("## The DGX H100 component by component")
+    rows = table(DOC, "## The DGX H100 component by component")
     path = tmp_path / "dgx.toml"
     path.write_text(_study_text({"server_dgx_h100": 1}))
     compiled = lca.compile_model(lca.load_study(str(path)))
@@ -145,11 +121,11 @@ def test_dgx_h100_components_add_up_and_match_the_engine(tmp_path):
     components = {compiled.processes[i]: column[i] * footprint(i) for i in np.nonzero(column)[0]}
     assert set(components) == set(rows), set(components) ^ set(rows)
     for product, value in components.items():
-        assert math.isclose(_number(rows[product][1]), value, rel_tol=0.006, abs_tol=0.06), (product, value)
+        assert math.isclose(number(rows[product][1]), value, rel_tol=0.006, abs_tol=0.06), (product, value)
     assert math.isclose(sum(components.values()), footprint(server), rel_tol=1e-9)
 
 
-def test_nvidia_hgx_h100_pcf_inside_the_boards_interval(climate):
+def test_nvidia_hgx_h100_pcf_inside_the_boardsinterval(climate):
     """NVIDIA's 164 kg per H100 covers the HGX board (8 GPUs and the NVSwitch baseboard): it lies
     inside the 95 % interval of the same scope built bottom-up."""
     _, low, high = climate("hgx_h100")
