@@ -126,8 +126,8 @@ def lca_frame(result: LCAResult, by: str = "stage") -> pd.DataFrame:
     >>> frame = lca_frame(result)
     >>> print(frame[frame.category == "climate_change"].round(1).to_string(index=False))
           category         stage    value      unit
-    climate_change    extraction   4216.9 kg CO2-eq
-    climate_change manufacturing  13743.3 kg CO2-eq
+    climate_change    extraction   4310.1 kg CO2-eq
+    climate_change manufacturing  14781.9 kg CO2-eq
     climate_change     transport   6025.6 kg CO2-eq
     climate_change           use 494352.8 kg CO2-eq
     climate_change   end_of_life    480.2 kg CO2-eq
@@ -356,7 +356,7 @@ def allocation_frame(allocation: StudyAllocation, sample: int | None = None) -> 
     >>> round(climate["value"].sum()) == round(frame.attrs["totals"]["queries"]["climate_change"])
     True
     >>> round(climate.set_index("name").loc["classification", "value"])
-    71584
+    56859
     """
     pd = _pandas()
     data = allocation.to_dict(sample)

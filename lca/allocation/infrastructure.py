@@ -37,7 +37,7 @@ class InfrastructureAllocation:
     >>> from lca.allocation import allocate_study
     >>> facility = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["equal"]).infrastructure[0]
     >>> facility.keys, facility.utilization.tolist(), round(float(facility.idle[0, 0]))
-    (('gpu_hours', 'energy'), [0.85], 10348)
+    (('gpu_hours', 'energy'), [0.85], 10447)
     """
 
     id: str

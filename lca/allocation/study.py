@@ -85,7 +85,7 @@ class StudyAllocation:
     >>> from lca import load_study
     >>> result = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"])
     >>> result.infrastructure[0].id, result.kinds["translation"], round(float(result.own["bloom_base"][0, 0]))
-    ('a100_partition', 'task', 84730)
+    ('a100_partition', 'task', 67239)
     >>> sorted(result.to_dict())
     ['kinds', 'rules', 'study', 'units']
     """
@@ -157,7 +157,7 @@ def allocate_study(model: Model, rules: Sequence[str] | None = None,
     >>> result = allocate_study(load_study("lca:scenarios/pretrain_adapt.toml"), ["queries"])
     >>> queries = result.to_dict()["rules"]["queries"]
     >>> round(queries["targets"]["classification"]["climate_change"]), round(queries["unallocated"]["climate_change"])
-    (71584, 10348)
+    (56859, 10447)
     >>> rule = result.rules["queries"]
     >>> bool(np.allclose(sum(rule.targets.values()) + rule.unallocated_total, rule.total, rtol=1e-12))
     True

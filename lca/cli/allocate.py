@@ -10,8 +10,8 @@ side by side.
 climate_change [kg CO2-eq] by allocation rule
 target                               equal      queries
 -----------------------------------  ---------  ---------
-chat (task)                           15,140.7    1,967.4
-code_completion (task)                29,761.4    2,944.6
+chat (task)                           12,225.7    1,779.1
+code_completion (task)                23,931.1    2,650.3
 """
 
 from __future__ import annotations

@@ -562,7 +562,7 @@ def load_inventory(paths: list[str | Path], allow_outside: bool = False) -> Mode
     --------
     >>> inventory = load_inventory(["lca:hardware/products.toml"])
     >>> len(inventory.processes), "gpu_h100_sxm5_80gb" in inventory.processes, len(inventory.demand)
-    (183, True, 0)
+    (184, True, 0)
     """
     return _load_inventory(paths, allow_outside)
 
