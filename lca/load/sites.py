@@ -166,6 +166,63 @@ def grid_codes(raw_processes: list[tuple[str, dict, str]]) -> dict[str, tuple[di
     return codes
 
 
+ROUTES = "lca:hardware/transport_routes.csv"
+ORIGINS = ("tw", "kr", "cn", "us", "my")
+# Relative spreads of the route distances (lognormal GSD): air GCD + 95 km is the routing rule
+# itself (EN 16258 / GLEC); sea is searoute's shortest path (real lanes and transshipment are
+# longer); road legs are circuity x great-circle + 50 km local legs (unverified).
+ROUTE_GSD = {"freight_air": 1.05, "freight_sea": 1.15, "freight_truck": 1.5}
+
+
+@lru_cache(maxsize=None)
+def transport_routes() -> Mapping[tuple[str, str], Mapping[str, float]]:
+    """Freight distances, (origin, grid code) -> km by ``air``, ``sea``, ``road_air``, ``road_sea``.
+
+    Returns
+    -------
+    Mapping
+        From ``inventories/hardware/transport_routes.csv`` (tools/gen_transport_routes.py).
+
+    Examples
+    --------
+    >>> transport_routes()[("tw", "ie")]["air"], transport_routes()[("tw", "tw")]["sea"]
+    (10028.0, 0.0)
+    """
+    with open(shipped(ROUTES), encoding="utf-8", newline="") as handle:
+        return {(row["origin"], row["destination"]): {
+            "air": float(row["air_km"]), "sea": float(row["sea_km"]), "road_air": float(row["road_air_km"]),
+            "road_sea": float(row["road_sea_km"])} for row in csv.DictReader(handle)}
+
+
+def _transport(site: str, origin: Any, variable: str, codes: list[str], where: str,
+               parameters: Mapping[str, Parameter]) -> dict:
+    """The table of ``site_<S>_hardware_transport``: 1 kg of hardware from *origin* to the site's grid."""
+    if origin not in ORIGINS:
+        raise fail(ModelError, where, f"unknown origin {shorten(repr(origin))} (assembly regions: {', '.join(ORIGINS)})")
+    if "transport_air_share" not in parameters:
+        raise fail(ModelError, where, "the study has no freight transport: include 'lca:hardware/transport.toml'")
+    routes = transport_routes()
+    legs = {"freight_air": ("air", "road_air"), "freight_sea": ("sea", "road_sea")}
+    rows = []
+    for code in codes:
+        route = routes.get((origin, code))
+        if route is None:
+            continue
+        gate = _gate(variable, [code])
+        for mode, (key, road) in legs.items():
+            share = "transport_air_share" if mode == "freight_air" else "(1 - transport_air_share)"
+            for product, km in ((mode, route[key]), ("freight_truck", route[road])):
+                if km > 0:
+                    rows.append({"product": product, "amount": f"0.001 * {km:g} * {share} * {gate}", "unit": "t*km",
+                                 "source": f"{ROUTES}: {origin} -> {code}, {key if product == mode else road} "
+                                           f"{km:g} km (1 kg = 0.001 t)",
+                                 "uncertainty": {"distribution": "lognormal", "gsd": ROUTE_GSD[product]}})
+    return {"name": f"Transport of 1 kg of hardware, assembly in {origin.upper()} -> site {site}",
+            "reference_product": f"site_{site}_hardware_transport", "amount": 1, "unit": "kg", "stage": "transport",
+            "source": f"{ROUTES} (air: GCD + 95 km, EN 16258 / GLEC; sea: searoute shortest path; road: circuity 1.2)",
+            "technosphere": rows}
+
+
 def _gate(variable: str, options: list[str]) -> str:
     """``(1 if (v == "a" or v == "b") else 0)``: a formula that is 1 at these options."""
     condition = " or ".join(f'{variable} == "{option}"' for option in options)
@@ -311,7 +368,7 @@ def _redirect(table: dict, item: str, site: str | None, sites: Mapping[str, dict
 
 
 def expand_sites(sites: Any, where: str, raw_processes: list[tuple[str, dict, str]],
-                 parameters: Mapping[str, Parameter], transport: Any = None) -> Expansion:
+                 parameters: Mapping[str, Parameter]) -> Expansion:
     """Expand a study's ``[sites]`` into parameter and process tables, and place processes at the sites.
 
     Parameters
@@ -325,9 +382,6 @@ def expand_sites(sites: Any, where: str, raw_processes: list[tuple[str, dict, st
         are replaced by copies whose IT energy comes from the site.
     parameters : mapping of str to Parameter
         The study's parameters (a site's PUE and WUE default to ``pue`` and ``wue_onsite``).
-    transport : callable, optional
-        ``transport(site, origin, location_variable, codes, where)`` -> process table of the
-        site's hardware transport (for sites with ``hardware_from``).
 
     Returns
     -------
@@ -435,11 +489,8 @@ def expand_sites(sites: Any, where: str, raw_processes: list[tuple[str, dict, st
         }, site_where))
         origin = table.get("hardware_from")
         if origin is not None:
-            if transport is None:
-                raise fail(FileFormatError, f"{site_where}.hardware_from", "no transport routes are loaded")
-            expansion.processes.append((f"site_{name}_hardware_transport",
-                                        transport(name, origin, variable, list(codes), f"{site_where}.hardware_from"),
-                                        site_where))
+            expansion.processes.append((f"site_{name}_hardware_transport", _transport(
+                name, origin, variable, list(codes), f"{site_where}.hardware_from", parameters), site_where))
     return expansion
 
 

@@ -245,3 +245,56 @@ def test_sites_only_in_a_study(tmp_path):
     grids = GRIDS + '[sites.x]\nlocation = "de"\n'
     with pytest.raises(LCAError, match=r"grids\.toml: \[sites\] belongs in a study file"):
         load_study(write(tmp_path, grids=grids))
+
+
+TRANSPORT_STUDY = STUDY.replace('"grids.toml", ', '"grids.toml", "lca:hardware/transport.toml", ').replace(
+    'processes = ["training"]', 'processes = ["training"]\nhardware_from = "tw"').replace(
+    '{ product = "it_energy", amount = 100, unit = "kWh", source = "test" }',
+    '{ product = "it_energy", amount = 100, unit = "kWh", source = "test" }, '
+    '{ product = "fab_to_datacenter_transport", amount = 1000, unit = "kg", source = "test" }')
+
+
+def test_hardware_reaches_a_site_by_its_route(tmp_path):
+    from lca.load.sites import transport_routes
+
+    route = transport_routes()[("tw", "de")]
+    # the route table: air = great circle TPE-FRA + 95 km; sea Kaohsiung-Hamburg via Suez
+    assert 9000 < route["air"] < 10000 and 18000 < route["sea"] < 20500
+    result = calculate(load_study(write(tmp_path, TRANSPORT_STUDY)))
+    tonnes, share = 1.0, 0.5  # 1,000 kg; half by air (transport_air_share)
+    assert result.supply["freight_air"] == pytest.approx(tonnes * share * route["air"], rel=1e-12)
+    assert result.supply["freight_sea"] == pytest.approx(tonnes * (1 - share) * route["sea"], rel=1e-12)
+    assert result.supply["freight_truck"] == pytest.approx(
+        tonnes * (share * route["road_air"] + (1 - share) * route["road_sea"]), rel=1e-12)
+    # the default Taiwan -> US route of transport.toml is not used
+    assert result.supply.get("fab_to_datacenter_transport", 0.0) == 0.0
+
+
+def test_every_origin_reaches_every_grid():
+    from lca.load.sites import ORIGINS, transport_routes
+
+    routes = transport_routes()
+    codes = {code for _, code in routes}
+    assert len(codes) == 63 and {origin for origin, _ in routes} == set(ORIGINS)
+    for (origin, code), km in routes.items():
+        domestic = code.split("_")[0] == origin or (origin == "us" and code.startswith("us"))
+        assert (km["air"] == km["sea"] == 0) == domestic, (origin, code)
+        assert km["road_air"] > 0 and km["road_sea"] > 0
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('hardware_from = "tw"', 'hardware_from = "fr"', r"hardware_from: unknown origin 'fr' \(assembly regions: tw, kr"),
+    ('"lca:hardware/transport.toml", ', '', r"hardware_from: the study has no freight transport"),
+])
+def test_malformed_hardware_origin(tmp_path, old, new, message):
+    with pytest.raises(LCAError, match=message):
+        load_study(write(tmp_path, TRANSPORT_STUDY.replace(old, new)))
+
+
+def test_sweep_takes_the_dotted_names(tmp_path):
+    from lca.uncertainty.sweep import grid_scenarios, sweep
+
+    model = load_study(write(tmp_path))
+    result = sweep(model, grid_scenarios(["grid_intensity.ie=0.3,0.1"]))
+    climate = [row["climate_change"] for row in result.rows()]
+    assert climate == pytest.approx([120 * 0.4 + 220 * 0.3, 120 * 0.4 + 220 * 0.1], rel=1e-12)
