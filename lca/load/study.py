@@ -54,6 +54,7 @@ from .grid_profile import read_grid_profile
 from .parameters import override
 from .resources import FOLDERS, data_folder, locate, shipped
 from .scope2 import parse_market_based
+from .sites import dotted, expand_sites
 from .tables import (
     PARAMETER_KEYS,
     check_bounds,
@@ -75,14 +76,14 @@ from .validate import validate_model
 
 _TOP_KEYS = {"include", "meta", "flows", "products", "parameters", "processes", "method", "factors",
              "study", "demand", "methods", "allocation", "lineage", "infrastructure", "energy_log",
-             "market_based", "grid_profile"}
+             "market_based", "grid_profile", "sites"}
 KG_PER_KWH = parse_unit("kg CO2-eq/kWh")
 _FLOW_KEYS = {"name", "compartment", "unit", "cas", "comment", "source", "location"}
 _PRODUCT_KEYS = {"name", "unit", "comment", "source"}
 _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "location", "source", "comment",
                  "technosphere", "biosphere", "uncertainty", "allocation", "coproducts", "properties",
-                 "category", "tags"}
-_EXCHANGE_KEYS = {"product", "flow", "provider", "amount", "unit", "source", "uncertainty", "comment"}
+                 "category", "tags", "site"}
+_EXCHANGE_KEYS = {"product", "flow", "provider", "amount", "unit", "source", "uncertainty", "comment", "site"}
 _METHOD_KEYS = {"id", "category", "name", "unit", "source", "comment", "description"}
 _FACTOR_KEYS = {"flow", "value", "unit", "source", "uncertainty", "comment"}
 
@@ -155,7 +156,7 @@ class _Loader:
                         f"(allowed: {', '.join(sorted(_TOP_KEYS))})")
         if not is_root and any(k in data for k in ("study", "demand")):
             raise fail(FileFormatError, where, "an included file cannot have [study] or [demand]")
-        misplaced = [key for key in ("lineage", "infrastructure", "allocation") if key in data]
+        misplaced = [key for key in ("lineage", "infrastructure", "allocation", "sites") if key in data]
         if misplaced and not (is_root and "study" in data):
             # only a study's allocation tables are read: elsewhere they would be silently ignored
             raise fail(FileFormatError, where, f"[{misplaced[0]}] belongs in a study file (with [study]); "
@@ -622,12 +623,14 @@ def _load_inventory(paths: Sequence[str | Path], allow_outside: bool, first: dic
 def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     # Scenario [parameters]: overrides of defined parameters, or new ones.
     parameters = dict(loader.parameters.items)
-    for key, table in named_tables(data, "parameters", where).items():
+    study_tables = named_tables(data, "parameters", where)
+    for key, table in study_tables.items():
         item_where = f"{where}: parameters.{key}"
         if key in parameters:
             parameters[key] = override(parameters[key], table, item_where)
         else:
             parameters[key] = loader._parameter(key, table, item_where)
+    _add_sites(loader, data, where, parameters, study_tables)
     products = dict(loader.products.items)
     processes: dict[str, Process] = {}
     for key, table, item_where in loader.raw_processes:
@@ -675,6 +678,24 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     if "market_based" in data:
         model = replace(model, market_based=_market_based(model, data["market_based"], where))
     return model
+
+
+def _add_sites(loader: _Loader, data: dict, where: str, parameters: dict[str, Parameter],
+               study_tables: Mapping[str, Any]) -> None:
+    """Expand the study's [sites] (lca.load.sites) into parameters and processes, in place."""
+    expansion = expand_sites(data.get("sites"), where, loader.raw_processes, parameters)
+    for key, (table, item_where) in expansion.parameters.items():
+        if key in loader.parameters.items:
+            if key.startswith("grid_intensity_"):
+                continue  # an inventory's own intensity of that grid wins (and the study may override it)
+            raise fail(DuplicateIdError, item_where, f"parameter {key!r} is reserved for the site but is defined "
+                       f"in {loader.parameters.origin[key]}")
+        parameters[key] = loader._parameter(key, table, item_where)
+        if key in study_tables:
+            parameters[key] = override(parameters[key], study_tables[key], f"{where}: parameters.{key}")
+    for key, _, item_where in expansion.processes:
+        loader.processes.add(key, None, item_where)
+    loader.raw_processes.extend(expansion.processes)
 
 
 def _market_based(model: Model, table: Any, where: str) -> MarketBased:
@@ -842,6 +863,7 @@ def with_parameters(model: Model, overrides: Mapping[str, Any], where: str = "ov
     """
     parameters = dict(model.parameters)
     for name, value in overrides.items():
+        name = dotted(name, parameters)  # --set grid_intensity.ie=... names grid_intensity_ie
         if name not in parameters:
             known = ", ".join(sorted(parameters)) or "none"
             raise ParameterError.at(f"{where} {name}", f"no such parameter (known: {known})")

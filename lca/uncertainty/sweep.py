@@ -32,6 +32,7 @@ from ..engine.compile import CompiledModel, compile_model, influential_parameter
 from ..engine.propagate import Progress, evaluate_chunked, prepare
 from ..errors import LCAError, ParameterError
 from ..load.parameters import override
+from ..load.sites import dotted
 from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
 from .sampling import make_design
@@ -294,16 +295,17 @@ def sweep(model: Model | CompiledModel, scenarios: Sequence[Scenario], samples: 
         raise LCAError(f"the number of samples must be at least 0, got {samples}")
     compiled = model if isinstance(model, CompiledModel) else compile_model(model)
     definitions = None if isinstance(model, CompiledModel) else model.parameters
-    names = tuple(scenarios[0].values)
     table = compiled.parameters
+    given = tuple(scenarios[0].values)
+    names = tuple(dotted(name, table.order) for name in given)  # grid_intensity.ie -> grid_intensity_ie
     inputs = np.empty((len(names), len(scenarios)))
     settings = []
     for k, scenario in enumerate(scenarios):
-        if tuple(scenario.values) != names:
+        if tuple(scenario.values) != given:
             raise LCAError.at(scenario.where, f"sets {', '.join(scenario.values)}; the first scenario sets "
-                                              f"{', '.join(names)}")
+                                              f"{', '.join(given)}")
         for row, name in enumerate(names):
-            inputs[row, k] = _declared_value(table, definitions, name, scenario.values[name], scenario.where)
+            inputs[row, k] = _declared_value(table, definitions, name, scenario.values[given[row]], scenario.where)
         settings.append(tuple(table.choices[n][int(inputs[r, k])] if n in table.choices else float(inputs[r, k])
                               for r, n in enumerate(names)))
     if samples == 0:

@@ -40,7 +40,7 @@ def test_datapackage_export_reproduces_lca_run(capsys, tmp_path):
     out = tmp_path / "flagship.zip"
     status, stdout, err = run(capsys, "export", FLAGSHIP, "--format", "bw-datapackage", "--out", str(out))
     assert status == 0, err
-    assert "234 processes and 'functional_unit', 77 elementary flows, 7 methods" in stdout
+    assert "298 processes and 'functional_unit', 77 elementary flows, 7 methods" in stdout
     # the flagship's formula-driven entries are named once, on stderr
     assert err.count("have an uncertainty with no stats_arrays form") == 1
     package = load_package(out)
@@ -75,7 +75,7 @@ def test_presamples_are_written_and_reported(capsys, tmp_path):
     status, stdout, err = run(capsys, "export", FLAGSHIP, "--format", "bw-datapackage", "--out", str(out),
                               "--presamples", "20", "--seed", "3")
     assert status == 0, err
-    assert "20 presamples of 357 entries" in stdout and "no stats_arrays form" not in err
+    assert "20 presamples of 521 entries" in stdout and "no stats_arrays form" not in err
     package = load_package(out)
     arrays = [r for r in package.resources if r["category"] == "array" and r["kind"] == "data"]
     assert {r["matrix"] for r in arrays} >= {"technosphere_matrix", "biosphere_matrix"}

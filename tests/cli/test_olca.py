@@ -27,13 +27,13 @@ def test_flagship_round_trip_gives_the_same_seven_scores(capsys, tmp_path):
     zip_path, out = tmp_path / "flagship.zip", tmp_path / "imported"
     status, stdout, err = run(capsys, "export", FLAGSHIP, "--format", "olca", "--out", str(zip_path))
     assert status == 0, err
-    assert "235 Process" in stdout and "7 ImpactCategory" in stdout and "1 ProductSystem" in stdout
+    assert "299 Process" in stdout and "7 ImpactCategory" in stdout and "1 ProductSystem" in stdout
     assert err.count("have an uncertainty with no openLCA form") == 1
     with zipio.ZipReader(zip_path) as reader:
-        assert len(list(reader.read_each(o.Process))) == 235
+        assert len(list(reader.read_each(o.Process))) == 299
     status, stdout, err = run(capsys, "import", str(zip_path), "--out", str(out))
     assert status == 0, err
-    assert "235 processes, 7 impact categories, 1 scenarios" in stdout
+    assert "299 processes, 7 impact categories, 1 scenarios" in stdout
     (scenario,) = [p for p in out.glob("*.toml") if p.name != "inventory.toml"]
     expected, got = scores(capsys, FLAGSHIP), scores(capsys, scenario)
     assert len(expected) == 7 and set(got) == set(expected)

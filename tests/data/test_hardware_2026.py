@@ -274,7 +274,7 @@ def test_flagship_power_per_accelerator_follows_the_node_datasheets(flagship):
 def test_flagship_default_unchanged_by_the_new_options(flagship):
     """The V100 default still reproduces Patterson et al. 2021 (GPT-3: 1,287 MWh incl. PUE)."""
     result = lca.calculate(flagship)
-    assert math.isclose(result.supply["electricity_us"], 1_287_000, rel_tol=0.02)
+    assert math.isclose(result.supply["site_electricity_us"], 1_287_000, rel_tol=0.02)
     assert abs(result.supply["scale_out_network_share_per_8_gpus"]) < 1e-9 * result.supply["rack_network_share_per_node"]
 
 

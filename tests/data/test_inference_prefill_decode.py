@@ -52,7 +52,7 @@ def model():
 
 def it_energy_wh(model, **parameters) -> float:
     result = calculate(with_parameters(model, parameters) if parameters else model)
-    return result.supply["datacenter_operation"]  # kWh per 1,000 queries = Wh per query
+    return result.supply["site_serving"]  # kWh per 1,000 queries = Wh per query
 
 
 def test_prefill_flops_and_energy_by_hand(model):
@@ -79,7 +79,7 @@ def test_a_long_prompt_costs_measurably_more(model):
 def test_the_per_token_fit_ignores_the_prompt():
     """EcoLogits' fit (the default basis) has no input tokens: the limitation this basis removes."""
     fit = lca.load_study(STUDY)
-    energies = {t: calculate(with_parameters(fit, {"inference_prompt_tokens": t})).supply["datacenter_operation"]
+    energies = {t: calculate(with_parameters(fit, {"inference_prompt_tokens": t})).supply["site_serving"]
                 for t in (100, 10_000)}
     assert energies[100] == energies[10_000]
 
@@ -102,7 +102,7 @@ def test_energy_grows_with_the_prompt_and_prefill_is_superlinear(model, prompt, 
     """Monotone in the prompt; the prompt's FLOPs grow faster than linearly (causal attention)."""
     low = calculate(with_parameters(model, {"inference_prompt_tokens": prompt}))
     high = calculate(with_parameters(model, {"inference_prompt_tokens": prompt * factor}))
-    assert high.supply["datacenter_operation"] > low.supply["datacenter_operation"]
+    assert high.supply["site_serving"] > low.supply["site_serving"]
     ratio = high.parameters["inference_prefill_flops"].value / low.parameters["inference_prefill_flops"].value
     assert ratio > factor * (1 - 1e-12)
 

@@ -42,7 +42,7 @@ def test_lifecycle_energy_by_stage_sums_to_the_total(capsys):
     assert math.fsum(energy["by_stage"].values()) == pytest.approx(energy["value"], rel=1e-9)
     assert math.fsum(energy["by_process"].values()) == pytest.approx(energy["value"], rel=1e-9)
     # the use phase draws the US grid only; manufacturing draws the fab regions' grids
-    assert energy["by_stage"]["use"] == pytest.approx(energy["by_process"]["electricity_us"])
+    assert energy["by_stage"]["use"] == pytest.approx(energy["by_process"]["site_electricity_us"])
 
 
 CHAIN = '''

@@ -65,9 +65,9 @@ def test_use_phase_energy_by_hand(result):
     assert busy == pytest.approx(0.2192, abs=5e-5)   # 0.129 Wh GPUs + 0.091 Wh host per query
     assert idle == pytest.approx(0.0485, abs=5e-5)
     assert result.supply["inference_fleet_idle"] == pytest.approx(idle, rel=1e-9)
-    assert result.supply["datacenter_operation"] == pytest.approx(busy + idle, rel=1e-9)
+    assert result.supply["site_serving"] == pytest.approx(busy + idle, rel=1e-9)
     # grid electricity = PUE (hyperscale 1.15) x IT energy
-    assert result.supply["electricity_us"] == pytest.approx(1.15 * (busy + idle), rel=1e-9)
+    assert result.supply["site_electricity_us"] == pytest.approx(1.15 * (busy + idle), rel=1e-9)
 
 
 def test_fit_reproduces_ecologits_091_for_an_8b_model(model):
@@ -82,7 +82,7 @@ def test_fit_reproduces_ecologits_091_for_an_8b_model(model):
     small = calculate(with_parameters(model, {
         "inference_active_params_b": 8.0, "inference_gpus_per_replica": 1.0,
         "inference_output_tokens": tokens, "inference_fleet_utilization": 1.0}))
-    wh_per_million_tokens = small.supply["electricity_us"] * 1e3 / (1000 * tokens) * 1e6
+    wh_per_million_tokens = small.supply["site_electricity_us"] * 1e3 / (1000 * tokens) * 1e6
     assert wh_per_million_tokens == pytest.approx(ecologits, rel=1e-9)
 
 
@@ -128,7 +128,7 @@ def test_hardware_is_amortized_over_life_times_utilization(model, result):
     for stage in ("extraction", "manufacturing", "transport", "end_of_life"):
         assert longer.impacts["climate_change"].by_stage[stage] == pytest.approx(
             result.impacts["climate_change"].by_stage[stage] / 2, rel=1e-9)
-    assert longer.supply["datacenter_operation"] == pytest.approx(result.supply["datacenter_operation"], rel=1e-12)
+    assert longer.supply["site_serving"] == pytest.approx(result.supply["site_serving"], rel=1e-12)
     # a fully busy fleet: no idle energy, and the busy hours carry the life at 1/0.7 less per hour
     busy = calculate(with_parameters(model, {"inference_fleet_utilization": 1.0}))
     assert busy.supply["inference_fleet_idle"] == 0
@@ -138,7 +138,7 @@ def test_hardware_is_amortized_over_life_times_utilization(model, result):
 def test_grid_region_is_the_choice(model, result):
     france = calculate(with_parameters(model, {"grid_region": "fr"}))
     assert france.impacts["climate_change"].by_stage["use"] < 0.2 * result.impacts["climate_change"].by_stage["use"]
-    assert france.supply["electricity_fr"] == pytest.approx(result.supply["electricity_us"], rel=1e-12)
+    assert france.supply["site_electricity_fr"] == pytest.approx(result.supply["site_electricity_us"], rel=1e-12)
 
 
 def test_luccioni2024_text_generation_energy_per_1000_inferences():
