@@ -165,6 +165,12 @@ def table_text(data: dict) -> str:
     climate_change  553,142.3  kg CO2-eq  553,142.3
     <BLANKLINE>
     energy drawn at the sources: 1.289e+06 kWh (use 1.289e+06)
+    <BLANKLINE>
+    published by the study's source, and computed here:
+    item              of              published  computed  unit      difference
+    ----------------  --------------  ---------  --------  --------  ----------
+    energy_MWh        energy            1,287.0   1,289.4  MWh       +0.18%
+    emissions_t_co2e  climate_change      552.1     553.1  t CO2-eq  +0.19%
     """
 
     stages: list[str] = []
@@ -200,7 +206,45 @@ def table_text(data: dict) -> str:
             climate = grid["climate_change"]
             text += (f"\nclimate_change: annual average {format_number(climate['annual_average'])}, "
                      f"time-matched {format_number(climate['time_matched'])} {climate['unit']}")
+    published = data.get("published")
+    if published:
+        text += "\n\npublished by the study's source, and computed here:\n" + published_table(published)
     return text
+
+
+def published_table(published: dict) -> str:
+    """The published-vs-computed table of ``lca run``: the JSON's ``"published"`` block.
+
+    Parameters
+    ----------
+    published : dict
+        ``{key: {"value", "unit", ["of", "stage", "computed", "relative_difference" | "not_compared"]}}``.
+
+    Returns
+    -------
+    str
+        One row per published value; not-compared ones say why.
+
+    Examples
+    --------
+    >>> print(published_table({"energy_MWh": {"value": 1287.0, "unit": "MWh", "of": "energy",
+    ...                        "computed": 1289.376, "relative_difference": 0.001846},
+    ...                        "net_grid_intensity": {"value": 0.177, "unit": "", "not_compared": "no unit"}}))
+    item                of      published  computed  unit  difference
+    ------------------  ------  ---------  --------  ----  ---------------------
+    energy_MWh          energy    1,287.0  1,289.4   MWh   +0.18%
+    net_grid_intensity              0.177                  not compared: no unit
+    """
+    rows = []
+    for key, item in published.items():
+        of = item.get("of", "") + (f" ({item['stage']})" if "stage" in item else "")
+        if "computed" in item:
+            difference = item.get("relative_difference")
+            rows.append([key, of, float(item["value"]), float(item["computed"]), item["unit"],
+                         "" if difference is None else f"{difference:+.2%}"])
+        else:
+            rows.append([key, of, float(item["value"]), "", item["unit"] or "", f"not compared: {item['not_compared']}"])
+    return render_table(["item", "of", "published", "computed", "unit", "difference"], rows)
 
 
 def csv_text(data: dict) -> str:

@@ -19,6 +19,7 @@ from ..errors import ModelError
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
+from ..model.published import ENERGY, PublishedComparison, compare_published
 from ..model.scope2 import MarketBasedResult, market_based
 from ..units import format_unit
 from .compile import CompiledModel, compile_model
@@ -125,7 +126,7 @@ class LCAResult:
     >>> result.functional_unit, result.supply["datacenter_electricity"]
     ('one trained GPT-3 model', 1289376.0)
     >>> sorted(result.to_dict())
-    ['energy', 'functional_unit', 'impacts', 'inventory', 'parameters', 'study']
+    ['energy', 'functional_unit', 'impacts', 'inventory', 'parameters', 'published', 'study']
     """
 
     study: str
@@ -141,6 +142,8 @@ class LCAResult:
     market_based: MarketBasedResult | None = None
     # --grid-profile: the time-matched intensity, the annual one and climate change with each
     grid_profile: Mapping[str, Any] | None = None
+    # the study's [study] published values beside this result's
+    published: tuple[PublishedComparison, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``lca run --format json``."""
@@ -176,6 +179,8 @@ class LCAResult:
             }
         if self.grid_profile is not None:
             data["grid_profile"] = dict(self.grid_profile)
+        if self.published:
+            data["published"] = {c.published.key: c.to_dict() for c in self.published}
         return data
 
 
@@ -421,7 +426,18 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         energy=energy,
         market_based=_market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist()))),
         grid_profile=_grid_profile(compiled, params, impacts),
+        published=_published(compiled, impacts, energy),
     )
+
+
+def _published(compiled: CompiledModel, impacts: Mapping[str, CategoryResult],
+               energy: EnergyUse) -> tuple[PublishedComparison, ...]:
+    totals = {c: (i.value, i.unit) for c, i in impacts.items()}
+    by_stage = {c: i.by_stage for c, i in impacts.items()}
+    if energy.assessed:
+        totals[ENERGY] = (energy.total_kwh, "kWh")
+        by_stage[ENERGY] = energy.by_stage
+    return compare_published(compiled.model.study.published, totals, by_stage, set(compiled.stages))
 
 
 def _grid_profile(compiled: CompiledModel, params: Mapping[str, Any],
