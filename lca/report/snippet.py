@@ -15,7 +15,7 @@ from pathlib import Path
 from .._version import __version__
 from .content import CLIMATE, StudyContent
 from .interpretation import dependencies
-from .style import format_value, scale_of
+from .style import format_value, join_words, scale_of
 
 WATER = "water_consumption"
 _LATEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -159,8 +159,8 @@ def snippet(content: StudyContent) -> Snippet:
     if not md_parts:
         md_parts = tex_parts = ["has no energy, climate or water result in this study"]
     lead = f"We estimate that {subject} "
-    md = lead + _join(md_parts) + "."
-    tex = latex_escape(lead) + _join(tex_parts) + "."
+    md = lead + join_words(md_parts) + "."
+    tex = latex_escape(lead) + join_words(tex_parts) + "."
     flights = next((c for c in content.comparisons if c.equivalent.id == "flight_nyc_sfo_round_trip"), None)
     if flights is not None:
         md += (f" That is about as much as {format_value(flights.count, 3)} {flights.equivalent.label} "
@@ -185,8 +185,4 @@ def _percentiles(values) -> tuple[float, float]:
 
     low, high = np.percentile(values, (2.5, 97.5))
     return float(low), float(high)
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
