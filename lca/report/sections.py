@@ -594,10 +594,14 @@ def _equivalents(c: StudyContent) -> list[Block]:
     out: list[Block] = [Heading(2, "Everyday equivalents")]
     if not c.comparisons:
         return out + [Paragraph("No equivalent is defined for the categories of this study.")]
-    out.append(Paragraph("Indicative comparisons: each reference has its own boundary, region and year."))
-    out.append(Table(("Category", "Equivalent to", "Count", "Reference amount", "Source"),
+    out.append(Paragraph("Indicative comparisons: each reference has its own boundary, region and year. Shown "
+                         "are the references whose count reads best (1 to 1,000 where one exists), from the "
+                         "study's region where a source exists."))
+    out.append(Table(("Category", "Equivalent to", "Count", "Reference amount", "Region", "Source"),
                      tuple((humanize(k.equivalent.category), k.equivalent.label, num(k.count, 3),
-                            f"{format_value(k.equivalent.value, 6)} {k.equivalent.unit}", k.equivalent.source)
+                            f"{format_value(k.equivalent.value, 6)} {k.equivalent.unit}",
+                            humanize(k.equivalent.region) if k.equivalent.region != "us" else "US",
+                            k.equivalent.source + (f" ({k.equivalent.note})" if k.equivalent.note else ""))
                            for k in c.comparisons)))
     return out
 
