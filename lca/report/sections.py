@@ -482,8 +482,9 @@ def _sensitivity(c: StudyContent) -> list[Block]:
     label = c.parameter_label
     if s.tornado:
         shown = s.tornado[:TORNADO_ROWS]
-        out.append(Table(("Parameter", "Name", "Score at 2.5th percentile", "Score at 97.5th percentile", "Unit"),
-                         tuple((name, label(name), num(low), num(high), s.unit) for name, low, high in shown),
+        out.append(Table(("Input", "Parameter (--set)", "Score at 2.5th percentile", "Score at 97.5th percentile",
+                          "Unit"),
+                         tuple((label(name), _settable(name), num(low), num(high), s.unit) for name, low, high in shown),
                          caption=f"The {len(shown)} inputs with the widest swings (of {len(s.tornado)})"))
         out.append(_figure("tornado", "Tornado", f"Figure: {humanize(s.category).lower()} when each input is "
                            "at the 2.5th or the 97.5th percentile of its distribution, the others at their central "
@@ -492,9 +493,9 @@ def _sensitivity(c: StudyContent) -> list[Block]:
     if s.sobol:
         ci = s.sobol_ci
         interval = (lambda bounds: f"{format_value(bounds[0], 3)} to {format_value(bounds[1], 3)}")
-        out.append(Table(("Parameter", "Name", "First-order index S1", "S1 95 % interval", "Total index ST",
+        out.append(Table(("Input", "Parameter (--set)", "First-order index S1", "S1 95 % interval", "Total index ST",
                           "ST 95 % interval"),
-                         tuple((name, label(name), num(s1, 3), interval(ci[name][0]) if name in ci else "",
+                         tuple((label(name), _settable(name), num(s1, 3), interval(ci[name][0]) if name in ci else "",
                                 num(st, 3), interval(ci[name][1]) if name in ci else "")
                                for name, (s1, st) in s.sobol.items())))
         shown = dict(zip(s.sobol, fig.distinct([label(n) for n in s.sobol])))
@@ -510,6 +511,11 @@ def _sensitivity(c: StudyContent) -> list[Block]:
                            fig.sobol_bars({shown[n]: v for n, v in s.sobol.items()}, s.category,
                                           {shown[n]: v for n, v in ci.items()} or None)))
     return out
+
+
+def _settable(name: str) -> str:
+    """The name ``--set`` takes; uncertain exchanges and factors (``~process.biosphere[0]``) have none."""
+    return "" if name.startswith("~") else name
 
 
 def _allocation(c: StudyContent) -> list[Block]:
