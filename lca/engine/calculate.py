@@ -19,7 +19,7 @@ from ..errors import ModelError
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
-from ..model.published import ENERGY, PublishedComparison, compare_published
+from ..model.published import ENERGY, MARKET_BASED, PublishedComparison, compare_published
 from ..model.scope2 import MarketBasedResult, market_based
 from ..units import format_unit
 from .compile import CompiledModel, compile_model
@@ -415,6 +415,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         flow: FlowResult(float(v), unit) for flow, v, unit in zip(compiled.flows, numbers.inventory, compiled.flow_units)
     }
     energy = source_energy(compiled, params, numbers.supply)
+    market = _market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist())))
     return LCAResult(
         study=compiled.model.study.name,
         functional_unit=compiled.model.study.functional_unit,
@@ -424,19 +425,21 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         parameters=FrozenDict(parameters),
         warnings=compiled.model.warnings,
         energy=energy,
-        market_based=_market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist()))),
+        market_based=market,
         grid_profile=_grid_profile(compiled, params, impacts),
-        published=_published(compiled, impacts, energy),
+        published=_published(compiled, impacts, energy, market),
     )
 
 
-def _published(compiled: CompiledModel, impacts: Mapping[str, CategoryResult],
-               energy: EnergyUse) -> tuple[PublishedComparison, ...]:
+def _published(compiled: CompiledModel, impacts: Mapping[str, CategoryResult], energy: EnergyUse,
+               market: MarketBasedResult | None) -> tuple[PublishedComparison, ...]:
     totals = {c: (i.value, i.unit) for c, i in impacts.items()}
     by_stage = {c: i.by_stage for c, i in impacts.items()}
     if energy.assessed:
         totals[ENERGY] = (energy.total_kwh, "kWh")
         by_stage[ENERGY] = energy.by_stage
+    if market is not None and "climate_change" in impacts:
+        totals[MARKET_BASED] = (market.value, impacts["climate_change"].unit)
     return compare_published(compiled.model.study.published, totals, by_stage, set(compiled.stages))
 
 

@@ -9,7 +9,8 @@ computed figure beside it. Two spellings (docs/file-format.md, "Published values
   written with ``_`` for spaces, ``co2e`` for CO2-eq and an optional scale word
   (``total_million_L``);
 * a table ``name = { value = 11.2, unit = "t CO2-eq", of = "climate_change", stage = "manufacturing" }``
-  for anything else: a category id or ``energy``, optionally one lifecycle stage of it.
+  for anything else: a category id, ``energy`` or ``climate_change_market_based`` (a study's
+  ``[market_based]`` Scope 2 figure: a paper's "net" emissions), optionally one lifecycle stage of it.
 
 Any other shorthand key (``net_grid_intensity = 0.177``) is a published number with no
 computed counterpart: it is kept and shown as not compared, never an error.
@@ -33,6 +34,8 @@ from ..errors import FileFormatError, LCAError
 from ..units import conversion_factor, format_unit, parse_unit, same_dimension
 
 ENERGY = "energy"
+# climate change with the study's electricity accounted market-based ([market_based], GHG Protocol Scope 2)
+MARKET_BASED = "climate_change_market_based"
 # shorthand quantity word -> what it is compared with
 QUANTITIES = {"energy": ENERGY, "emissions": "climate_change", "co2e": "climate_change",
               "carbon": "climate_change", "water": "water_consumption"}

@@ -86,7 +86,7 @@ def document(content: StudyContent) -> tuple[Block, ...]:
     See the module's example.
     """
     blocks: list[Block] = []
-    for part in (_title, _key_results, _published, _goal_and_scope, _inventory, _impact_assessment,
+    for part in (_title, _key_results, _accounting, _published, _goal_and_scope, _inventory, _impact_assessment,
                  _contributions, _uncertainty, _sensitivity, _allocation, _interpretation, _equivalents,
                  _snippet, _files, _appendix):
         blocks.extend(part(content))
@@ -204,6 +204,38 @@ def _key_results(c: StudyContent) -> list[Block]:
                              "distribution: skewed or bounded inputs move most outcomes away from the "
                              "central-value calculation, so quote the median and its interval."))
     return out
+
+
+def _accounting(c: StudyContent) -> list[Block]:
+    """Climate change under the other electricity accountings a study declares, beside the
+    headline: market-based Scope 2 ([market_based]) and hourly-matched grid intensity
+    (--grid-profile), as results.json carries them (scope2, grid_profile)."""
+    rows = []
+    grid = c.results.get("grid_profile")
+    hourly = bool(grid and "climate_change" in grid)
+    scope2 = c.results.get("scope2")
+    if scope2:
+        rows += [("Location-based (grid-average electricity factors)" + ("" if hourly else "; the headline"),
+                  scope2["location_based"], scope2["unit"]),
+                 ("Market-based (contractual instruments, residual mix for the rest; GHG Protocol Scope 2)",
+                  scope2["market_based"], scope2["unit"])]
+    if hourly:
+        climate = grid["climate_change"]
+        rows += [(f"Annual-average grid intensity ({format_value(grid['annual_average'], 4)} {grid['unit']})",
+                  climate["annual_average"], climate["unit"]),
+                 (f"Hourly-matched grid intensity ({format_value(grid['time_matched'], 4)} {grid['unit']} over "
+                  f"{grid['hours']} hours of {Path(str(grid['file'])).name}); the headline",
+                  climate["time_matched"], climate["unit"])]
+    if not rows or CLIMATE not in c.result.impacts:
+        return []
+    headline = c.result.impacts[CLIMATE].value
+    factor, unit = scale_of([v for _, v, _ in rows], rows[0][2])
+    return [Heading(2, "Electricity accounting"),
+            Paragraph("Climate change per functional unit with the study's electricity accounted in each way it "
+                      "declares, side by side; the difference is from the headline score."),
+            Table(("Accounting", "Climate change", "Unit", "Difference from the headline"),
+                  tuple((name, num(value / factor), unit, f"{value / headline - 1:+.1%}" if headline else "")
+                        for name, value, _ in rows))]
 
 
 def _published(c: StudyContent) -> list[Block]:

@@ -104,3 +104,59 @@ def test_deterministic_report_has_key_results_without_intervals(study):
     assert table.headers == ("Result", "Deterministic", "Unit")
     assert table.rows[0][1].value == pytest.approx(100.0)
     assert _table_after(blocks, "Published and computed").headers[-1] == "Difference"
+
+
+def test_market_based_scope2_beside_location_based():
+    """Patterson et al. 2021, Table 4: Switch Transformer 72.2 t gross (location-based) and 59.1 t
+    net (market-based); the published net value is compared with the market-based figure."""
+    blocks = document(gather(load_study("lca:scenarios/patterson2021_switch.toml")))
+    rows = _table_after(blocks, "Electricity accounting").rows
+    (location, *_), (market, *_) = rows
+    assert location.startswith("Location-based") and market.startswith("Market-based")
+    assert rows[0][1].value == pytest.approx(72.2, rel=0.01) and rows[0][3] == "+0.0%"
+    assert rows[1][1].value == pytest.approx(59.1, rel=0.01)
+    assert rows[1][3] == f"{rows[1][1].value / rows[0][1].value - 1:+.1%}"
+    published = {r[0]: r for r in _table_after(blocks, "Published and computed").rows}
+    assert published["net_emissions_t_co2e"][3].value == pytest.approx(59.1, rel=0.01)
+
+
+def test_hourly_matched_beside_annual_average(study, tmp_path):
+    """One 2-hour run of 2 kWh IT energy (PUE 1 in the log) at 100 then 300 g/kWh: 0.2 kg/kWh
+    hourly-matched against the study's 0.4 annual average (0.4 vs 0.8 kg)."""
+    path = study('''
+    [study]
+    name = "hourly"
+    functional_unit = "one run"
+    [energy_log]
+    parameter = "it_kwh"
+    [parameters]
+    it_kwh = { value = 1, unit = "kWh" }
+    grid_intensity = { value = 0.4, unit = "kg CO2-eq/kWh" }
+    [processes.run]
+    unit = "item"
+    stage = "use"
+    [[processes.run.technosphere]]
+    product = "grid"
+    amount = "it_kwh"
+    unit = "kWh"
+    [processes.grid]
+    unit = "kWh"
+    [[processes.grid.biosphere]]
+    flow = "ghg"
+    amount = "grid_intensity"
+    unit = "kg CO2-eq"
+    [demand]
+    run = 1
+    ''')
+    log = tmp_path / "emissions.csv"
+    log.write_text("timestamp,run_id,duration,cpu_energy,gpu_energy,ram_energy,energy_consumed,pue\n"
+                   "2026-03-02T13:00:00+00:00,r1,7200,0,2,0,2,1\n", encoding="utf-8")
+    grid = tmp_path / "FR_2026_hourly.csv"
+    grid.write_text("Datetime (UTC),Zone id,Carbon intensity gCO₂eq/kWh (direct),Carbon intensity gCO₂eq/kWh "
+                    "(Life cycle)\n2026-03-02 11:00:00,FR,1,100\n2026-03-02 12:00:00,FR,1,300\n", encoding="utf-8")
+    model = load_study(path, energy_logs=[log], grid_profile=grid, log_timezone="UTC")
+    rows = _table_after(document(gather(model)), "Electricity accounting").rows
+    (annual, *_), (hourly, *_) = rows
+    assert annual.startswith("Annual-average") and hourly.startswith("Hourly-matched") and "the headline" in hourly
+    assert rows[0][1].value == pytest.approx(800.0) and rows[0][2] == "g CO2-eq"  # 2 kWh x 0.4 kg
+    assert rows[1][1].value == pytest.approx(400.0) and rows[0][3] == "+100.0%" and rows[1][3] == "+0.0%"
