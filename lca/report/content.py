@@ -82,6 +82,8 @@ class ReportOptions:
         How many processes the contribution figures show.
     equivalents : str
         The everyday-equivalents file (default: the shipped one).
+    png : bool
+        Also write each figure as a PNG (figures/NAME.png); SVG only by default.
 
     Examples
     --------
@@ -97,6 +99,7 @@ class ReportOptions:
     threshold: float = HOTSPOT_SHARE
     top: int = 10
     equivalents: str = str(DEFAULT_PATH)
+    png: bool = False
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ class Figure:
     caption: str
     alt: str
     svg: bytes
+    png: bytes = b""  # only when asked for (lca report --png): slides and word processors
 
 
 _XML_PROLOGUE = re.compile(rb"\A.*?(?=<svg\b)", re.S)
@@ -123,14 +124,44 @@ def render(figure) -> bytes:
     --------
     See the module's example.
     """
+    return render_both(figure, png=False)[0]
+
+
+PNG_DPI = 200  # sharp on slides and high-density screens
+
+
+def render_both(figure, png: bool) -> tuple[bytes, bytes]:
+    """The SVG of :func:`render` and, if *png*, the same figure as a PNG at :data:`PNG_DPI`.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure of this module (closed afterwards).
+    png : bool
+        Also draw the PNG.
+
+    Returns
+    -------
+    tuple of bytes
+        SVG, and PNG (empty unless asked for).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> svg, png = render_both(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))), True)
+    >>> svg.startswith(b"<svg"), png.startswith(b"\x89PNG")
+    (True, True)
+    """
     plt = _pyplot()
-    buffer = io.BytesIO()
+    buffer, bitmap = io.BytesIO(), io.BytesIO()
     try:
         figure.savefig(buffer, format="svg", bbox_inches="tight",
                        metadata={"Date": None, "Creator": "lca report", "Format": None, "Type": None})
+        if png:
+            figure.savefig(bitmap, format="png", bbox_inches="tight", dpi=PNG_DPI, metadata={"Software": None})
     finally:
         plt.close(figure)
-    return _XML_PROLOGUE.sub(b"", buffer.getvalue(), count=1)
+    return _XML_PROLOGUE.sub(b"", buffer.getvalue(), count=1), bitmap.getvalue()
 
 
 def _stage_handles(stages: Sequence[str]):

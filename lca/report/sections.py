@@ -56,8 +56,9 @@ def num(value: float, digits: int = 4) -> Num:
     return Num(value, format_value(value, digits))
 
 
-def _figure(name: str, title: str, caption: str, alt: str, drawing) -> FigureBlock:
-    return FigureBlock(fig.Figure(name, title, caption, alt, fig.render(drawing)))
+def _figure(c: StudyContent, name: str, title: str, caption: str, alt: str, drawing) -> FigureBlock:
+    svg, png = fig.render_both(drawing, c.options.png)
+    return FigureBlock(fig.Figure(name, title, caption, alt, svg, png))
 
 
 def _info_text(value: Any) -> str:
@@ -322,7 +323,7 @@ def _goal_and_scope(c: StudyContent) -> list[Block]:
     n_run, n_loaded = c.graph.number_of_nodes(), len(c.model.processes)
     graph, names, stages, merged = _boundary_graph(c)
     out.append(_figure(
-        "system_boundary", "System boundary",
+        c, "system_boundary", "System boundary",
         f"Figure: the product system. {n_run} processes run for the functional unit (of {n_loaded} loaded)"
         + (f"; the {n_run - merged} that carry the most {humanize(c.flows.category).lower() if c.flows else 'impact'}"
            f" are drawn, the other {merged} are grouped by stage" if merged else "")
@@ -439,7 +440,7 @@ def _contributions(c: StudyContent) -> list[Block]:
                                     for cat, i in result.impacts.items()),
                               caption="Scores by lifecycle stage")]
     if any(i.value for i in result.impacts.values()):
-        out.append(_figure("stages", "Contributions by stage",
+        out.append(_figure(c, "stages", "Contributions by stage",
                            "Figure: share of each category's score by lifecycle stage (absolute values in the "
                            "table above).",
                            "Stacked bars of stage shares per category: " + "; ".join(
@@ -457,14 +458,14 @@ def _contributions(c: StudyContent) -> list[Block]:
                             format_share(v / impact.value) if impact.value else "") for p, v in top),
                      caption=f"Processes contributing most to {humanize(category).lower()} (direct emissions)"))
     if impact.value:
-        out.append(_figure("top_processes", "Top processes",
+        out.append(_figure(c, "top_processes", "Top processes",
                            f"Figure: the {len(top)} processes with the largest direct contribution to "
                            f"{humanize(category).lower()}, coloured by lifecycle stage.",
                            "Bars: " + ", ".join(f"{c.names[p]} {format_share(v / impact.value)}" for p, v in top),
                            fig.top_processes(result, c.stages, c.names, category, c.options.top)))
     if c.flows is not None and c.flows.score:
         name = humanize(c.flows.category)
-        out.append(_figure("climate_flow" if c.flows.category == CLIMATE else f"{c.flows.category}_flow",
+        out.append(_figure(c, "climate_flow" if c.flows.category == CLIMATE else f"{c.flows.category}_flow",
                            f"{name} flow",
                            f"Figure: {name.lower()} embodied in each process's output (box height) and carried "
                            "along each supply link (band width) to the functional unit on the right; the filled part "
@@ -495,7 +496,7 @@ def _uncertainty(c: StudyContent) -> list[Block]:
     out.append(Table(("Category", "Unit", "Deterministic", "Mean", "Median", "2.5 %", "97.5 %", "CV"), tuple(rows)))
     shown = {cat: u.samples[cat] for cat, i in c.result.impacts.items() if np.ptp(u.samples[cat]) > 0}
     if shown:
-        out.append(_figure("distributions", "Distributions",
+        out.append(_figure(c, "distributions", "Distributions",
                            "Figure: distribution of each category's score over the Monte Carlo samples; solid line: "
                            "deterministic score, dashed: 2.5th and 97.5th percentiles.",
                            "Histograms of Monte Carlo scores for " + ", ".join(humanize(k) for k in shown),
@@ -518,7 +519,7 @@ def _sensitivity(c: StudyContent) -> list[Block]:
                           "Unit"),
                          tuple((label(name), _settable(name), num(low), num(high), s.unit) for name, low, high in shown),
                          caption=f"The {len(shown)} inputs with the widest swings (of {len(s.tornado)})"))
-        out.append(_figure("tornado", "Tornado", f"Figure: {humanize(s.category).lower()} when each input is "
+        out.append(_figure(c, "tornado", "Tornado", f"Figure: {humanize(s.category).lower()} when each input is "
                            "at the 2.5th or the 97.5th percentile of its distribution, the others at their central "
                            "values.", "Tornado chart: " + ", ".join(label(r[0]) for r in shown),
                            fig.tornado([(label(n), lo, hi) for n, lo, hi in shown], s.base, s.category, s.unit)))
@@ -537,7 +538,7 @@ def _sensitivity(c: StudyContent) -> list[Block]:
             out.append(Paragraph("Exact indices satisfy 0 <= S1 <= ST; these estimates do not, and the 95 % "
                                  "bootstrap intervals tell whether sampling error explains it: "
                                  + "; ".join(noise) + "."))
-        out.append(_figure("sobol", "Sobol indices", "Figure: share of the output variance explained by each "
+        out.append(_figure(c, "sobol", "Sobol indices", "Figure: share of the output variance explained by each "
                            "input alone (S1) and with its interactions (ST); whiskers: 95 % bootstrap intervals.",
                            "Sobol indices: " + ", ".join(shown.values()),
                            fig.sobol_bars({shown[n]: v for n, v in s.sobol.items()}, s.category,
@@ -565,7 +566,7 @@ def _allocation(c: StudyContent) -> list[Block]:
     out.append(Table(("Target",) + tuple(rules), tuple(rows),
                      caption=f"{humanize(category)} ({units[category]}) allocated under each rule"))
     scores = {r: {t: data["rules"][r]["targets"][t][category] for t in targets} for r in rules}
-    out.append(_figure("allocation", "Allocation", f"Figure: {humanize(category).lower()} of each target under "
+    out.append(_figure(c, "allocation", "Allocation", f"Figure: {humanize(category).lower()} of each target under "
                        "each allocation rule.", "Grouped bars of allocated scores per target and rule",
                        fig.allocation_bars(scores, category, units[category])))
     return out
