@@ -10,6 +10,8 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from load.test_grid_profile import STUDY as HOURLY_STUDY
+
 from lca import load_study
 from lca.report.content import ReportOptions, gather
 from lca.report.document import Heading, Table
@@ -123,31 +125,7 @@ def test_market_based_scope2_beside_location_based():
 def test_hourly_matched_beside_annual_average(study, tmp_path):
     """One 2-hour run of 2 kWh IT energy (PUE 1 in the log) at 100 then 300 g/kWh: 0.2 kg/kWh
     hourly-matched against the study's 0.4 annual average (0.4 vs 0.8 kg)."""
-    path = study('''
-    [study]
-    name = "hourly"
-    functional_unit = "one run"
-    [energy_log]
-    parameter = "it_kwh"
-    [parameters]
-    it_kwh = { value = 1, unit = "kWh" }
-    grid_intensity = { value = 0.4, unit = "kg CO2-eq/kWh" }
-    [processes.run]
-    unit = "item"
-    stage = "use"
-    [[processes.run.technosphere]]
-    product = "grid"
-    amount = "it_kwh"
-    unit = "kWh"
-    [processes.grid]
-    unit = "kWh"
-    [[processes.grid.biosphere]]
-    flow = "ghg"
-    amount = "grid_intensity"
-    unit = "kg CO2-eq"
-    [demand]
-    run = 1
-    ''')
+    path = study(HOURLY_STUDY)  # an [energy_log] of it_kwh and a grid_intensity of 0.4 kg/kWh
     log = tmp_path / "emissions.csv"
     log.write_text("timestamp,run_id,duration,cpu_energy,gpu_energy,ram_energy,energy_consumed,pue\n"
                    "2026-03-02T13:00:00+00:00,r1,7200,0,2,0,2,1\n", encoding="utf-8")
