@@ -40,9 +40,10 @@ from .style import (
 DPI = 130
 #: The smallest font in a figure, in pt: 9 CSS px (1 pt = 4/3 px) at the natural size.
 MIN_FONT_PT = 6.75
-# The report's text column (980 CSS px less margins) in inches at 1 pt = 1/72 in: figures are
-# laid out to fit it at their natural size, so no text shrinks and nothing scrolls sideways.
-PAGE_WIDTH_IN = 9.6
+# The report's text column is 980 CSS px = 10.2 in at 1 pt = 1/72 in (96 px per inch); figures
+# are laid out to fit 9.9 in of it at their natural size, so no text shrinks and nothing
+# scrolls sideways.
+PAGE_WIDTH_IN = 9.9
 _CHAR_IN = 0.55 * 7.5 / 72  # the width of one character of a 7.5 pt label, about
 OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]
 FUNCTIONAL_UNIT = "functional unit"  # the Sankey's last box (no process id has a space)
@@ -149,8 +150,8 @@ def render_both(figure, png: bool) -> tuple[bytes, bytes]:
     --------
     >>> from lca import calculate, load_study
     >>> svg, png = render_both(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))), True)
-    >>> svg.startswith(b"<svg"), png.startswith(b"\x89PNG")
-    (True, True)
+    >>> svg.startswith(b"<svg"), png[1:4]
+    (True, b'PNG')
     """
     plt = _pyplot()
     buffer, bitmap = io.BytesIO(), io.BytesIO()
@@ -469,11 +470,14 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     dense = tallest > 8
     box_w, box_h = 1.75, (0.5 if not dense else 0.36)
     step_x, step_y = box_w + 0.75, box_h + (0.22 if not dense else 0.1)
-    fu_width = 1.9
+    fu_width = 1.5  # the functional unit's label, wrapped at 22 characters
     # A deep supply chain is folded into bands of columns stacked top to bottom (read like
     # text: extraction top left, the functional unit bottom right), so the figure keeps its
     # natural size inside the text column; boxes stay on one grid, so every route stays clear.
-    per_band = max(1, int((PAGE_WIDTH_IN - fu_width - 0.6 - box_w) // step_x) + 1)
+    lane_room = 0.6  # the arrows' lanes after the last column stay inside the boundary
+    # figure width with k columns: margins, k boxes with their gaps, the lanes, the functional unit
+    per_band = max([1] + [k for k in range(1, n_columns + 1)
+                          if 0.35 + (k - 1) * step_x + box_w + lane_room + 0.25 + fu_width + 0.3 <= PAGE_WIDTH_IN])
     sequence = [by_column[c] for c in sorted(by_column, reverse=True)]  # deepest suppliers first
     position = {}
     row0 = 0
@@ -487,7 +491,7 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
         row0 += max(len(m) for m in members_of_band) + 1  # a free row between bands for the arrows
     rows = row0 - 1
     order = stage_order(stages[n] for n in graph)
-    left, right = -0.25, (min(per_band, n_columns) - 1) * step_x + box_w + 0.25
+    left, right = -0.25, (min(per_band, n_columns) - 1) * step_x + box_w + lane_room
     bottom, top = -(rows - 1) * step_y - box_h - 0.25, 0.25
     legend_rows = max(len(excluded), 1)
     lowest = bottom - 0.25 - 0.32 * legend_rows
@@ -511,7 +515,7 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     ax.text(left, top + 0.05, "System boundary", fontsize=8, ha="left", va="bottom")
     roots = [n for n in graph if column[n] == 0]
     target = position[roots[0]] if roots else (right, top)
-    ax.annotate(wrap(f"Functional unit: {functional_unit}", 26, 4), xy=(target[0] + box_w, target[1] - box_h / 2),
+    ax.annotate(wrap(f"Functional unit: {functional_unit}", 22, 5), xy=(target[0] + box_w, target[1] - box_h / 2),
                 xytext=(right + 0.25, target[1] - box_h / 2), fontsize=7.5, ha="left", va="center",
                 arrowprops=dict(arrowstyle="<|-", color="black", linewidth=0.8))
     for i, stage in enumerate(excluded):
