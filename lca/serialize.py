@@ -142,7 +142,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def table_text(data: dict) -> str:
     """The table ``lca run`` prints: one row per category, its value, unit, 95 % interval (with
-    uncertainty) and stages.
+    uncertainty) and stages; then the study's published values beside the computed ones, the
+    energy drawn and the other electricity accountings.
 
     Parameters
     ----------
@@ -164,13 +165,13 @@ def table_text(data: dict) -> str:
     --------------  ---------  ---------  ---------
     climate_change  553,142.3  kg CO2-eq  553,142.3
     <BLANKLINE>
-    energy drawn at the sources: 1.289e+06 kWh (use 1.289e+06)
-    <BLANKLINE>
     published by the study's source, and computed here:
     item              of              published  computed  unit      difference
     ----------------  --------------  ---------  --------  --------  ----------
     energy_MWh        energy            1,287.0   1,289.4  MWh       +0.18%
     emissions_t_co2e  climate_change      552.1     553.1  t CO2-eq  +0.19%
+    <BLANKLINE>
+    energy drawn at the sources: 1.289e+06 kWh (use 1.289e+06)
     """
 
     stages: list[str] = []
@@ -189,6 +190,9 @@ def table_text(data: dict) -> str:
         row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
         rows.append(row)
     text = f"{data['study']}\nfunctional unit: {data['functional_unit']}\n" + render_table(headers, rows)
+    published = data.get("published")
+    if published:
+        text += "\n\npublished by the study's source, and computed here:\n" + published_table(published)
     energy = data.get("energy")
     if energy:
         stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
@@ -206,9 +210,6 @@ def table_text(data: dict) -> str:
             climate = grid["climate_change"]
             text += (f"\nclimate_change: annual average {format_number(climate['annual_average'])}, "
                      f"time-matched {format_number(climate['time_matched'])} {climate['unit']}")
-    published = data.get("published")
-    if published:
-        text += "\n\npublished by the study's source, and computed here:\n" + published_table(published)
     return text
 
 
