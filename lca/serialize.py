@@ -179,7 +179,8 @@ def _column_blocks(widths: Sequence[int], width: int | None, keep: int) -> list[
 
 def table_text(data: dict, width: int | None = None) -> str:
     """The table ``lca run`` prints: one row per category, its value, unit, 95 % interval (with
-    uncertainty) and stages.
+    uncertainty) and stages; then the study's published values beside the computed ones, the
+    energy drawn and the other electricity accountings.
 
     Parameters
     ----------
@@ -204,6 +205,12 @@ def table_text(data: dict, width: int | None = None) -> str:
     --------------  ---------  ---------  ---------
     climate_change  553,142.3  kg CO2-eq  553,142.3
     <BLANKLINE>
+    published by the study's source, and computed here:
+    item              of              published  computed  unit      difference
+    ----------------  --------------  ---------  --------  --------  ----------
+    energy_MWh        energy            1,287.0   1,289.4  MWh       +0.18%
+    emissions_t_co2e  climate_change      552.1     553.1  t CO2-eq  +0.19%
+    <BLANKLINE>
     energy drawn at the sources: 1.289e+06 kWh (use 1.289e+06)
     """
 
@@ -223,6 +230,9 @@ def table_text(data: dict, width: int | None = None) -> str:
         row += [float(impact["by_stage"].get(s, 0.0)) for s in stages]
         rows.append(row)
     table = render_table(headers, rows, width)
+    published = data.get("published")
+    if published:
+        table += "\n\npublished by the study's source, and computed here:\n" + published_table(published, width)
     lines = []
     energy = data.get("energy")
     if energy:
@@ -252,6 +262,43 @@ def table_text(data: dict, width: int | None = None) -> str:
             lines = [textwrap.fill(line, width, subsequent_indent="  ", break_on_hyphens=False) for line in lines]
         text += "\n\n" + "\n".join(lines)
     return text
+
+
+def published_table(published: dict, width: int | None = None) -> str:
+    """The published-vs-computed table of ``lca run``: the JSON's ``"published"`` block.
+
+    Parameters
+    ----------
+    published : dict
+        ``{key: {"value", "unit", ["of", "stage", "computed", "relative_difference" | "not_compared"]}}``.
+    width : int, optional
+        Wrap the columns into blocks at most this wide (:func:`render_table`).
+
+    Returns
+    -------
+    str
+        One row per published value; not-compared ones say why.
+
+    Examples
+    --------
+    >>> print(published_table({"energy_MWh": {"value": 1287.0, "unit": "MWh", "of": "energy",
+    ...                        "computed": 1289.376, "relative_difference": 0.001846},
+    ...                        "net_grid_intensity": {"value": 0.177, "unit": "", "not_compared": "no unit"}}))
+    item                of      published  computed  unit  difference
+    ------------------  ------  ---------  --------  ----  ---------------------
+    energy_MWh          energy    1,287.0  1,289.4   MWh   +0.18%
+    net_grid_intensity              0.177                  not compared: no unit
+    """
+    rows = []
+    for key, item in published.items():
+        of = item.get("of", "") + (f" ({item['stage']})" if "stage" in item else "")
+        if "computed" in item:
+            difference = item.get("relative_difference")
+            rows.append([key, of, float(item["value"]), float(item["computed"]), item["unit"],
+                         "" if difference is None else f"{difference:+.2%}"])
+        else:
+            rows.append([key, of, float(item["value"]), "", item["unit"] or "", f"not compared: {item['not_compared']}"])
+    return render_table(["item", "of", "published", "computed", "unit", "difference"], rows, width)
 
 
 def csv_text(data: dict) -> str:

@@ -12,6 +12,12 @@ category        value      unit       use
 --------------  ---------  ---------  ---------
 climate_change  603,428.0  kg CO2-eq  603,428.0
 <BLANKLINE>
+published by the study's source, and computed here:
+item              of              published  computed  unit      difference
+----------------  --------------  ---------  --------  --------  ----------
+energy_MWh        energy            1,287.0   1,406.6  MWh       +9.29%
+emissions_t_co2e  climate_change      552.1     603.4  t CO2-eq  +9.30%
+<BLANKLINE>
 energy drawn at the sources: 1.407e+06 kWh (use 1.407e+06)
 0
 """

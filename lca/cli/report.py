@@ -57,6 +57,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--sampler", choices=("random", "lhs", "sobol"), default="random")
     parser.add_argument("--format", default="html,md", metavar="LIST",
                         help="comma-separated: html, md (default both)")
+    parser.add_argument("--png", action="store_true", help="also write each figure as figures/NAME.png (200 dpi)")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     parser.set_defaults(handler=run)
 
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     model = load_from_args(args)
     for warning in model.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    options = ReportOptions(samples=args.samples, seed=args.seed, sampler=args.sampler, formats=formats)
+    options = ReportOptions(samples=args.samples, seed=args.seed, sampler=args.sampler, formats=formats,
+                            png=args.png)
     progress("calculating")
     report = build_report(model, args.out, options, progress,
                           sample_progress=lambda label: progress_bar(label, args.quiet))

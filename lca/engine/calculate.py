@@ -19,6 +19,7 @@ from ..errors import ModelError
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
+from ..model.published import ENERGY, MARKET_BASED, PublishedComparison, compare_published
 from ..model.scope2 import MarketBasedResult, market_based
 from ..units import format_unit
 from .compile import CompiledModel, compile_model
@@ -125,7 +126,7 @@ class LCAResult:
     >>> result.functional_unit, result.supply["datacenter_electricity"]
     ('one trained GPT-3 model', 1289376.0)
     >>> sorted(result.to_dict())
-    ['energy', 'functional_unit', 'impacts', 'inventory', 'parameters', 'study']
+    ['energy', 'functional_unit', 'impacts', 'inventory', 'parameters', 'published', 'study']
     """
 
     study: str
@@ -141,6 +142,8 @@ class LCAResult:
     market_based: MarketBasedResult | None = None
     # --grid-profile: the time-matched intensity, the annual one and climate change with each
     grid_profile: Mapping[str, Any] | None = None
+    # the study's [study] published values beside this result's
+    published: tuple[PublishedComparison, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``lca run --format json``."""
@@ -176,6 +179,8 @@ class LCAResult:
             }
         if self.grid_profile is not None:
             data["grid_profile"] = dict(self.grid_profile)
+        if self.published:
+            data["published"] = {c.published.key: c.to_dict() for c in self.published}
         return data
 
 
@@ -410,6 +415,7 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         flow: FlowResult(float(v), unit) for flow, v, unit in zip(compiled.flows, numbers.inventory, compiled.flow_units)
     }
     energy = source_energy(compiled, params, numbers.supply)
+    market = _market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist())))
     return LCAResult(
         study=compiled.model.study.name,
         functional_unit=compiled.model.study.functional_unit,
@@ -419,9 +425,22 @@ def label(compiled: CompiledModel, numbers: Scores, params: Mapping[str, Any]) -
         parameters=FrozenDict(parameters),
         warnings=compiled.model.warnings,
         energy=energy,
-        market_based=_market_based(compiled, impacts, energy, dict(zip(compiled.processes, numbers.supply.tolist()))),
+        market_based=market,
         grid_profile=_grid_profile(compiled, params, impacts),
+        published=_published(compiled, impacts, energy, market),
     )
+
+
+def _published(compiled: CompiledModel, impacts: Mapping[str, CategoryResult], energy: EnergyUse,
+               market: MarketBasedResult | None) -> tuple[PublishedComparison, ...]:
+    totals = {c: (i.value, i.unit) for c, i in impacts.items()}
+    by_stage = {c: i.by_stage for c, i in impacts.items()}
+    if energy.assessed:
+        totals[ENERGY] = (energy.total_kwh, "kWh")
+        by_stage[ENERGY] = energy.by_stage
+    if market is not None and "climate_change" in impacts:
+        totals[MARKET_BASED] = (market.value, impacts["climate_change"].unit)
+    return compare_published(compiled.model.study.published, totals, by_stage, set(compiled.stages))
 
 
 def _grid_profile(compiled: CompiledModel, params: Mapping[str, Any],

@@ -45,6 +45,7 @@ from ..model.records import (
     Product,
     Study,
 )
+from ..model.published import parse_published
 from ..model.scope2 import MarketBased
 from ..units import conversion_factor, format_unit, parse_unit, ureg
 from . import multioutput, recycling
@@ -456,6 +457,7 @@ def _load_study(path: Path, data: dict | None, overrides: Mapping[str, Any] | No
         functional_unit=string(study_table, "functional_unit", f"{where}: study", required=True),
         path=str(path.resolve()),
         info=frozen({k: v for k, v in study_table.items() if k not in ("name", "functional_unit")}),
+        published=parse_published(study_table.get("published"), f"{where}: study.published"),
     )
     try:
         model = _finish(loader, study, data, where)

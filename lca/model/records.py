@@ -15,6 +15,7 @@ from ..formula import Formula
 from .allocation import AllocationSpec
 from .frozen import FrozenDict, frozen
 from .hourly import GridMatch
+from .published import Published
 from .scope2 import MarketBased
 from .uncertainty import Uncertainty
 
@@ -335,12 +336,16 @@ class Study:
     >>> study = load_study("lca:scenarios/patterson2021_gpt3.toml").study
     >>> study.functional_unit, study.info["published"]["emissions_t_co2e"]
     ('one trained GPT-3 model', 552.1)
+    >>> [(p.key, p.of) for p in study.published]
+    [('energy_MWh', 'energy'), ('emissions_t_co2e', 'climate_change')]
     """
 
     name: str
     functional_unit: str
     path: str
     info: Mapping[str, Any] = field(default_factory=frozen)
+    # [study] published, parsed: what the study's source printed, compared in every result
+    published: tuple[Published, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,8 @@ def report_files(content: StudyContent, formats: tuple[str, ...] = FORMATS) -> t
         files["report.md"] = render_markdown(blocks, FIGURE_DIR).encode("utf-8")
     for figure in figures:
         files[f"{FIGURE_DIR}/{figure.name}.svg"] = figure.svg
+        if figure.png:
+            files[f"{FIGURE_DIR}/{figure.name}.png"] = figure.png
     return files, figures
 
 

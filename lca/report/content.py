@@ -26,7 +26,7 @@ from ..model.records import Model
 from ..serialize import uncertainty_records
 from ..uncertainty.montecarlo import monte_carlo, sample_parameters
 from ..uncertainty.sensitivity import one_at_a_time, sobol
-from .equivalents import DEFAULT_PATH, Comparison, compare, load_equivalents
+from .equivalents import DEFAULT_PATH, Comparison, choose, compare, load_equivalents, region_of
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
 from .interpretation import HOTSPOT_SHARE, Interpretation, interpret
 
@@ -82,6 +82,8 @@ class ReportOptions:
         How many processes the contribution figures show.
     equivalents : str
         The everyday-equivalents file (default: the shipped one).
+    png : bool
+        Also write each figure as a PNG (figures/NAME.png); SVG only by default.
 
     Examples
     --------
@@ -97,6 +99,7 @@ class ReportOptions:
     threshold: float = HOTSPOT_SHARE
     top: int = 10
     equivalents: str = str(DEFAULT_PATH)
+    png: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,36 @@ def parameter_label(model: Model, name: str) -> str:
     return f"{process.name}: {target}"
 
 
+def study_region(model: Model, result: LCAResult) -> str:
+    """The country a study's equivalents should come from: its ``[study] region``, else the
+    ``grid_region`` it runs on (``us_va`` -> ``us``), else ``"world"``.
+
+    Parameters
+    ----------
+    model : Model
+        The study.
+    result : LCAResult
+        Its result (the parameter values it was computed at).
+
+    Returns
+    -------
+    str
+        A lower-case ISO 3166 alpha-2 code or ``"world"``.
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study, with_parameters
+    >>> flagship = load_study("lca:scenarios/llm_training_lifecycle.toml")
+    >>> study_region(flagship, calculate(flagship)), study_region(flagship, calculate(with_parameters(flagship, {"grid_region": "ie"})))
+    ('us', 'ie')
+    """
+    declared = model.study.info.get("region")
+    if isinstance(declared, str) and declared.strip():
+        return region_of(declared.strip())
+    grid = result.parameters.get("grid_region")
+    return region_of(grid.value if grid is not None and isinstance(grid.value, str) else None)
+
+
 def gather(model: Model, options: ReportOptions = ReportOptions(),
            progress: Callable[[str], None] | None = None,
            sample_progress: Callable[[str], Progress | None] | None = None) -> StudyContent:
@@ -299,8 +332,8 @@ def gather(model: Model, options: ReportOptions = ReportOptions(),
         not_computed["sensitivity"] = "needs Monte Carlo samples (run with --samples N)"
     say("allocation")
     allocation = _allocation(model, compiled, not_computed)
-    comparisons = compare({c: (i.value, i.unit) for c, i in result.impacts.items()},
-                          load_equivalents(options.equivalents))
+    comparisons = choose(compare({c: (i.value, i.unit) for c, i in result.impacts.items()},
+                                 load_equivalents(options.equivalents)), study_region(model, result))
     return StudyContent(
         model=model, compiled=compiled, params=params, scores=scores, result=result,
         results=FrozenDict(results), energy=energy, graph=graph, flows=flows,

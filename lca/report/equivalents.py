@@ -1,4 +1,6 @@
-"""Everyday equivalents: an impact score divided by a familiar reference amount, with its source.
+"""Everyday equivalents: an impact score divided by a familiar reference amount, with its source,
+chosen so the count reads well (1 to 1,000: no "0.006 Olympic pools") and from the study's
+region where a source exists.
 
 553.1 t CO2-eq is 615 round trips New York - San Francisco at 1,984 lb CO2-eq each
 (Strubell et al. 2019):
@@ -6,10 +8,13 @@
 >>> table = load_equivalents()
 >>> [(c.equivalent.id, round(c.count)) for c in compare({"climate_change": (553142.3, "kg CO2-eq")}, table)][:2]
 [('flight_nyc_sfo_round_trip', 615), ('car_lifetime', 10)]
+>>> [(c.equivalent.id, round(c.count)) for c in choose(compare({"water_consumption": (15.1, "m3")}, table), "fr")]
+[('water_bottle', 30200)]
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -20,7 +25,14 @@ from ..load.tables import read_toml
 from ..units import conversion_factor, parse_unit
 
 DEFAULT_PATH = "lca:equivalents.toml"  # shipped with the package
-_KEYS = {"category", "value", "unit", "label", "source", "note"}
+_KEYS = {"category", "value", "unit", "label", "source", "note", "region", "cite"}
+WORLD = "world"
+# Regions an equivalent may hold for, and the countries (ISO 3166 alpha-2, as grid_region
+# names them) in each; a country code is also a region of its own.
+EUROPE = frozenset({"at", "be", "bg", "hr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "gr", "hu", "ie", "it", "lv",
+                    "lt", "lu", "mt", "nl", "pl", "pt", "ro", "sk", "si", "es", "se",  # EU-27
+                    "is", "li", "no", "ch", "gb"})  # EFTA and the UK
+READABLE = (1.0, 1000.0)  # counts that read as everyday quantities
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,13 @@ class Equivalent:
     label: str
     source: str
     note: str = ""
+    region: str = WORLD
+    cite: str = ""  # short citation for running text
+
+    @property
+    def citation(self) -> str:
+        """The short citation, else the source."""
+        return self.cite or self.source
 
 
 @dataclass(frozen=True)
@@ -83,7 +102,7 @@ def load_equivalents(path: str | Path = DEFAULT_PATH, data: dict | None = None) 
     Examples
     --------
     >>> len(load_equivalents()), load_equivalents()[0].id
-    (8, 'flight_nyc_sfo_round_trip')
+    (17, 'flight_nyc_sfo_round_trip')
     """
     path = locate(path)
     data = read_toml(path) if data is None else data
@@ -106,7 +125,8 @@ def load_equivalents(path: str | Path = DEFAULT_PATH, data: dict | None = None) 
             raise FileFormatError(f"{where}: 'value' must be a positive number, got {value!r}")
         parse_unit(item["unit"], where)
         out.append(Equivalent(id=key, category=str(item["category"]), value=float(value), unit=item["unit"],
-                              label=str(item["label"]), source=str(item["source"]), note=str(item.get("note", ""))))
+                              label=str(item["label"]), source=str(item["source"]), note=str(item.get("note", "")),
+                              region=str(item.get("region", WORLD)).lower(), cite=str(item.get("cite", ""))))
     return tuple(out)
 
 
@@ -143,4 +163,88 @@ def compare(scores: Mapping[str, tuple[float, str]], equivalents: Iterable[Equiv
         except LCAError:
             continue  # a reference in another dimension (e.g. a method with unusual units): not comparable
         out.append(Comparison(equivalent, value / (equivalent.value * factor), unit))
+    return tuple(out)
+
+
+def region_of(code: str | None) -> str:
+    """The country of a study's region code: ``us_ia`` and ``us`` -> ``us``, ``se3`` -> ``se``,
+    ``glo`` or nothing -> ``world``.
+
+    Parameters
+    ----------
+    code : str or None
+        A ``[study] region`` or ``grid_region`` value.
+
+    Returns
+    -------
+    str
+        A lower-case ISO 3166 alpha-2 code, or ``"world"``.
+
+    Examples
+    --------
+    >>> region_of("us_va"), region_of("no3"), region_of("glo"), region_of(None)
+    ('us', 'no', 'world', 'world')
+    """
+    if not code:
+        return WORLD
+    country = str(code).lower().split("_")[0].rstrip("0123456789")
+    return country if len(country) == 2 else WORLD
+
+
+def _regional_rank(equivalent: Equivalent, country: str) -> int:
+    """0: holds for the study's country (or its region), 1: world-wide, 2: another region."""
+    if equivalent.region == country or (equivalent.region == "europe" and country in EUROPE):
+        return 0
+    return 1 if equivalent.region == WORLD else 2
+
+
+def _readability(count: float) -> float:
+    """How far a count lies outside :data:`READABLE`, in decades (0 inside)."""
+    if not count > 0:
+        return math.inf
+    low, high = READABLE
+    return max(0.0, math.log10(low / count), math.log10(count / high))
+
+
+def choose(comparisons: Iterable[Comparison], country: str = WORLD, per_category: int = 2) -> tuple[Comparison, ...]:
+    """The equivalents to show: per category, counts between 1 and 1,000 first, from the study's
+    region first, then world-wide ones; another region's only when the file has nothing else.
+
+    Parameters
+    ----------
+    comparisons : iterable of Comparison
+        :func:`compare`'s result.
+    country : str, optional
+        The study's country (:func:`region_of`).
+    per_category : int, optional
+        The most equivalents shown per category.
+
+    Returns
+    -------
+    tuple of Comparison
+        In the order of the categories as given, the most readable first (the first one even
+        outside 1 to 1,000 when nothing reads better); a category whose score is 0 gets none.
+
+    Examples
+    --------
+    A 50 kg CO2-eq fine-tuning run in France reads as car kilometres and a short flight, not as
+    0.04 American years:
+
+    >>> picked = choose(compare({"climate_change": (50.0, "kg CO2-eq")}, load_equivalents()), "fr")
+    >>> [(c.equivalent.id, round(c.count)) for c in picked]
+    [('car_km_europe', 286), ('flight_paris_london', 1)]
+    """
+    by_category: dict[str, list[Comparison]] = {}
+    for comparison in comparisons:
+        by_category.setdefault(comparison.equivalent.category, []).append(comparison)
+    out = []
+    for items in by_category.values():
+        ranked = sorted((c for c in items if c.count > 0), key=lambda c: (
+            _readability(c.count), _regional_rank(c.equivalent, country),
+            abs(math.log10(c.count) - 1.5)))  # among equals, counts of tens to hundreds read best
+        if any(_regional_rank(c.equivalent, country) < 2 for c in ranked):
+            ranked = [c for c in ranked if _regional_rank(c.equivalent, country) < 2]  # never another region's
+        # the best one always (a category shows its closest equivalent), more only if they read well
+        ranked = ranked[:1] + [c for c in ranked[1:] if _readability(c.count) == 0]
+        out.extend(ranked[:per_category])
     return tuple(out)

@@ -40,6 +40,11 @@ from .style import (
 DPI = 130
 #: The smallest font in a figure, in pt: 9 CSS px (1 pt = 4/3 px) at the natural size.
 MIN_FONT_PT = 6.75
+# The report's text column is 980 CSS px = 10.2 in at 1 pt = 1/72 in (96 px per inch); figures
+# are laid out to fit 9.9 in of it at their natural size, so no text shrinks and nothing
+# scrolls sideways.
+PAGE_WIDTH_IN = 9.9
+_CHAR_IN = 0.55 * 7.5 / 72  # the width of one character of a 7.5 pt label, about
 OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]
 FUNCTIONAL_UNIT = "functional unit"  # the Sankey's last box (no process id has a space)
 
@@ -93,6 +98,7 @@ class Figure:
     caption: str
     alt: str
     svg: bytes
+    png: bytes = b""  # only when asked for (lca report --png): slides and word processors
 
 
 _XML_PROLOGUE = re.compile(rb"\A.*?(?=<svg\b)", re.S)
@@ -119,14 +125,44 @@ def render(figure) -> bytes:
     --------
     See the module's example.
     """
+    return render_both(figure, png=False)[0]
+
+
+PNG_DPI = 200  # sharp on slides and high-density screens
+
+
+def render_both(figure, png: bool) -> tuple[bytes, bytes]:
+    """The SVG of :func:`render` and, if *png*, the same figure as a PNG at :data:`PNG_DPI`.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A figure of this module (closed afterwards).
+    png : bool
+        Also draw the PNG.
+
+    Returns
+    -------
+    tuple of bytes
+        SVG, and PNG (empty unless asked for).
+
+    Examples
+    --------
+    >>> from lca import calculate, load_study
+    >>> svg, png = render_both(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))), True)
+    >>> svg.startswith(b"<svg"), png[1:4]
+    (True, b'PNG')
+    """
     plt = _pyplot()
-    buffer = io.BytesIO()
+    buffer, bitmap = io.BytesIO(), io.BytesIO()
     try:
         figure.savefig(buffer, format="svg", bbox_inches="tight",
                        metadata={"Date": None, "Creator": "lca report", "Format": None, "Type": None})
+        if png:
+            figure.savefig(bitmap, format="png", bbox_inches="tight", dpi=PNG_DPI, metadata={"Software": None})
     finally:
         plt.close(figure)
-    return _XML_PROLOGUE.sub(b"", buffer.getvalue(), count=1)
+    return _XML_PROLOGUE.sub(b"", buffer.getvalue(), count=1), bitmap.getvalue()
 
 
 def _stage_handles(stages: Sequence[str]):
@@ -306,9 +342,16 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
     column, by_column = _columns(graph, keep)
     n_columns = max(column.values(), default=0) + 1
     factor, unit = scale_of([flows.score], flows.unit)
-    gap, label_room = 0.03, 0.1  # every box gets at least label_room of height, so labels never overlap
     scale = 1.0 / total  # height units per impact unit: the functional unit's box is 1 high
     width, spacing = 0.05, 1.0
+    # columns share the text column's width (PAGE_WIDTH_IN): narrower columns wrap labels
+    # tighter and put the amount on lines of its own
+    pitch = min(2.4, max(1.2, (PAGE_WIDTH_IN - 1.3) / n_columns))
+    chars = max(14, min(26, int((pitch - 0.25) / _CHAR_IN)))
+    narrow = chars < 22
+    lines = 5 if narrow else 3
+    # every box gets at least the height of its label (7.5 pt lines; 3.8 in of figure per unit)
+    gap, label_room = 0.03, lines * 7.5 * 1.25 / 72 / 3.8
 
     def slot(p: str) -> float:
         return max(abs(flows.embodied[p]) * scale, label_room)
@@ -324,7 +367,7 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
             h = abs(flows.embodied[p]) * scale
             position[p] = (x, y - (slot(p) + h) / 2, h)
             y -= slot(p) + gap
-    fig, ax = plt.subplots(figsize=(2.4 * (n_columns + 1) + 2.2, 1.0 + 3.8 * span))
+    fig, ax = plt.subplots(figsize=(pitch * n_columns + 1.3, 1.0 + 3.8 * span))
     order = stage_order(stages[p] for p in keep)
     out_offset = {p: 0.0 for p in keep}
     in_offset = {p: abs(flows.direct.get(p, 0.0)) * scale for p in keep}
@@ -370,16 +413,16 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
             ax.add_patch(Rectangle((x, bottom + h - direct), width, direct, facecolor=colour, hatch=hatch,
                                    edgecolor="black", linewidth=0.6))
         value = flows.embodied[p]
-        label = (f"{wrap(names.get(p, p), 26, 2)}\n{format_value(value / factor, 3)} {unit} "
-                 f"({format_share(value / total)})")
+        label = (f"{wrap(names.get(p, p), chars, 3 if narrow else 2)}\n{format_value(value / factor, 3)} {unit}"
+                 f"{chr(10) if narrow else ' '}({format_share(value / total)})")
         ax.text(x + width + 0.02, bottom + h / 2, label, va="center", ha="left", fontsize=7.5,
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
-    ax.set_xlim(-0.05, fu_x + 0.85)
+    ax.set_xlim(-0.05, fu_x + 1.2 / pitch)  # room for the functional unit's label, in column widths
     ax.set_ylim(-0.02, span + 0.02)
     ax.axis("off")
     handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
     ax.legend(handles=handles, title="Box: own emissions (filled, by stage) and from suppliers (white)",
-              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 6), frameon=False, fontsize=8,
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 4), frameon=False, fontsize=8,
               title_fontsize=8)
     ax.set_title(f"{humanize(flows.category)} carried through the supply chain to the functional unit (right)\n"
                  f"total {format_value(flows.score / factor, 4)} {unit}; box heights and band widths "
@@ -427,19 +470,31 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     dense = tallest > 8
     box_w, box_h = 1.75, (0.5 if not dense else 0.36)
     step_x, step_y = box_w + 0.75, box_h + (0.22 if not dense else 0.1)
+    fu_width = 1.5  # the functional unit's label, wrapped at 22 characters
+    # A deep supply chain is folded into bands of columns stacked top to bottom (read like
+    # text: extraction top left, the functional unit bottom right), so the figure keeps its
+    # natural size inside the text column; boxes stay on one grid, so every route stays clear.
+    lane_room = 0.6  # the arrows' lanes after the last column stay inside the boundary
+    # figure width with k columns: margins, k boxes with their gaps, the lanes, the functional unit
+    per_band = max([1] + [k for k in range(1, n_columns + 1)
+                          if 0.35 + (k - 1) * step_x + box_w + lane_room + 0.25 + fu_width + 0.3 <= PAGE_WIDTH_IN])
+    sequence = [by_column[c] for c in sorted(by_column, reverse=True)]  # deepest suppliers first
     position = {}
-    for col, members in by_column.items():
-        members.sort(key=lambda n: (stage_order([stages[n]]), names.get(n, n)))
-        x = (n_columns - 1 - col) * step_x
-        # rows line up across columns, so the channels between rows run clear of every box
-        for i, node in enumerate(members):
-            position[node] = (x, -i * step_y)
+    row0 = 0
+    for band in range(0, len(sequence), per_band):
+        members_of_band = sequence[band:band + per_band]
+        for k, members in enumerate(members_of_band):
+            members.sort(key=lambda n: (stage_order([stages[n]]), names.get(n, n)))
+            # rows line up across columns, so the channels between rows run clear of every box
+            for i, node in enumerate(members):
+                position[node] = (k * step_x, -(row0 + i) * step_y)
+        row0 += max(len(m) for m in members_of_band) + 1  # a free row between bands for the arrows
+    rows = row0 - 1
     order = stage_order(stages[n] for n in graph)
-    left, right = -0.25, (n_columns - 1) * step_x + box_w + 0.25
-    bottom, top = -(tallest - 1) * step_y - box_h - 0.25, 0.25
+    left, right = -0.25, (min(per_band, n_columns) - 1) * step_x + box_w + lane_room
+    bottom, top = -(rows - 1) * step_y - box_h - 0.25, 0.25
     legend_rows = max(len(excluded), 1)
     lowest = bottom - 0.25 - 0.32 * legend_rows
-    fu_width = 1.9
     x_min, x_max, y_min, y_max = left - 0.1, right + fu_width + 0.3, lowest - 0.1, top + 0.45
     fig = plt.figure(figsize=(x_max - x_min, y_max - y_min))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -460,9 +515,9 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     ax.text(left, top + 0.05, "System boundary", fontsize=8, ha="left", va="bottom")
     roots = [n for n in graph if column[n] == 0]
     target = position[roots[0]] if roots else (right, top)
-    ax.annotate(wrap(f"Functional unit: {functional_unit}", 26, 4), xy=(target[0] + box_w, target[1] - box_h / 2),
+    ax.annotate(wrap(f"Functional unit: {functional_unit}", 22, 5), xy=(target[0] + box_w, target[1] - box_h / 2),
                 xytext=(right + 0.25, target[1] - box_h / 2), fontsize=7.5, ha="left", va="center",
-                arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8))
+                arrowprops=dict(arrowstyle="<|-", color="black", linewidth=0.8))
     for i, stage in enumerate(excluded):
         y = bottom - 0.25 - i * 0.32
         ax.add_patch(Rectangle((left, y - 0.24), 2.0, 0.24, fill=False, linestyle=":", edgecolor="#666666"))

@@ -20,7 +20,7 @@ padding:0 1em;color:#111;line-height:1.45}
 h1{font-size:1.6em;border-bottom:2px solid #111}h2{margin-top:2em;border-bottom:1px solid #999}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}
 th,td{border:1px solid #bbb;padding:.25em .55em;vertical-align:top;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.long{overflow-wrap:anywhere}
 th{background:#eee}caption{caption-side:top;text-align:left;font-weight:600;padding:.2em 0}
 figure{margin:1em 0;overflow-x:auto}figure svg{display:block;max-width:none;height:auto;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#333}pre{background:#f4f4f4;padding:.8em;overflow-x:auto;white-space:pre-wrap}
@@ -84,6 +84,7 @@ def _block(block: Block) -> str:
     raise TypeError(f"not a report block: {block!r}")
 
 
+LONG_TOKEN = 30  # characters
 _SVG_REFERENCE = re.compile(r'(\bid="|url\(#|xlink:href="#)')
 
 
@@ -98,7 +99,11 @@ def _cell(cell) -> str:
     if isinstance(cell, Num):
         # data-value carries the exact number of results.json; the text is rounded for reading
         return f'<td class="num" data-value="{cell.value!r}">{escape(cell.text)}</td>'
-    return f"<td>{escape(str(cell))}</td>"
+    text = str(cell)
+    # a long unbroken token (a path, a URL) may break anywhere, or it widens the table past the page
+    if any(len(token) > LONG_TOKEN for token in text.split()):
+        return f'<td class="long">{escape(text)}</td>'
+    return f"<td>{escape(text)}</td>"
 
 
 def _status(item: str) -> str:

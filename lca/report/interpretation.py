@@ -11,7 +11,6 @@ and a data-quality summary, computed from a study's model and result.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -137,7 +136,7 @@ def interpret(compiled: CompiledModel, result: LCAResult, energy: EnergyUse, act
     return Interpretation(
         hotspots=hotspots(result, threshold),
         completeness=completeness_checks(compiled, result, params),
-        consistency=consistency_checks(compiled.model, result, energy, active) + interval_checks(result, intervals or {}),
+        consistency=consistency_checks(result, active) + interval_checks(result, intervals or {}),
         limitations=limitations(compiled.model, result),
         data_quality=data_quality(compiled, result, active),
     )
@@ -235,18 +234,14 @@ def completeness_checks(compiled: CompiledModel, result: LCAResult, params: Mapp
     return tuple(checks)
 
 
-def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, active: set[str]) -> tuple[Check, ...]:
+def consistency_checks(result: LCAResult, active: set[str]) -> tuple[Check, ...]:
     """Checks that the study is consistent with itself: energy and published values, the stages it
     excludes, the demanded processes that run.
 
     Parameters
     ----------
-    model : Model
-        The study.
     result : LCAResult
         Its result.
-    energy : EnergyUse
-        Its energy use.
     active : set of str
         The processes that run.
 
@@ -260,7 +255,7 @@ def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, activ
     >>> from lca import load_study
     >>> from lca.report import gather
     >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
-    >>> [check.status for check in consistency_checks(c.model, c.result, c.energy, set(c.graph))]
+    >>> [check.status for check in consistency_checks(c.result, set(c.graph))]
     ['ok', 'ok', 'ok', 'ok']
     """
     checks = []
@@ -283,7 +278,7 @@ def consistency_checks(model: Model, result: LCAResult, energy: EnergyUse, activ
         checks.append(Check("negative contributions", "note",
                             "avoided burdens (credits) in " + ", ".join(negative[:8])
                             + (" ..." if len(negative) > 8 else "")))
-    checks.extend(published_checks(model, result, energy))
+    checks.extend(published_checks(result))
     if result.warnings:
         checks.append(Check("model warnings", "note", "; ".join(result.warnings)))
     return tuple(checks)
@@ -320,23 +315,14 @@ def interval_checks(result: LCAResult, intervals: Mapping[str, tuple[float, floa
                   if outside else "every deterministic score lies inside its Monte Carlo 95 % interval"),)
 
 
-# Keys of [study] published = { energy_MWh = 1287, emissions_t_co2e = 552.1, water_L = ... }:
-# a quantity name, then its unit with "_" for spaces.
-_PUBLISHED = {"energy": "energy", "emissions": "climate_change", "co2e": "climate_change",
-              "carbon": "climate_change", "water": "water_consumption"}
-
-
-def published_checks(model: Model, result: LCAResult, energy: EnergyUse) -> list[Check]:
-    """Compare results with the values a study says its source published (``[study] published``).
+def published_checks(result: LCAResult) -> list[Check]:
+    """Compare results with the values a study says its source published (``[study] published``):
+    within 5 % is ok, further off a warning, a value with no computed counterpart a note.
 
     Parameters
     ----------
-    model : Model
-        The study.
     result : LCAResult
-        Its result.
-    energy : EnergyUse
-        Its energy use.
+        The result, with its published comparisons (:mod:`lca.model.published`).
 
     Returns
     -------
@@ -347,43 +333,21 @@ def published_checks(model: Model, result: LCAResult, energy: EnergyUse) -> list
     --------
     Patterson et al. 2021 published 552.1 t CO2-eq and 1,287 MWh for GPT-3:
 
-    >>> from lca import load_study
-    >>> from lca.report import gather
-    >>> c = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
-    >>> [check.message for check in published_checks(c.model, c.result, c.energy)]
+    >>> from lca import calculate, load_study
+    >>> [check.message for check in published_checks(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml")))]
     ['this model gives 1289, the source published 1287 (+0.2%)', 'this model gives 553.1, the source published 552.1 (+0.2%)']
     """
-    published = model.study.info.get("published")
-    if not isinstance(published, Mapping):
-        return []
     checks = []
-    for key, number in published.items():
-        quantity, _, unit_text = str(key).partition("_")
-        target = _PUBLISHED.get(quantity.lower())
-        if target is None or isinstance(number, bool) or not isinstance(number, (int, float)) or not unit_text:
-            checks.append(Check(f"published {key}", "note", f"{key} = {number!r}: not compared "
-                                "(expected <energy|emissions|water>_<unit> = number)"))
+    for comparison in result.published:
+        item, deviation = comparison.published, comparison.relative_difference
+        if comparison.computed is None:
+            checks.append(Check(f"published {item.key}", "note", f"{item.key} = {item.value:g}: not compared: "
+                                f"{comparison.note}"))
             continue
-        if target == "energy":
-            ours, our_unit = (energy.total_kwh, "kWh") if energy.assessed else (None, "")
-        elif target in result.impacts:
-            ours, our_unit = result.impacts[target].value, result.impacts[target].unit
-        else:
-            ours, our_unit = None, ""
-        try:
-            unit = parse_unit(re.sub(r"(?i)co2_?e(q)?\b", "CO2-eq", unit_text.replace("_", " ")), f"published.{key}")
-            factor = conversion_factor(parse_unit(our_unit), unit) if ours is not None else None
-        except LCAError as exc:
-            checks.append(Check(f"published {key}", "note", f"not compared: {exc}"))
-            continue
-        if ours is None:
-            checks.append(Check(f"published {key}", "note", f"not compared: the study has no {target} result"))
-            continue
-        value = ours * factor
-        deviation = value / number - 1 if number else math.inf
-        status = "ok" if abs(deviation) <= 0.05 else "warning"
-        checks.append(Check(f"published {key}", status,
-                            f"this model gives {value:.4g}, the source published {number:g} ({deviation:+.1%})"))
+        status = "ok" if deviation is not None and abs(deviation) <= 0.05 else "warning"
+        checks.append(Check(f"published {item.key}", status,
+                            f"this model gives {comparison.computed:.4g}, the source published {item.value:g} "
+                            + (f"({deviation:+.1%})" if deviation is not None else "(published as 0)")))
     return checks
 
 

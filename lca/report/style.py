@@ -230,6 +230,27 @@ def format_value(value: float, digits: int = 4) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def join_words(parts: list[str]) -> str:
+    """Items of a sentence: "a", "a and b", "a, b and c".
+
+    Parameters
+    ----------
+    parts : list of str
+        At least one item.
+
+    Returns
+    -------
+    str
+        The items joined as prose.
+
+    Examples
+    --------
+    >>> join_words(["energy"]), join_words(["energy", "emissions", "water"])
+    ('energy', 'energy, emissions and water')
+    """
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def format_share(share: float) -> str:
     """A share as a percentage with one decimal.
 

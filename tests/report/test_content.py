@@ -7,6 +7,7 @@ import pytest
 
 from lca import load_study
 from lca.report.content import ReportOptions, gather, parameter_label
+from lca.report.equivalents import compare, load_equivalents
 
 PATTERSON = "lca:scenarios/patterson2021_gpt3.toml"
 
@@ -25,8 +26,13 @@ def test_patterson_report_content_reproduces_the_paper():
     assert "water_consumption" in completeness["impact categories assessed"].message
     assert "not modelled: extraction, manufacturing, transport, end_of_life" in \
         completeness["lifecycle stages"].message
-    flights = next(c for c in content.comparisons if c.equivalent.id == "flight_nyc_sfo_round_trip")
+    # every equivalent is computed; the report shows the ones that read best (tests/report/test_readable_text.py)
+    every = compare({"climate_change": (content.result.impacts["climate_change"].value, "kg CO2-eq")},
+                    load_equivalents())
+    flights = next(c for c in every if c.equivalent.id == "flight_nyc_sfo_round_trip")
     assert flights.count == pytest.approx(553_142.304 / (1984 * LB), rel=1e-9)
+    # no region in the study: world-wide references, 553 t = 110 years of an average person's emissions
+    assert [c.equivalent.id for c in content.comparisons] == ["human_year", "flight_new_york_melbourne"]
 
 
 def test_parameter_labels_name_the_process_and_flow(study):

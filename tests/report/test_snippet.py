@@ -17,4 +17,6 @@ def test_snippet_states_the_numbers_of_the_report():
     assert "553.1 t CO2-eq" in text.markdown and "1.289 GWh" in text.markdown
     assert f"{format_value(pct['2.5'] / 1000, 3)} to {format_value(pct['97.5'] / 1000, 3)} t CO2-eq" in text.markdown
     assert "200 Monte Carlo samples, seed 3" in text.markdown
-    assert "CO$_2$-eq" in text.latex and "grid\\_intensity" in text.latex and "95\\,\\%" in text.latex
+    assert "CO$_2$-eq" in text.latex and "95\\,\\%" in text.latex
+    # assumptions in words with units, never identifiers (issue 12)
+    assert "0.429 kg CO2-eq/kWh" in text.markdown and "grid_intensity" not in text.markdown
