@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import LCAError, ModelError
-from ..load.distributions import family_quantile, parameter_distributions
+from ..load.distributions import family_quantiles, parameter_distributions
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..model.uncertainty import Distribution
@@ -76,8 +76,8 @@ class Propagator:
     to_category: sp.csr_matrix  # (categories, pairs)
     to_stage: sp.csr_matrix  # (categories * stages, pairs)
     floats_per_sample: int
-    # Parameters of one scipy family (all lognormals, all triangulars, ...) share one frozen
-    # distribution with array parameters: one ppf call per family per chunk, not per parameter.
+    # Parameters of one family (all lognormals, all triangulars, ...) share one quantile
+    # function with array parameters: one call per family per chunk, not per parameter.
     families: tuple[tuple[np.ndarray, Any], ...] = ()
     singles: tuple[int, ...] = ()  # rows transformed one by one (discrete, fixed)
     inheritance: "_Inheritance | None" = None  # background processes that take their user's stage
@@ -235,21 +235,27 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
 
 
 def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution]):
+    """Rows grouped by distribution family, each group with one vectorized quantile function
+    (:func:`lca.load.distributions.family_quantiles`), built from the distributions' own
+    parameters: no scipy.stats object is frozen (or imported) for a Monte Carlo run."""
     groups: dict[tuple, list[int]] = {}
     singles = []
     for row, name in enumerate(names):
         distribution = distributions.get(name)
-        frozen = None if distribution is None else distribution.frozen
-        if frozen is None or distribution.support is not None or frozen.args:
+        if distribution is None or distribution.family is None or distribution.support is not None:
             singles.append(row)
             continue
-        groups.setdefault((frozen.dist.name, tuple(sorted(frozen.kwds))), []).append(row)
+        groups.setdefault((distribution.family, tuple(sorted(k for k, _ in distribution.arguments))), []).append(row)
     families = []
-    for (_family, keys), rows in groups.items():
-        first = distributions[names[rows[0]]].frozen
-        arrays = {key: np.array([distributions[names[r]].frozen.kwds[key] for r in rows])[:, None] for key in keys}
-        families.append((np.array(rows), family_quantile(first.dist(**arrays))))
-    return tuple(families), tuple(singles)
+    for (family, keys), rows in groups.items():
+        arguments = [dict(distributions[names[r]].arguments) for r in rows]
+        columns = {key: np.array([a[key] for a in arguments], dtype=float)[:, None] for key in keys}
+        quantile = family_quantiles(family, columns)
+        if quantile is None:
+            singles.extend(rows)
+        else:
+            families.append((np.array(rows), quantile))
+    return tuple(families), tuple(sorted(singles))
 
 
 @dataclass(frozen=True)
