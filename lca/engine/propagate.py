@@ -209,11 +209,20 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
     inherit = np.flatnonzero(stages_of == INHERIT)
     if inherit.size == 0:
         return tagged, None
-    local = np.full(len(compiled.processes), -1)
-    local[inherit] = np.arange(inherit.size)
     tech = compiled.technosphere
     demand_on_u = np.isin(compiled.demand.rows, inherit)
     stages = tagged + ((UNASSIGNED,) if demand_on_u.any() else ())
+    # Only the inherit processes that a staged process or the demand reaches can be caused by a
+    # stage (the others supply nothing); solving the stages' systems on those alone keeps
+    # stage contributions cheap when a library ships many background processes.
+    is_u = np.zeros(len(compiled.processes), dtype=bool)
+    is_u[inherit] = True
+    seeds = np.concatenate([tech.rows[is_u[tech.rows] & ~is_u[tech.cols]], compiled.demand.rows[demand_on_u]])
+    inherit = inherit[_reached(tech.rows, tech.cols, seeds, is_u)[inherit]]
+    if inherit.size == 0:
+        return stages, None
+    local = np.full(len(compiled.processes), -1)
+    local[inherit] = np.arange(inherit.size)
     row_u, col_u = local[tech.rows] >= 0, local[tech.cols] >= 0
     uu = np.flatnonzero(row_u & col_u)
     ut = np.flatnonzero(row_u & ~col_u)
@@ -232,6 +241,21 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
     inheritance = _Inheritance(inherit, uu, plan, ut, tech.cols[ut], scatter,
                                stage_index.get(UNASSIGNED, -1), pairs, local[pair_process[pairs]], to_category)
     return stages, inheritance
+
+
+def _reached(rows: np.ndarray, cols: np.ndarray, seeds: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Which processes of *within* (a mask) the *seeds* reach through their providers, the
+    seeds included: entry (row, col) means process row supplies process col."""
+    keep = within[rows] & within[cols]
+    n = len(within)
+    supplies = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+    reached = np.zeros(n, dtype=bool)
+    reached[seeds] = True
+    frontier = reached.copy()
+    while frontier.any():
+        frontier = (supplies @ frontier.astype(float) > 0) & ~reached
+        reached |= frontier
+    return reached & within
 
 
 def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution]):
