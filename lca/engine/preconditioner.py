@@ -228,12 +228,12 @@ def cheaper_splitting(matrix: sp.spmatrix, jacobi: Diagonal, drop_tol: float = 1
 
     Examples
     --------
-    A loop whose processes buy back a tenth of each other's output: Jacobi takes about ten
-    steps, a complete LU (drop tolerance 0) one, and on a dense 2 x 2 its factors are cheap:
+    A ring of 400 processes, each buying 1 % of its output from the next: Jacobi converges in
+    five steps, and the LU's factors are a chain of hundreds of levels:
 
-    >>> matrix = sp.csr_matrix(np.array([[1.0, -0.1], [-0.1, 1.0]]))
-    >>> type(cheaper_splitting(matrix, diagonal_splitting(matrix), drop_tol=0.0)).__name__
-    'IncompleteLU'
+    >>> ring = sp.csr_matrix(sp.eye(400) - 0.01 * sp.eye(400, k=1) - 0.01 * sp.eye(400, k=-399))
+    >>> type(cheaper_splitting(ring, diagonal_splitting(ring))).__name__
+    'Diagonal'
     """
     superlu = _spilu(matrix, drop_tol)
     if superlu is None:
