@@ -10,10 +10,12 @@ strongly connected components, consumers before their providers.
 * a small loop (up to ``DENSE_MAX`` processes) is a batch of dense k x k systems, solved by
   ``numpy.linalg.solve`` over the sample axis;
 * a large loop is solved by the fixed-point iteration x <- x + M^-1 (b - A_i x), run on the
-  whole block of samples at once. M is each sample's own diagonal (Jacobi) when the loop
-  contracts fast at the central values (ratio up to ``JACOBI_MAX_RATIO``: one sparse
-  product per step, no factorization), otherwise one incomplete LU
-  (``scipy.sparse.linalg.spilu``) of the loop at the central values, and the iteration
+  whole block of samples at once. M is one incomplete LU (``scipy.sparse.linalg.spilu``) of
+  the loop at the central values, or each sample's own diagonal (Jacobi: one sparse product
+  per step, no factorization) when the loop contracts fast at the central values (ratio up
+  to ``JACOBI_MAX_RATIO``) and Jacobi's steps are estimated to cost less per sample than the
+  incomplete LU's (:func:`lca.engine.preconditioner.cheaper_splitting`: an ecoinvent-like
+  loop, whose LU fills in, keeps Jacobi; a hub-structured one gets the LU); the iteration
   starts from M^-1 b. A sample whose correction stalls or does not fall below ``rtol`` falls back to a
   direct sparse LU of its own matrix (the per-sample method of :func:`solve_batch_reference`).
 
