@@ -24,21 +24,19 @@ from lca.engine.structure import supply_order
 
 
 def database(n: int, structure: str, seed: int = 42):
-    """Technosphere entries in the layout of ../shared/bench/synthetic.py: production 1, about
-    5 inputs per process of 0.01 to 0.09, suppliers by Zipf popularity (hub) or uniform (random)."""
+    """Technosphere entries shaped like ../shared/bench/synthetic.py's: production 1, 5 inputs
+    per process of 0.01 to 0.09 each, suppliers by Zipf popularity (hub) or uniform (random)."""
     rng = np.random.default_rng(seed)
-    consumers = np.repeat(np.arange(n), 5)
     if structure == "hub":
-        weights = 1.0 / np.arange(1, n + 1)
-        suppliers = rng.permutation(n)[rng.choice(n, size=5 * n, p=weights / weights.sum())]
+        popularity = 1.0 / np.arange(1, n + 1)
+        suppliers = rng.permutation(n)[rng.choice(n, size=5 * n, p=popularity / popularity.sum())]
     else:
         suppliers = rng.integers(0, n, size=5 * n)
-    keep = suppliers != consumers
-    pairs = np.unique(suppliers[keep] * n + consumers[keep])
-    rows = np.concatenate([np.arange(n), pairs // n])
-    cols = np.concatenate([np.arange(n), pairs % n])
-    amounts = np.concatenate([np.ones(n), -rng.uniform(0.01, 0.09, len(pairs))])
-    return rows, cols, amounts
+    inputs = sp.csr_matrix((-rng.uniform(0.01, 0.09, 5 * n), (suppliers, np.repeat(np.arange(n), 5))), shape=(n, n))
+    inputs.setdiag(0.0)  # a process is not its own supplier here
+    inputs.eliminate_zeros()
+    technosphere = sp.coo_matrix(sp.eye(n) + inputs)
+    return technosphere.row, technosphere.col, technosphere.data
 
 
 def loop_splittings(plan):
