@@ -91,6 +91,9 @@ class _LargeLoop:
     entries: np.ndarray  # value rows
     gather: sp.csr_matrix  # (size, entries) of ones
     preconditioner: Diagonal | IncompleteLU | None  # chosen at the central values; None: direct solves
+    # the entries cut at row boundaries into runs of about PRODUCT_BLOCK: (entries lo, hi,
+    # rows lo, hi, the run's summing matrix), so that a product's gathered block stays in cache
+    blocks: tuple[tuple[int, int, int, int, sp.csr_matrix], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def _plan_generation(components, inflow, internal, u_rows, u_cols, value_row, ce
         by_row = np.lexsort((col, row))
         row, col, entries = row[by_row], col[by_row], value_row[internal[pick]][by_row]
         large_loops.append(_LargeLoop(start, size, row, col, entries, _summing(row, size),
-                                      _preconditioner(row, col, central[entries], size, drop_tol)))
+                                      _preconditioner(row, col, central[entries], size, drop_tol), _product_blocks(row, size)))
         start += size
     return _Generation(members, plan_inflow, single_diagonal, tuple(small_groups), tuple(large_loops))
 
@@ -510,11 +513,31 @@ def _iterate_jacobi(loop: _LargeLoop, values, rhs, rtol, max_iter):
 
 def _product(loop: _LargeLoop, values: np.ndarray, supply: np.ndarray) -> np.ndarray:
     """A_i x_i for every sample: gather, multiply and sum entry by entry, each entry's samples
-    side by side (contiguous, so every step is a vector operation over the samples; about
-    1.5x faster than one block-diagonal sparse product, benchmarks/RESULTS.md)."""
-    product = supply[loop.col]
-    product *= values
-    return loop.gather @ product
+    side by side (contiguous: every operation is a vector operation over the samples), a run
+    of entries at a time so that the gathered block stays in cache (1.2 to 1.8x faster than
+    one block-diagonal sparse product on the synthetic databases, benchmarks/RESULTS.md)."""
+    out = np.empty((loop.size, supply.shape[1]))
+    for lo, hi, row_lo, row_hi, gather in loop.blocks or ((0, len(loop.col), 0, loop.size, loop.gather),):
+        product = supply[loop.col[lo:hi]]
+        product *= values[lo:hi]
+        out[row_lo:row_hi] = gather @ product
+    return out
+
+
+PRODUCT_BLOCK = 2048  # entries per run of a product (times the chunk's samples: a few MB)
+
+
+def _product_blocks(row: np.ndarray, size: int) -> tuple:
+    """Runs of about PRODUCT_BLOCK row-sorted entries, cut where a row starts."""
+    starts = np.searchsorted(row, np.arange(size + 1))  # entry where each row starts; starts[size] = len
+    blocks, lo_row = [], 0
+    while lo_row < size:
+        hi_row = max(lo_row + 1, int(np.searchsorted(starts, starts[lo_row] + PRODUCT_BLOCK, side="right")) - 1)
+        hi_row = min(hi_row, size)
+        lo, hi = int(starts[lo_row]), int(starts[hi_row])
+        blocks.append((lo, hi, lo_row, hi_row, _summing(row[lo:hi] - lo_row, hi_row - lo_row)))
+        lo_row = hi_row
+    return tuple(blocks)
 
 
 def _check_finite(supply, members, labels, offset, reason) -> None:
