@@ -10,10 +10,12 @@ strongly connected components, consumers before their providers.
 * a small loop (up to ``DENSE_MAX`` processes) is a batch of dense k x k systems, solved by
   ``numpy.linalg.solve`` over the sample axis;
 * a large loop is solved by the fixed-point iteration x <- x + M^-1 (b - A_i x), run on the
-  whole block of samples at once. M is each sample's own diagonal (Jacobi) when the loop
-  contracts fast at the central values (ratio up to ``JACOBI_MAX_RATIO``: one sparse
-  product per step, no factorization), otherwise one incomplete LU
-  (``scipy.sparse.linalg.spilu``) of the loop at the central values, and the iteration
+  whole block of samples at once. M is one incomplete LU (``scipy.sparse.linalg.spilu``) of
+  the loop at the central values, or each sample's own diagonal (Jacobi: one sparse product
+  per step, no factorization) when the loop contracts fast at the central values (ratio up
+  to ``JACOBI_MAX_RATIO``) and Jacobi's steps are estimated to cost less per sample than the
+  incomplete LU's (:func:`lca.engine.preconditioner.cheaper_splitting`: an ecoinvent-like
+  loop, whose LU fills in, keeps Jacobi; a hub-structured one gets the LU); the iteration
   starts from M^-1 b. A sample whose correction stalls or does not fall below ``rtol`` falls back to a
   direct sparse LU of its own matrix (the per-sample method of :func:`solve_batch_reference`).
 
@@ -39,7 +41,15 @@ import scipy.sparse as sp
 
 from ..errors import SingularSystemError
 from .compile import CompiledModel
-from .preconditioner import JACOBI_MAX_RATIO, Diagonal, IncompleteLU, diagonal_splitting, incomplete_lu
+from .preconditioner import (
+    JACOBI_MAX_RATIO,
+    Diagonal,
+    IncompleteLU,
+    Stopping,
+    cheaper_splitting,
+    diagonal_splitting,
+    incomplete_lu,
+)
 from .solve import factorize_matrix
 from .structure import supply_order
 
@@ -81,6 +91,9 @@ class _LargeLoop:
     entries: np.ndarray  # value rows
     gather: sp.csr_matrix  # (size, entries) of ones
     preconditioner: Diagonal | IncompleteLU | None  # chosen at the central values; None: direct solves
+    # the entries cut at row boundaries into runs of about PRODUCT_BLOCK: (entries lo, hi,
+    # rows lo, hi, the run's summing matrix), so that a product's gathered block stays in cache
+    blocks: tuple[tuple[int, int, int, int, sp.csr_matrix], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,17 +244,19 @@ def _plan_generation(components, inflow, internal, u_rows, u_cols, value_row, ce
         by_row = np.lexsort((col, row))
         row, col, entries = row[by_row], col[by_row], value_row[internal[pick]][by_row]
         large_loops.append(_LargeLoop(start, size, row, col, entries, _summing(row, size),
-                                      _preconditioner(row, col, central[entries], size, drop_tol)))
+                                      _preconditioner(row, col, central[entries], size, drop_tol), _product_blocks(row, size)))
         start += size
     return _Generation(members, plan_inflow, single_diagonal, tuple(small_groups), tuple(large_loops))
 
 
 def _preconditioner(row, col, central, size, drop_tol) -> Diagonal | IncompleteLU | None:
-    """Jacobi if the loop contracts fast at its central values, else an incomplete LU."""
+    """An incomplete LU, or Jacobi if the loop contracts fast at its central values and
+    Jacobi's steps cost less than the incomplete LU's (:func:`cheaper_splitting`)."""
     if len(np.unique(row * size + col)) == len(row):  # entries already merged: the CSR keeps their order
-        jacobi = diagonal_splitting(sp.csr_matrix((central, (row, col)), shape=(size, size)))
+        matrix = sp.csr_matrix((central, (row, col)), shape=(size, size))
+        jacobi = diagonal_splitting(matrix)
         if jacobi is not None and jacobi.ratio <= JACOBI_MAX_RATIO:
-            return jacobi
+            return cheaper_splitting(matrix, jacobi, drop_tol, RTOL)
     return incomplete_lu(sp.csc_matrix((central, (row, col)), shape=(size, size)), drop_tol)
 
 
@@ -445,40 +460,12 @@ def _solve_small(loops: _SmallLoops, values, rhs, members, labels, offset) -> np
 
 def _solve_large(loop: _LargeLoop, values, rhs, members, labels, offset, rtol, max_iter) -> np.ndarray:
     n_samples = rhs.shape[1]
-    failed = np.zeros(n_samples, dtype=bool)
     if loop.preconditioner is None:
-        supply, failed[:] = np.zeros_like(rhs), True
+        supply, failed = np.zeros_like(rhs), np.ones(n_samples, dtype=bool)
+    elif isinstance(loop.preconditioner, Diagonal):
+        supply, failed = _iterate_jacobi(loop, values, rhs, rtol, max_iter)
     else:
-        matrices = _block_diagonal(loop, values)
-        if isinstance(loop.preconditioner, Diagonal):
-            inverse = loop.preconditioner.inverse(values)
-
-            def precondition(residual):
-                return residual * inverse
-        else:
-            precondition = loop.preconditioner.solve
-        supply = precondition(rhs)  # warm start: M^-1 b
-        active = np.ones(n_samples, dtype=bool)
-        previous = np.full(n_samples, np.inf)
-        growing = np.zeros(n_samples, dtype=np.int64)
-        for _ in range(max_iter):
-            residual = rhs - (matrices @ supply.T.ravel()).reshape(n_samples, -1).T
-            with np.errstate(invalid="ignore", over="ignore"):
-                step = precondition(residual)
-                size = np.abs(step).sum(axis=0)  # L1: a score sums every process's error
-                # a correction that grows three times running, or is not a number, diverges
-                growing = np.where(size > previous, growing + 1, 0)
-                failed |= active & ((growing >= 3) | ~np.isfinite(size))
-                active &= ~failed
-                np.add(supply, step, out=supply, where=active)  # converged samples stay put
-                # the error left after a step of a contraction with ratio q is about step * q / (1 - q);
-                # a tenth of rtol, as the ratio is only estimated from the last two steps
-                ratio = np.where(np.isfinite(previous), np.minimum(size / previous, 0.99), 0.99)
-                previous = size
-                active &= ~(size * ratio / (1 - ratio) <= 0.1 * rtol * np.abs(supply).sum(axis=0))
-            if not active.any():
-                break
-        failed |= active
+        supply, failed = _iterate_preconditioned(loop, values, rhs, rtol, max_iter)
     for sample in np.flatnonzero(failed):
         matrix = sp.csc_matrix((values[:, sample], (loop.row, loop.col)), shape=(loop.size, loop.size))
         try:
@@ -488,19 +475,69 @@ def _solve_large(loop: _LargeLoop, values, rhs, members, labels, offset, rtol, m
     return supply
 
 
-def _block_diagonal(loop: _LargeLoop, values: np.ndarray) -> sp.csr_matrix:
-    """All samples' matrices of a loop as one block-diagonal matrix, sample-major.
+def _iterate_preconditioned(loop: _LargeLoop, values, rhs, rtol, max_iter):
+    """x <- x + M^-1 (b - A_i x) with one incomplete LU M for every sample, from x = M^-1 b."""
+    precondition = loop.preconditioner.solve
+    supply = precondition(rhs)
+    stopping = Stopping(rhs.shape[1], rtol)
+    for _ in range(max_iter):
+        residual = rhs - _product(loop, values, supply)
+        with np.errstate(invalid="ignore", over="ignore"):
+            step = precondition(residual)
+            size = np.abs(step).sum(axis=0)
+            np.add(supply, step, out=supply, where=stopping.moving(size))
+            if stopping.settle(size, np.abs(supply).sum(axis=0)):
+                break
+    return supply, stopping.failed | stopping.active
 
-    Block i is sample i's matrix, acting on supply.T.ravel(); one sparse product then does
-    the whole batch without gathering an (nnz, N) array on every iteration.
-    """
-    n_entries, n_samples = values.shape
-    row_start = np.searchsorted(loop.row, np.arange(loop.size))  # entries are sorted by row
-    samples = np.arange(n_samples)[:, None]
-    indices = (samples * loop.size + loop.col).ravel()
-    indptr = np.append((samples * n_entries + row_start).ravel(), values.size)
-    size = loop.size * n_samples
-    return sp.csr_matrix((values.T.ravel(), indices, indptr), shape=(size, size))
+
+def _iterate_jacobi(loop: _LargeLoop, values, rhs, rtol, max_iter):
+    """x <- x + D_i^-1 (b - A_i x), each sample with its own diagonal D_i, from x = D_i^-1 b.
+
+    D_i^-1 is folded into the entries once per chunk: a step is one product and a subtraction."""
+    inverse = loop.preconditioner.inverse(values)  # (size, N)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * inverse[loop.row]  # D_i^-1 A_i, entry by entry
+        start = rhs * inverse  # D_i^-1 b
+    supply = start.copy()
+    stopping = Stopping(rhs.shape[1], rtol)
+    for _ in range(max_iter):
+        with np.errstate(invalid="ignore", over="ignore"):
+            step = np.subtract(start, _product(loop, scaled, supply))  # the correction D^-1 (b - A x)
+            size = np.abs(step).sum(axis=0)
+            np.add(supply, step, out=supply, where=stopping.moving(size))
+            if stopping.settle(size, np.abs(supply).sum(axis=0)):
+                break
+    return supply, stopping.failed | stopping.active
+
+
+def _product(loop: _LargeLoop, values: np.ndarray, supply: np.ndarray) -> np.ndarray:
+    """A_i x_i for every sample: gather, multiply and sum entry by entry, each entry's samples
+    side by side (contiguous: every operation is a vector operation over the samples), a run
+    of entries at a time so that the gathered block stays in cache (1.2 to 1.8x faster than
+    one block-diagonal sparse product on the synthetic databases, benchmarks/RESULTS.md)."""
+    out = np.empty((loop.size, supply.shape[1]))
+    for lo, hi, row_lo, row_hi, gather in loop.blocks or ((0, len(loop.col), 0, loop.size, loop.gather),):
+        product = supply[loop.col[lo:hi]]
+        product *= values[lo:hi]
+        out[row_lo:row_hi] = gather @ product
+    return out
+
+
+PRODUCT_BLOCK = 2048  # entries per run of a product (times the chunk's samples: a few MB)
+
+
+def _product_blocks(row: np.ndarray, size: int) -> tuple:
+    """Runs of about PRODUCT_BLOCK row-sorted entries, cut where a row starts."""
+    starts = np.searchsorted(row, np.arange(size + 1))  # entry where each row starts; starts[size] = len
+    blocks, lo_row = [], 0
+    while lo_row < size:
+        hi_row = max(lo_row + 1, int(np.searchsorted(starts, starts[lo_row] + PRODUCT_BLOCK, side="right")) - 1)
+        hi_row = min(hi_row, size)
+        lo, hi = int(starts[lo_row]), int(starts[hi_row])
+        blocks.append((lo, hi, lo_row, hi_row, _summing(row[lo:hi] - lo_row, hi_row - lo_row)))
+        lo_row = hi_row
+    return tuple(blocks)
 
 
 def _check_finite(supply, members, labels, offset, reason) -> None:

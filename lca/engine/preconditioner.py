@@ -143,6 +143,162 @@ def diagonal_splitting(matrix: sp.spmatrix, iterations: int = 60) -> Diagonal | 
     return Diagonal(on_diagonal, float(bound) if np.isfinite(bound) else np.inf)
 
 
+class Stopping:
+    """When each sample's fixed-point iteration stops: converged, or diverging.
+
+    The error left after a step of a contraction with ratio q is about step * q / (1 - q);
+    a sample stops at a tenth of rtol of its supply's L1 norm (a score sums every process's
+    error), as the ratio is only estimated from the last two steps. A correction that grows
+    three times running, or is not a number, diverges (the caller then solves directly).
+
+    Examples
+    --------
+    >>> stopping = Stopping(1, rtol=1e-10)
+    >>> bool(stopping.moving(np.array([1e-3]))[0]), stopping.settle(np.array([1e-3]), np.array([1.0]))
+    (True, False)
+    >>> stopping.moving(np.array([1e-13])); stopping.settle(np.array([1e-13]), np.array([1.0]))
+    array([ True])
+    True
+    """
+
+    def __init__(self, n_samples: int, rtol: float):
+        self.rtol = rtol
+        self.active = np.ones(n_samples, dtype=bool)
+        self.failed = np.zeros(n_samples, dtype=bool)
+        self.previous = np.full(n_samples, np.inf)
+        self.growing = np.zeros(n_samples, dtype=np.int64)
+
+    def moving(self, size: np.ndarray) -> np.ndarray:
+        """The samples to take this step (the L1 *size* of their correction); the others stay put."""
+        self.growing = np.where(size > self.previous, self.growing + 1, 0)
+        self.failed |= self.active & ((self.growing >= 3) | ~np.isfinite(size))
+        self.active &= ~self.failed
+        return self.active
+
+    def settle(self, size: np.ndarray, total: np.ndarray) -> bool:
+        """After the step, stop the converged samples (*total*: L1 of each supply); True if none is left."""
+        ratio = np.where(np.isfinite(self.previous), np.minimum(size / self.previous, 0.99), 0.99)
+        self.previous = size
+        self.active &= ~(size * ratio / (1 - ratio) <= 0.1 * self.rtol * total)
+        return not self.active.any()
+
+
+# Relative costs per sample of one step, measured on the synthetic databases (benchmarks/
+# RESULTS.md): an entry of the loop's product costs 1 (about 1 ns), an entry of the
+# incomplete LU's level-scheduled triangular solves 0.3 (one sparse product per level, all
+# samples of a row side by side), each level 50 (a call of some 7 microseconds shared by a
+# chunk of about 150 samples), a pass over the loop's supply vector 1 per process; Jacobi
+# makes about 4 such passes per step, the incomplete LU about 6 (its gathers into and out of
+# level order).
+LU_ENTRY_COST, LEVEL_COST = 0.3, 50
+JACOBI_PASSES, LU_PASSES = 4, 6
+
+
+def cheaper_splitting(matrix: sp.spmatrix, jacobi: Diagonal, drop_tol: float = 1e-4, rtol: float = 1e-10,
+                      max_levels: int = MAX_LEVELS, max_iter: int = 200) -> Diagonal | IncompleteLU:
+    """Jacobi or an incomplete LU for a loop that contracts fast: whichever costs less per sample.
+
+    Jacobi needs no factorization, but one step per factor ``jacobi.ratio`` of error; an
+    incomplete LU needs a few steps, each dearer by its factors' entries. Both are run on the
+    loop at its central values (one right-hand side, the same stopping rule as the batched
+    solve) to count their steps, and the estimated cost per sample, steps times the entries,
+    levels and vector passes of a step, decides. A factor with more than *max_levels* levels (its
+    solve would be SuperLU's own, many times dearer per entry) or a factorization that fails
+    leaves Jacobi.
+
+    Parameters
+    ----------
+    matrix : scipy sparse matrix
+        The loop at its central values (square; its row-major entries are the loop's entries).
+    jacobi : Diagonal
+        Its Jacobi splitting (:func:`diagonal_splitting`).
+    drop_tol : float, optional
+        The incomplete LU's drop tolerance.
+    rtol : float, optional
+        The batched solve's tolerance.
+    max_levels : int, optional
+        The most levels a factor may have for its level-scheduled solve.
+    max_iter : int, optional
+        The iteration limit when counting steps.
+
+    Returns
+    -------
+    Diagonal or IncompleteLU
+        The cheaper splitting.
+
+    Examples
+    --------
+    A ring of 400 processes, each buying 1 % of its output from the next: Jacobi converges in
+    five steps, and the LU's factors are a chain of hundreds of levels:
+
+    >>> ring = sp.csr_matrix(sp.eye(400) - 0.01 * sp.eye(400, k=1) - 0.01 * sp.eye(400, k=-399))
+    >>> type(cheaper_splitting(ring, diagonal_splitting(ring))).__name__
+    'Diagonal'
+    """
+    superlu = _spilu(matrix, drop_tol)
+    if superlu is None:
+        return jacobi
+    levels = (_level_count(superlu.L, lower=True), _level_count(superlu.U, lower=False))
+    if max(levels) > max_levels:
+        return jacobi
+    csr = sp.csr_matrix(matrix)
+    n, rhs = csr.shape[0], np.ones((csr.shape[0], 1))
+    diagonal = csr.diagonal()[:, None]
+    jacobi_steps = iteration_steps(csr, rhs, lambda r: r / diagonal, rtol, max_iter)
+    lu_steps = iteration_steps(csr, rhs, superlu.solve, rtol, max_iter)
+    jacobi_cost = jacobi_steps * (csr.nnz + JACOBI_PASSES * n)
+    apply_cost = LU_ENTRY_COST * (superlu.L.nnz + superlu.U.nnz) + LEVEL_COST * sum(levels)
+    lu_cost = (lu_steps + 1) * apply_cost + lu_steps * (csr.nnz + LU_PASSES * n)
+    if jacobi_cost <= lu_cost:
+        return jacobi
+    return _level_scheduled(superlu, max_levels)
+
+
+def iteration_steps(matrix: sp.csr_matrix, rhs: np.ndarray, precondition: Any, rtol: float = 1e-10,
+                    max_iter: int = 200) -> float:
+    """Steps of x <- x + M^-1 (b - A x) from x = M^-1 b until :class:`Stopping` stops (inf if it diverges).
+
+    >>> matrix = sp.csr_matrix(np.array([[1.0, -0.5], [-0.5, 1.0]]))
+    >>> iteration_steps(matrix, np.ones((2, 1)), lambda r: r)     # Jacobi, ratio 0.5
+    36
+    """
+    supply = np.array(precondition(rhs), dtype=float)  # a copy: the rhs must stay as it is
+    stopping = Stopping(rhs.shape[1], rtol)
+    for step_count in range(1, max_iter + 1):
+        with np.errstate(invalid="ignore", over="ignore"):
+            step = precondition(rhs - matrix @ supply)
+            size = np.abs(step).sum(axis=0)
+            np.add(supply, step, out=supply, where=stopping.moving(size))
+            if stopping.settle(size, np.abs(supply).sum(axis=0)):
+                return step_count if not stopping.failed.any() else np.inf
+    return np.inf
+
+
+def _level_count(factor: sp.spmatrix, lower: bool) -> int:
+    """Levels of a triangular factor's solve (its longest chain of dependent rows), in one pass."""
+    csr = sp.csr_matrix(factor)
+    indptr, indices = csr.indptr, csr.indices
+    level = np.zeros(csr.shape[0], dtype=np.int64)
+    for i in (range(csr.shape[0]) if lower else range(csr.shape[0] - 1, -1, -1)):
+        depends = indices[indptr[i]:indptr[i + 1]]
+        depends = depends[depends != i]
+        level[i] = level[depends].max() + 1 if depends.size else 0
+    return int(level.max(initial=-1)) + 1
+
+
+def _spilu(matrix: sp.spmatrix, drop_tol: float) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            superlu = spla.spilu(sp.csc_matrix(matrix), drop_tol=drop_tol)
+    except RuntimeError:
+        return None
+    diagonal = superlu.U.diagonal()
+    if not np.all(np.isfinite(diagonal)) or np.any(diagonal == 0):
+        return None
+    return superlu
+
+
 def incomplete_lu(matrix: sp.spmatrix, drop_tol: float = 1e-4,
                   max_levels: int = MAX_LEVELS) -> IncompleteLU | None:
     """Incomplete LU of a matrix, to precondition the iteration on a large loop.
@@ -167,21 +323,17 @@ def incomplete_lu(matrix: sp.spmatrix, drop_tol: float = 1e-4,
     >>> print(incomplete_lu(sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 1.0]]))))
     None
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            superlu = spla.spilu(sp.csc_matrix(matrix), drop_tol=drop_tol)
-    except RuntimeError:
-        return None
-    diagonal = superlu.U.diagonal()
-    if not np.all(np.isfinite(diagonal)) or np.any(diagonal == 0):
-        return None
+    superlu = _spilu(matrix, drop_tol)
+    return None if superlu is None else _level_scheduled(superlu, max_levels)
+
+
+def _level_scheduled(superlu: Any, max_levels: int) -> IncompleteLU:
     lower = _sweep(superlu.L, max_levels)
     upper = _sweep(superlu.U, max_levels) if lower is not None else None
     if lower is None or upper is None:
         return IncompleteLU(superlu, None, None)
     # x = Pc U^-1 L^-1 Pr b, with (Pr b)[perm_r[k]] = b[k] and (Pc z)[k] = z[perm_c[k]]
-    n = len(diagonal)
+    n = superlu.shape[0]
     inverse_perm_r = np.empty(n, dtype=np.int64)
     inverse_perm_r[superlu.perm_r] = np.arange(n)
     gathers = (inverse_perm_r[lower.order], _inverse(lower.order)[upper.order],

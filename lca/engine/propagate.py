@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import LCAError, ModelError
-from ..load.distributions import family_quantile, parameter_distributions
+from ..load.distributions import family_quantiles, parameter_distributions
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
 from ..model.uncertainty import Distribution
@@ -76,8 +76,8 @@ class Propagator:
     to_category: sp.csr_matrix  # (categories, pairs)
     to_stage: sp.csr_matrix  # (categories * stages, pairs)
     floats_per_sample: int
-    # Parameters of one scipy family (all lognormals, all triangulars, ...) share one frozen
-    # distribution with array parameters: one ppf call per family per chunk, not per parameter.
+    # Parameters of one family (all lognormals, all triangulars, ...) share one quantile
+    # function with array parameters: one call per family per chunk, not per parameter.
     families: tuple[tuple[np.ndarray, Any], ...] = ()
     singles: tuple[int, ...] = ()  # rows transformed one by one (discrete, fixed)
     inheritance: "_Inheritance | None" = None  # background processes that take their user's stage
@@ -209,11 +209,20 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
     inherit = np.flatnonzero(stages_of == INHERIT)
     if inherit.size == 0:
         return tagged, None
-    local = np.full(len(compiled.processes), -1)
-    local[inherit] = np.arange(inherit.size)
     tech = compiled.technosphere
     demand_on_u = np.isin(compiled.demand.rows, inherit)
     stages = tagged + ((UNASSIGNED,) if demand_on_u.any() else ())
+    # Only the inherit processes that a staged process or the demand reaches can be caused by a
+    # stage (the others supply nothing); solving the stages' systems on those alone keeps
+    # stage contributions cheap when a library ships many background processes.
+    is_u = np.zeros(len(compiled.processes), dtype=bool)
+    is_u[inherit] = True
+    seeds = np.concatenate([tech.rows[is_u[tech.rows] & ~is_u[tech.cols]], compiled.demand.rows[demand_on_u]])
+    inherit = inherit[_reached(tech.rows, tech.cols, seeds, is_u)[inherit]]
+    if inherit.size == 0:
+        return stages, None
+    local = np.full(len(compiled.processes), -1)
+    local[inherit] = np.arange(inherit.size)
     row_u, col_u = local[tech.rows] >= 0, local[tech.cols] >= 0
     uu = np.flatnonzero(row_u & col_u)
     ut = np.flatnonzero(row_u & ~col_u)
@@ -234,22 +243,43 @@ def _stage_plan(compiled: CompiledModel, pair_char: np.ndarray, pair_process: np
     return stages, inheritance
 
 
+def _reached(rows: np.ndarray, cols: np.ndarray, seeds: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Which processes of *within* (a mask) the *seeds* reach through their providers, the
+    seeds included: entry (row, col) means process row supplies process col."""
+    keep = within[rows] & within[cols]
+    n = len(within)
+    supplies = sp.csr_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+    reached = np.zeros(n, dtype=bool)
+    reached[seeds] = True
+    frontier = reached.copy()
+    while frontier.any():
+        frontier = (supplies @ frontier.astype(float) > 0) & ~reached
+        reached |= frontier
+    return reached & within
+
+
 def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution]):
+    """Rows grouped by distribution family, each group with one vectorized quantile function
+    (:func:`lca.load.distributions.family_quantiles`), built from the distributions' own
+    parameters: no scipy.stats object is frozen (or imported) for a Monte Carlo run."""
     groups: dict[tuple, list[int]] = {}
     singles = []
     for row, name in enumerate(names):
         distribution = distributions.get(name)
-        frozen = None if distribution is None else distribution.frozen
-        if frozen is None or distribution.support is not None or frozen.args:
+        if distribution is None or distribution.family is None or distribution.support is not None:
             singles.append(row)
             continue
-        groups.setdefault((frozen.dist.name, tuple(sorted(frozen.kwds))), []).append(row)
+        groups.setdefault((distribution.family, tuple(sorted(k for k, _ in distribution.arguments))), []).append(row)
     families = []
-    for (_family, keys), rows in groups.items():
-        first = distributions[names[rows[0]]].frozen
-        arrays = {key: np.array([distributions[names[r]].frozen.kwds[key] for r in rows])[:, None] for key in keys}
-        families.append((np.array(rows), family_quantile(first.dist(**arrays))))
-    return tuple(families), tuple(singles)
+    for (family, keys), rows in groups.items():
+        arguments = [dict(distributions[names[r]].arguments) for r in rows]
+        columns = {key: np.array([a[key] for a in arguments], dtype=float)[:, None] for key in keys}
+        quantile = family_quantiles(family, columns)
+        if quantile is None:
+            singles.extend(rows)
+        else:
+            families.append((np.array(rows), quantile))
+    return tuple(families), tuple(sorted(singles))
 
 
 @dataclass(frozen=True)

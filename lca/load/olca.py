@@ -124,6 +124,8 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
                     entity = reader.read(kind, uid)
                 except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
                     raise LCAError(f"{path}: {kind.__name__} {uid}: cannot be read as olca-schema: {exc}") from None
+                if not isinstance(entity.id, str):  # found by the format fuzzer: "@id": [] was a traceback
+                    raise LCAError(f"{path}: {kind.__name__} {uid}: '@id' must be a string, got {entity.id!r}")
                 out[uid] = entity
             return out
 

@@ -61,10 +61,13 @@ class Distribution:
     def ppf(self, u: Any) -> np.ndarray:
         """Values at the probabilities *u* (any shape)."""
         u = np.asarray(u, dtype=float)
-        if self.frozen is None:
+        if self.family is None:
             return np.full(u.shape, self.center)
         if self.support is not None:
-            index = self.frozen.ppf(u).astype(np.int64)
+            # rv_discrete's ppf (the first alternative whose cumulative probability reaches u)
+            # without importing scipy.stats into a Monte Carlo run
+            _, probabilities = dict(self.arguments)["values"]
+            index = np.searchsorted(np.cumsum(probabilities), u, side="left")
             return np.asarray(self.support)[np.clip(index, 0, len(self.support) - 1)]
         return self.frozen.ppf(u)
 

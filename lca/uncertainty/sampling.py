@@ -115,7 +115,7 @@ class Design:
                 position, generator = self._cursors.get(name, (None, None))
                 if position != start:
                     generator = parameter_generator(self.seed, name, start)
-                out[row] = generator.random(size)
+                generator.random(out=out[row])  # straight into the block: no copy
                 self._cursors[name] = (stop, generator)
         elif self.sampler == "lhs":
             for row, name in enumerate(self.names):
@@ -134,7 +134,7 @@ class Design:
             position = {name: i for i, name in enumerate(order)}
             for row, name in enumerate(self.names):
                 out[row] = points[:, position[name]]
-        return np.clip(out, _TINY, 1 - _TINY)
+        return np.clip(out, _TINY, 1 - _TINY, out=out)
 
     def subset(self, names: tuple[str, ...]) -> "Design":
         """The same draws for a subset of the names (a variant's own parameters)."""
