@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -46,8 +45,8 @@ from ..model.frozen import FrozenDict
 from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
-from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
-from .tables import check_keys, display_path, read_text_file, string, validate_uncertainty
+from .resources import locate, shipped
+from .tables import check_keys, data_name, read_text_file, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -211,18 +210,8 @@ class _Table:
     rows: tuple[tuple[int, dict[str, str]], ...]  # (line number, cells by column)
 
 
-def _log_name(path: Path) -> str:
-    """A log as messages and sources name it: ``lca:scenarios/...`` for a shipped example."""
-    absolute = Path(os.path.abspath(path))  # not resolve(): an installed data file may be a link
-    for folder in FOLDERS:
-        root = Path(os.path.abspath(data_folder(folder)))
-        if absolute.is_relative_to(root):
-            return f"{PREFIX}{folder}/{absolute.relative_to(root).as_posix()}"
-    return display_path(path)
-
-
 def _read_table(path: Path) -> _Table:
-    where = _log_name(path)
+    where = data_name(path)
     text = read_text_file(path, where, "energy log", MAX_LOG_BYTES,
                           "is this an energy log? (split it, or sum it with the tracker first)")
     reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
