@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 from conftest import run_cli
+from studies import MEASURED_ON_GRID
 
 from lca.engine.flow_tracing import trace_flows
 from lca.load.grid_profile import read_grid_profile
@@ -16,36 +17,6 @@ from lca.load.interchange import read_interchange
 from lca.load.resources import shipped
 
 SAMPLE = "lca:interchange/wecc_sample_week.csv"
-STUDY = '''
-[study]
-name = "a job in California"
-functional_unit = "one run"
-
-[energy_log]
-parameter = "it_kwh"
-
-[parameters]
-it_kwh = { value = 1, unit = "kWh" }
-grid_intensity = { value = 0.25, unit = "kg CO2-eq/kWh" }
-
-[processes.run]
-unit = "item"
-stage = "use"
-[[processes.run.technosphere]]
-product = "grid"
-amount = "it_kwh"
-unit = "kWh"
-
-[processes.grid]
-unit = "kWh"
-[[processes.grid.biosphere]]
-flow = "ghg"
-amount = "grid_intensity"
-unit = "kg CO2-eq"
-
-[demand]
-run = 1
-'''
 
 
 def summary(capsys, *extra):
@@ -104,7 +75,7 @@ def test_out_writes_an_hourly_profile_that_grid_profile_reads(tmp_path, capsys):
 
 
 def test_a_job_in_ciso_is_weighted_by_the_traced_hours(study, tmp_path, capsys):
-    path = study(STUDY)
+    path = study(MEASURED_ON_GRID.format(files=""))
     grid = tmp_path / "ciso.csv"
     assert run_cli(capsys, "grid", "trace", SAMPLE, "--area", "CISO", "--out", str(grid))[0] == 0
     # a 3-hour run ending 2016-07-12 03:00 UTC (20:00 in California): 2 kWh in each of 00, 01 and 02 UTC

@@ -5,42 +5,12 @@ from __future__ import annotations
 
 import pytest
 from conftest import run_cli
+from studies import MEASURED_ON_GRID
 
 from lca.errors import FileFormatError
 from lca.load import load_study
 
 LOG = "timestamp,run_id,duration,cpu_energy,gpu_energy,ram_energy,energy_consumed\n2026-03-02T12:00:00,r1,3600,0.5,2.5,0,3\n"
-STUDY = '''
-[study]
-name = "measured"
-functional_unit = "one run"
-
-[energy_log]
-parameter = "it_kwh"
-{files}
-
-[parameters]
-it_kwh = {{ value = 1, unit = "kWh" }}
-grid_intensity = {{ value = 0.4, unit = "kg CO2-eq/kWh" }}
-
-[processes.run]
-unit = "item"
-stage = "use"
-[[processes.run.technosphere]]
-product = "grid"
-amount = "it_kwh"
-unit = "kWh"
-
-[processes.grid]
-unit = "kWh"
-[[processes.grid.biosphere]]
-flow = "ghg"
-amount = "grid_intensity"
-unit = "kg CO2-eq"
-
-[demand]
-run = 1
-'''
 
 
 @pytest.fixture
@@ -56,7 +26,7 @@ def layout(tmp_path):
 def write_study(project, files):
     from conftest import BASE, METHODS
     path = project / "study.toml"
-    path.write_text(BASE + METHODS + STUDY.format(files=files), encoding="utf-8")
+    path.write_text(BASE + METHODS + MEASURED_ON_GRID.format(files=files), encoding="utf-8")
     return path
 
 
