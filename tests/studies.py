@@ -272,3 +272,39 @@ unit = "kg"
 # grid: 1200 kWh (use) + 20 kWh (server manufacturing) = 1220 kWh; the grid is a background
 # process, so its 8.596 kg CO2-eq for the server count in manufacturing.
 RICH_CLIMATE, RICH_WATER, RICH_ENERGY = 583.356, 3.24, 1220.0
+
+
+# A job's measured IT energy (`it_kwh`, set by its energy log) drawn from a grid whose intensity
+# (`grid_intensity`, 0.25 kg CO2-eq/kWh unless a grid profile replaces it) is a parameter.
+# `{files}` is the [energy_log] files line, or "".
+MEASURED_ON_GRID = '''
+[study]
+name = "a measured job on one grid"
+functional_unit = "one run"
+
+[energy_log]
+parameter = "it_kwh"
+{files}
+
+[parameters]
+it_kwh = {{ value = 1, unit = "kWh" }}
+grid_intensity = {{ value = 0.25, unit = "kg CO2-eq/kWh" }}
+
+[processes.run]
+unit = "item"
+stage = "use"
+[[processes.run.technosphere]]
+product = "grid"
+amount = "it_kwh"
+unit = "kWh"
+
+[processes.grid]
+unit = "kWh"
+[[processes.grid.biosphere]]
+flow = "ghg"
+amount = "grid_intensity"
+unit = "kg CO2-eq"
+
+[demand]
+run = 1
+'''

@@ -1,5 +1,5 @@
 """Command line: ``lca run|validate|list|sources|new|quick|estimate|compare|sensitivity|sweep|allocate|report|``
-``export|import``.
+``export|import|grid``.
 
 One module per command group, each with ``register(subparsers)``; nothing else in the package
 imports this one. A user's mistake prints one line ``error: <file>: <item>: <problem>`` on
@@ -31,10 +31,10 @@ import warnings
 from typing import Sequence
 
 from ..errors import LCAError
-from . import allocate, estimate, export, importing, report, study, sweep, uncertainty
+from . import allocate, estimate, export, grid, importing, report, study, sweep, uncertainty
 from .common import EXIT_USER_ERROR
 
-COMMAND_MODULES = (study, estimate, uncertainty, sweep, allocate, report, export, importing)
+COMMAND_MODULES = (study, estimate, uncertainty, sweep, allocate, report, export, importing, grid)
 
 
 def build_parser() -> argparse.ArgumentParser:

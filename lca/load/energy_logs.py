@@ -1,6 +1,6 @@
 """Measured energy from the logs of energy trackers, bound to a study's measured-energy parameter.
 
-Three formats, told apart by their header row:
+Five formats, told apart by their header row (or first line):
 
 * **CodeCarbon** ``emissions.csv`` (2.x and 3.x column sets): ``energy_consumed`` (kWh, the sum
   of ``cpu_energy``, ``gpu_energy`` and ``ram_energy``) per run. CodeCarbon multiplies its
@@ -11,6 +11,14 @@ Three formats, told apart by their header row:
 * **nvidia-smi** ``--query-gpu=timestamp,...,power.draw,... --format=csv`` (with or without
   ``nounits``): each GPU's power integrated over time (trapezoid); GPUs are told apart by
   ``uuid``, ``pci.bus_id`` or ``index``, and the samples of one GPU may be split over files.
+* **DCGM**: the DCGM exporter's metrics as CSV (a ``timestamp`` column, a GPU column ``UUID``,
+  ``gpu`` or ``device`` (and ``Hostname``), and ``DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION``, mJ since
+  the driver loaded, or ``DCGM_FI_DEV_POWER_USAGE``, W), or ``dcgmi dmon -e 155,156`` output
+  (``#Entity POWER TOTEC``). The energy counter is differenced per GPU (a drop is a reset: the
+  reading after it is the energy since); power alone is integrated over time as for nvidia-smi.
+* **carbontracker** logs (``*_carbontracker_output.log``, with its ``*_carbontracker.log`` beside
+  it): the "Actual consumption" record, read by carbontracker's own parser
+  (``pip install "lca[carbontracker]"``), with the PUE carbontracker multiplied in divided out.
 
 The result is the IT energy the tracker saw (before any datacenter overhead), in kWh, with a
 measurement uncertainty from the sensors' stated accuracy (``lca:energy_logs/sensor_accuracy.csv``).
@@ -31,10 +39,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -46,8 +53,8 @@ from ..model.frozen import FrozenDict
 from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
-from .resources import FOLDERS, PREFIX, data_folder, locate, shipped
-from .tables import check_keys, display_path, read_text_file, string, validate_uncertainty
+from .resources import locate, shipped
+from .tables import check_keys, data_name, read_text_file, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -55,6 +62,7 @@ MAX_LOG_BYTES = 256 * 2**20
 J_PER_KWH = 3.6e6
 # nvidia-smi series: a pause longer than both of these is not integrated over (see _check_gaps)
 GAP_STEPS, GAP_SECONDS = 10, 60.0
+MJ_PER_J = 1e3  # DCGM's energy counter is in millijoules
 ACCURACY_TABLE = "lca:energy_logs/sensor_accuracy.csv"
 ENERGY_LOG_KEYS = {"parameter", "files", "uncertainty", "comment"}
 _MISSING = {"", "n/a", "[n/a]", "[not supported]", "not supported", "[unknown error]", "nan", "none"}
@@ -63,6 +71,11 @@ _SMI_POWER = ("power.draw", "power.draw.average", "power.draw.instant")
 _SMI_GPU_KEYS = ("uuid", "pci.bus_id", "index")
 _SMI_TIME_FORMATS = ("%Y/%m/%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S")
 _ZEUS_GPU = re.compile(r"^gpu(\d+)_energy$")
+_DCGM_ENERGY, _DCGM_POWER = "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION", "DCGM_FI_DEV_POWER_USAGE"
+_DCGM_GPU_KEYS = ("UUID", "uuid", "gpu", "GPU", "device", "entity")
+_DMON_FIELDS = {"POWER": _DCGM_POWER, "TOTEC": _DCGM_ENERGY}  # dcgmi dmon's short names (fields 155, 156)
+_CARBONTRACKER_OUTPUT, _CARBONTRACKER_STD = "_carbontracker_output.log", "_carbontracker.log"
+_CARBONTRACKER_PUE = re.compile(r"PUE\s+coefficient\s+of\s+([0-9]*\.?[0-9]+)")
 _CODECARBON_REQUIRED = ("run_id", "duration", "cpu_energy", "gpu_energy", "ram_energy", "energy_consumed")
 
 
@@ -106,7 +119,8 @@ def read_energy_logs(paths: Sequence[str | Path]) -> Measurement:
     Parameters
     ----------
     paths
-        CodeCarbon ``emissions.csv`` files, Zeus CSV logs or nvidia-smi CSV logs (one format).
+        CodeCarbon ``emissions.csv`` files, Zeus, nvidia-smi or DCGM logs, or carbontracker
+        output logs (one format).
 
     Returns
     -------
@@ -130,7 +144,8 @@ def read_energy_logs(paths: Sequence[str | Path]) -> Measurement:
         named = ", ".join(f"{t.where} ({t.format})" for t in tables)
         raise FileFormatError(f"energy logs of different formats: {named}; give the logs of one tracker "
                               "(two trackers of the same run would count its energy twice)")
-    reader = {"codecarbon": _codecarbon, "zeus": _zeus, "nvidia-smi": _nvidia_smi}[tables[0].format]
+    reader = {"codecarbon": _codecarbon, "zeus": _zeus, "nvidia-smi": _nvidia_smi, "dcgm": _dcgm,
+              "carbontracker": _carbontracker}[tables[0].format]
     return reader(tables)
 
 
@@ -209,22 +224,18 @@ class _Table:
     format: str
     header: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str]], ...]  # (line number, cells by column)
-
-
-def _log_name(path: Path) -> str:
-    """A log as messages and sources name it: ``lca:scenarios/...`` for a shipped example."""
-    absolute = Path(os.path.abspath(path))  # not resolve(): an installed data file may be a link
-    for folder in FOLDERS:
-        root = Path(os.path.abspath(data_folder(folder)))
-        if absolute.is_relative_to(root):
-            return f"{PREFIX}{folder}/{absolute.relative_to(root).as_posix()}"
-    return display_path(path)
+    text: str = ""  # the whole log, for formats that are not tables (carbontracker)
 
 
 def _read_table(path: Path) -> _Table:
-    where = _log_name(path)
+    where = data_name(path)
     text = read_text_file(path, where, "energy log", MAX_LOG_BYTES,
                           "is this an energy log? (split it, or sum it with the tracker first)")
+    if path.name.endswith((_CARBONTRACKER_OUTPUT, _CARBONTRACKER_STD)):
+        return _carbontracker_table(path, where, text)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if first.lstrip().startswith("#") and "entity" in first.lower():
+        return _dmon_table(where, text)
     reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
     try:
         header = tuple(cell.strip() for cell in next(reader))
@@ -254,10 +265,13 @@ def _detect(header: tuple[str, ...], where: str) -> str:
         return "zeus"
     if "timestamp" in names and any(_smi_name(h)[0] in _SMI_POWER for h in header):
         return "nvidia-smi"
+    if _DCGM_ENERGY in names or _DCGM_POWER in names:
+        return "dcgm"
     shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
     raise FileFormatError(f"{where}: line 1: not a known energy log (header: {shown}); lca reads CodeCarbon "
-                          "emissions.csv, Zeus CSV logs and nvidia-smi --query-gpu=timestamp,power.draw,... "
-                          "--format=csv logs")
+                          "emissions.csv, Zeus CSV logs, nvidia-smi --query-gpu=timestamp,power.draw,... "
+                          "--format=csv logs, DCGM exporter CSV or dcgmi dmon output, and carbontracker "
+                          "*_carbontracker_output.log files")
 
 
 def _require(table: _Table, columns: Sequence[str], what: str) -> None:
@@ -413,16 +427,20 @@ def _nvidia_smi(tables: Sequence[_Table]) -> Measurement:
         if not series:
             raise FileFormatError(f"{unread[gpu]}: GPU {gpu} has no power reading (every power.draw is [N/A]): "
                                   "its energy cannot be measured")
-        if len(series) < 2:
-            (only,) = series.values()
-            raise FileFormatError(f"{only[1]}: GPU {gpu} has one power reading; energy needs two or more over time")
-        times = sorted(series)
-        t = [(x - times[0]).total_seconds() for x in times]
-        _check_gaps(gpu, t, [series[x][1] for x in times])
-        joules[gpu] = float(trapezoid([series[x][0] for x in times], t))
-        seconds[gpu] = t[-1]
+        joules[gpu], seconds[gpu] = _integrate(gpu, series)
     return _measurement("nvidia-smi", tables, {"nvidia_smi_power": math.fsum(joules.values()) / J_PER_KWH},
                         {"nvidia_smi_power": math.fsum(seconds.values())}, max(seconds.values()), len(samples))
+
+
+def _integrate(gpu: str, series: Mapping[datetime, tuple[float, str]]) -> tuple[float, float]:
+    """Joules and seconds of one GPU's power readings (W by time, with where each was read)."""
+    if len(series) < 2:
+        (only,) = series.values()
+        raise FileFormatError(f"{only[1]}: GPU {gpu} has one power reading; energy needs two or more over time")
+    times = sorted(series)
+    t = [(x - times[0]).total_seconds() for x in times]
+    _check_gaps(gpu, t, [series[x][1] for x in times])
+    return float(trapezoid([series[x][0] for x in times], t)), t[-1]
 
 
 def _check_gaps(gpu: str, t: Sequence[float], wheres: Sequence[str]) -> None:
@@ -464,6 +482,161 @@ def _smi_time(text: str, where: str) -> datetime:
         except ValueError:
             continue
     raise FileFormatError(f"{where}: timestamp {text!r} is not nvidia-smi's YYYY/MM/DD HH:MM:SS.fff")
+
+
+# -- DCGM -------------------------------------------------------------------------------
+
+
+def _dmon_table(where: str, text: str) -> _Table:
+    """``dcgmi dmon`` output as a table: the ``#Entity`` header's fields, one row per reading."""
+    header: tuple[str, ...] = ()
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        cells = line.split()
+        if not cells:
+            continue
+        if cells[0].startswith("#"):  # dmon repeats its header every screenful
+            tokens = line.strip().lstrip("#").split()
+            if not tokens or tokens[0].lower() != "entity":
+                continue
+            fields = tuple(tokens[1:])
+            if header and fields != header:
+                raise FileFormatError(f"{where}: line {number}: the fields changed from {' '.join(header)} to "
+                                      f"{' '.join(fields)} (two dmon runs in one file?)")
+            header = fields
+            continue
+        if cells[0] == "ID":  # the units line under the header
+            continue
+        if not header:
+            raise FileFormatError(f"{where}: line {number}: a reading before dmon's #Entity header")
+        entity, values = " ".join(cells[:2]), cells[2:]
+        if len(values) != len(header):
+            raise FileFormatError(f"{where}: line {number}: {len(values)} values after {entity!r}, the header has "
+                                  f"{len(header)} fields ({' '.join(header)})")
+        rows.append((number, {"gpu": entity, **{_DMON_FIELDS.get(h, h): v for h, v in zip(header, values)}}))
+    if _DCGM_ENERGY not in {_DMON_FIELDS.get(h, h) for h in header}:
+        raise FileFormatError(f"{where}: line 1: dcgmi dmon output without TOTEC (field 156, the energy counter): "
+                              "dmon writes no timestamps, so POWER alone cannot be integrated; run "
+                              "dcgmi dmon -e 155,156")
+    if not rows:
+        raise FileFormatError(f"{where}: the energy log has a header but no rows")
+    return _Table(where, "dcgm", ("gpu",) + tuple(_DMON_FIELDS.get(h, h) for h in header), tuple(rows))
+
+
+def _dcgm(tables: Sequence[_Table]) -> Measurement:
+    counters: dict[str, list[tuple[float, float, str]]] = {}
+    samples: dict[str, dict[datetime, tuple[float, str]]] = {}
+    for table in tables:
+        names = set(table.header)
+        gpu_column = next((k for k in _DCGM_GPU_KEYS if k in names), None)
+        if gpu_column is None:
+            raise FileFormatError(f"{table.where}: line 1: a DCGM log without a GPU column ({', '.join(_DCGM_GPU_KEYS)})")
+        energy = _DCGM_ENERGY in names
+        if not energy and "timestamp" not in names:
+            raise FileFormatError(f"{table.where}: line 1: DCGM power readings without a timestamp column cannot be "
+                                  "integrated; add timestamps or the energy counter DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION")
+        for order, (line, row) in enumerate(table.rows):
+            where = f"{table.where}: line {line}"
+            gpu = row[gpu_column]
+            if not gpu:
+                raise FileFormatError(f"{where}: empty {gpu_column}")
+            if row.get("Hostname"):  # the exporter of each node numbers its GPUs from 0
+                gpu = f"{row['Hostname']}/{gpu}"
+            when = _dcgm_time(row["timestamp"], where) if "timestamp" in names else None
+            column = _DCGM_ENERGY if energy else _DCGM_POWER
+            if row[column].lower() in _MISSING:
+                continue
+            value = _number(row[column], where, column)
+            if energy:
+                # dmon has no timestamps: its lines are in time order
+                key = when.timestamp() if when is not None else float(order)
+                counters.setdefault(gpu, []).append((key, value, where))
+            else:
+                _keep_once(samples.setdefault(gpu, {}), when, value, where, f"GPU {gpu} at {when}",
+                           "two nodes' logs? keep the Hostname column to tell their GPUs apart")
+    if counters:
+        joules = {gpu: _counter_joules(gpu, readings) for gpu, readings in counters.items()}
+        timed = all("timestamp" in t.header for t in tables)
+        span = max(max(r[0] for r in rs) - min(r[0] for r in rs) for rs in counters.values()) if timed else 0.0
+        return _measurement("dcgm", tables, {"nvml_gpu": math.fsum(joules.values()) / J_PER_KWH}, {},
+                            span, len(joules))
+    joules, seconds = {}, {}
+    for gpu, series in samples.items():
+        joules[gpu], seconds[gpu] = _integrate(gpu, series)
+    if not joules:
+        raise FileFormatError(f"{', '.join(t.where for t in tables)}: every DCGM reading is missing")
+    return _measurement("dcgm", tables, {"nvidia_smi_power": math.fsum(joules.values()) / J_PER_KWH},
+                        {"nvidia_smi_power": math.fsum(seconds.values())}, max(seconds.values()), len(joules))
+
+
+def _counter_joules(gpu: str, readings: list[tuple[float, float, str]]) -> float:
+    """Energy of one GPU from its cumulative counter (mJ): the sum of its increases; after a
+    drop (the driver reloaded, the node rebooted) the counter restarts from zero."""
+    readings = sorted(readings, key=lambda r: r[0])
+    if len(readings) < 2:
+        raise FileFormatError(f"{readings[0][2]}: GPU {gpu} has one energy counter reading; energy needs two or more")
+    millijoules = 0.0
+    for (_t0, before, _w0), (_t1, after, _w1) in zip(readings, readings[1:]):
+        millijoules += after - before if after >= before else after
+    return millijoules / MJ_PER_J
+
+
+def _dcgm_time(text: str, where: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(text), tz=timezone.utc)  # Prometheus: Unix seconds
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FileFormatError(f"{where}: timestamp {text!r} is neither Unix seconds nor an ISO time") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+# -- carbontracker ----------------------------------------------------------------------
+
+
+def _carbontracker_table(path: Path, where: str, text: str) -> _Table:
+    """A carbontracker run: its output log (the consumption) and standard log (the PUE)."""
+    if path.name.endswith(_CARBONTRACKER_OUTPUT):
+        output, standard = path, path.with_name(path.name[:-len(_CARBONTRACKER_OUTPUT)] + _CARBONTRACKER_STD)
+    else:
+        standard, output = path, path.with_name(path.name[:-len(_CARBONTRACKER_STD)] + _CARBONTRACKER_OUTPUT)
+    other = output if path == standard else standard
+    if not other.is_file():
+        raise FileFormatError(f"{where}: carbontracker writes two logs per run; {other.name} is not beside it "
+                              "(the output log has the energy, the standard log the PUE it applied)")
+    other_text = read_text_file(other, data_name(other), "energy log", MAX_LOG_BYTES, "is this a carbontracker log?")
+    output_text, standard_text = (text, other_text) if path == output else (other_text, text)
+    return _Table(data_name(output), "carbontracker", (), ((1, {"standard": data_name(standard)}),),
+                  output_text + "\0" + standard_text)
+
+
+def _carbontracker(tables: Sequence[_Table]) -> Measurement:
+    try:
+        from carbontracker.parser import get_consumption
+    except ImportError:
+        raise FileFormatError(f"{tables[0].where}: reading carbontracker logs needs carbontracker's parser: "
+                              'pip install "lca[carbontracker]"') from None
+    runs: dict[str, tuple[float, float]] = {}
+    for table in tables:
+        output_text, standard_text = table.text.split("\0", 1)
+        actual, _predicted = get_consumption(output_text)
+        if actual is None or actual.get("energy (kWh)") is None:
+            raise FileFormatError(f"{table.where}: no 'Actual consumption' record with an energy in kWh "
+                                  "(carbontracker writes it when training ends or is stopped; its predicted "
+                                  "consumption is not a measurement)")
+        pue = _CARBONTRACKER_PUE.search(standard_text)
+        if pue is None:
+            raise FileFormatError(f"{table.rows[0][1]['standard']}: no 'PUE coefficient of ...' line: the PUE "
+                                  "carbontracker multiplied into its energy cannot be divided out")
+        factor = _number(pue.group(1), table.rows[0][1]["standard"], "PUE coefficient")
+        if factor < 1:
+            raise FileFormatError(f"{table.rows[0][1]['standard']}: PUE coefficient {factor:g} is below 1")
+        kwh = _number(str(actual["energy (kWh)"]), table.where, "Energy (kWh)")
+        runs[table.where] = (kwh / factor, float(actual.get("duration (s)") or 0.0))
+    return _measurement("carbontracker", tables, {"carbontracker": math.fsum(k for k, _ in runs.values())}, {},
+                        max(d for _, d in runs.values()), len(runs))
 
 
 # -- uncertainty and binding ------------------------------------------------------------
@@ -534,7 +707,8 @@ def measured_override(spec: EnergyLogSpec, measurement: Measurement) -> dict[str
         "distribution": "lognormal", "gsd": measurement.gsd,
         "source": "sensor accuracy (lca:energy_logs/sensor_accuracy.csv)"}
     counted = {"codecarbon": "run(s); CodeCarbon's PUE divided out", "zeus": "window(s)",
-               "nvidia-smi": "GPU(s); power integrated over time"}[measurement.format]
+               "nvidia-smi": "GPU(s); power integrated over time", "dcgm": "GPU(s)",
+               "carbontracker": "run(s); carbontracker's PUE divided out"}[measurement.format]
     return {
         "value": measurement.kwh, "unit": "kWh", "uncertainty": uncertainty,
         "source": f"measured: {measurement.format} log {', '.join(measurement.files)} "

@@ -110,6 +110,24 @@ class _Registry:
         self.origin[identifier] = where
 
 
+def _refuse_outside(name: str, target: Path, root: Path | None, top: str, where: str) -> None:
+    """Refuse a file a study reads (an include, an energy log) outside the folder *root* of the
+    study *top* and the shipped data; symlinks are resolved first.
+
+    >>> _refuse_outside("/etc/passwd", Path("/etc/passwd"), Path("/work/study"), "s.toml", "s.toml: include")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: s.toml: include: '/etc/passwd' is outside the folder of the study s.toml and is not a shipped lca: file; copy it into that folder, name a shipped file as 'lca:...', or pass --allow-include-outside (allow_outside=True)
+    """
+    resolved = target.resolve()
+    allowed = [root, *(data_folder(folder).resolve() for folder in FOLDERS)]
+    if not any(folder is not None and resolved.is_relative_to(folder) for folder in allowed):
+        shown = "" if str(resolved) == name else f" (it resolves to {shorten(str(resolved))})"
+        raise fail(FileFormatError, where,
+                   f"{shorten(name)!r}{shown} is outside the folder of the study {top} and is not a "
+                   "shipped lca: file; copy it into that folder, name a shipped file as 'lca:...', "
+                   "or pass --allow-include-outside (allow_outside=True)")
+
+
 class _Loader:
     def __init__(self, allow_outside: bool = False) -> None:
         # Includes stay under the folder of the top-level file (set when it is loaded) or in the
@@ -196,16 +214,9 @@ class _Loader:
 
     def _check_inside(self, include: str, target: Path, where: str) -> None:
         """Refuse an include outside the project root and the shipped data (symlinks resolved)."""
-        if self.allow_outside:
-            return
-        resolved = target.resolve()
-        allowed = [self.root, *(data_folder(folder).resolve() for folder in FOLDERS)]
-        if not any(folder is not None and resolved.is_relative_to(folder) for folder in allowed):
-            shown = "" if str(resolved) == include else f" (it resolves to {shorten(str(resolved))})"
-            raise fail(FileFormatError, f"{where}: include",
-                       f"{shorten(include)!r}{shown} is outside the folder of the study {self.top} and is not a "
-                       "shipped lca: file; copy it into that folder, name a shipped file as 'lca:...', "
-                       "or pass --allow-include-outside (allow_outside=True)")
+        if not self.allow_outside:
+            _refuse_outside(include, target, self.root, self.top, f"{where}: include")
+
 
     def _read_definitions(self, data: dict, where: str, parameters: bool) -> None:
         for key, table in named_tables(data, "flows", where).items():
@@ -465,19 +476,19 @@ def _load_study(path: Path, data: dict | None, overrides: Mapping[str, Any] | No
         raise loader.in_context(exc) from None
     if methods:
         model = with_methods(model, list(methods))
-    model = _bind_energy_log(model, data, path, where, energy_logs or (), overrides or {})
+    model = _bind_energy_log(model, data, path, where, energy_logs or (), overrides or {}, allow_outside)
     if "grid_profile" in data and grid_profile is None:
         check_keys(data["grid_profile"], {"parameter", "comment"}, f"{where}: grid_profile")
     if grid_profile is not None:
         model = _bind_grid_profile(model, data, path, where, energy_logs or (), grid_profile, log_timezone,
-                                   overrides or {})
+                                   overrides or {}, allow_outside)
     if overrides:
         model = with_parameters(model, overrides, "--set")
     return model
 
 
 def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Sequence[str | Path],
-                     overrides: Mapping[str, Any]) -> Model:
+                     overrides: Mapping[str, Any], allow_outside: bool = False) -> Model:
     """Set the study's measured-energy parameter from its energy logs (or those given instead)."""
     if "energy_log" not in data:
         if files:
@@ -493,7 +504,7 @@ def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Se
         unit = "an option" if parameter.is_choice else (format_unit(parameter.unit) or "dimensionless")
         raise UnitError(f"{spec.where}.parameter: {spec.parameter!r} ({parameter.defined_in}) is {unit}, "
                         "not an energy: name the parameter the measured kWh replace")
-    paths = tuple(Path(f) for f in files) or spec.files
+    paths = _energy_log_paths(files, spec.files, spec.where, path, allow_outside)
     if not paths:
         return model
     if spec.parameter in overrides:
@@ -503,8 +514,25 @@ def _bind_energy_log(model: Model, data: dict, path: Path, where: str, files: Se
     return with_parameters(model, {spec.parameter: measured}, f"{spec.where}:")
 
 
+def _energy_log_paths(given: Sequence[str | Path], declared: Sequence[Path], where: str, study: Path,
+                      allow_outside: bool) -> tuple[Path, ...]:
+    """The logs to read: ``--energy-log`` files, else the study's ``[energy_log] files``.
+
+    The files a study declares follow the include rule (inside the study's folder or the shipped
+    data, unless *allow_outside*), so that a study from elsewhere cannot read files of the machine
+    it runs on. Files the user names on the command line are read wherever they are, as
+    ``--grid-profile`` files are: the user chose them."""
+    if given:
+        return tuple(Path(f) for f in given)
+    if not allow_outside:
+        for log in declared:
+            _refuse_outside(str(log), log, study.parent.resolve(), display_path(study), f"{where}.files")
+    return tuple(declared)
+
+
 def _bind_grid_profile(model: Model, data: dict, path: Path, where: str, files: Sequence[str | Path],
-                       profile_path: str | Path, log_timezone: str | None, overrides: Mapping[str, Any]) -> Model:
+                       profile_path: str | Path, log_timezone: str | None, overrides: Mapping[str, Any],
+                       allow_outside: bool = False) -> Model:
     """Replace the study's grid intensity by the time-matched one of an hourly series."""
     table = check_keys(data.get("grid_profile", {}), {"parameter", "comment"}, f"{where}: grid_profile")
     name = string(table, "parameter", f"{where}: grid_profile") or "grid_intensity"
@@ -517,9 +545,8 @@ def _bind_grid_profile(model: Model, data: dict, path: Path, where: str, files: 
                         "(kg CO2-eq/kWh): name the study's grid-intensity parameter in [grid_profile]")
     if name in overrides:
         raise ParameterError(f"--set {name}: --grid-profile sets this parameter; give the profile or the value, not both")
-    logs = tuple(Path(f) for f in files)
-    if not logs and "energy_log" in data:
-        logs = parse_energy_log(data["energy_log"], path.parent, where).files
+    spec = parse_energy_log(data["energy_log"], path.parent, where) if "energy_log" in data else None
+    logs = _energy_log_paths(files, spec.files if spec else (), spec.where if spec else where, path, allow_outside)
     if not logs:
         raise FileFormatError("--grid-profile: the hourly intensities are weighted by the job's hourly energy: give "
                               "its CodeCarbon log with --energy-log (or [energy_log] files in the study)")

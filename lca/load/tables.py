@@ -23,6 +23,7 @@ from ..model.records import Bounds
 from ..model.uncertainty import Uncertainty
 from ..units import parse_unit
 from .distributions import parse_uncertainty
+from .resources import FOLDERS, PREFIX, data_folder
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
 PARAMETER_KEYS = {"value", "formula", "unit", "options", "source", "uncertainty", "description", "comment",
@@ -172,6 +173,22 @@ def string(table: dict, key: str, where: str, required: bool = False) -> str | N
     if not isinstance(value, str):
         raise fail(FileFormatError, where, f"{key!r} must be a string, got {value!r}")
     return value
+
+
+def data_name(path: Path) -> str:
+    """A data file as messages and sources name it: ``lca:FOLDER/...`` for a shipped file, else
+    :func:`display_path`.
+
+    >>> from lca.load.resources import shipped
+    >>> data_name(shipped("lca:scenarios/logs/codecarbon_emissions.csv"))
+    'lca:scenarios/logs/codecarbon_emissions.csv'
+    """
+    absolute = Path(os.path.abspath(path))  # not resolve(): an installed data file may be a link
+    for folder in FOLDERS:
+        root = Path(os.path.abspath(data_folder(folder)))
+        if absolute.is_relative_to(root):
+            return f"{PREFIX}{folder}/{absolute.relative_to(root).as_posix()}"
+    return display_path(path)
 
 
 def display_path(path: Path) -> str:
