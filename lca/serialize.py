@@ -238,6 +238,9 @@ def table_text(data: dict, width: int | None = None) -> str:
     if energy:
         stages_text = ", ".join(f"{stage} {format_number(v)}" for stage, v in energy["by_stage"].items())
         lines.append(f"energy drawn at the sources: {format_number(energy['value'])} {energy['unit']} ({stages_text})")
+        if energy.get("by_site"):
+            lines.append("drawn by the sites' datacenters: " + ", ".join(
+                f"{site} {format_number(v)}" for site, v in energy["by_site"].items()) + f" {energy['unit']}")
     scope2 = data.get("scope2")
     if scope2:
         intervals = {way: "" for way in ("location_based", "market_based")}

@@ -166,6 +166,8 @@ class LCAResult:
         if self.energy is not None and self.energy.assessed:
             data["energy"] = {"value": self.energy.total_kwh, "unit": "kWh", "by_stage": dict(self.energy.by_stage),
                               "by_process": dict(self.energy.by_source)}
+            if self.energy.by_site:
+                data["energy"]["by_site"] = dict(self.energy.by_site)
         if self.market_based is not None:
             scope2 = self.market_based
             data["impacts"]["climate_change"]["market_based"] = scope2.value

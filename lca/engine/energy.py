@@ -18,7 +18,7 @@ lifecycle stage exactly as impacts are (background sources count in their users'
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
@@ -48,6 +48,8 @@ class EnergyUse:
     by_stage: Mapping[str, float]
     by_source: Mapping[str, float]
     carriers: tuple[str, ...]  # processes whose product is energy
+    # the study's [sites]: the energy each site's datacenter draws (PUE x its IT energy)
+    by_site: Mapping[str, float] = field(default_factory=FrozenDict)
 
     @property
     def assessed(self) -> bool:
@@ -163,7 +165,23 @@ def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np
         by_stage=FrozenDict(_by_stage(compiled, params, matrix.tocsr(), supply, per_unit)),
         by_source=FrozenDict(dict(sorted(by_source.items(), key=lambda kv: (-abs(kv[1]), kv[0])))),
         carriers=tuple(p for p, c in zip(compiled.processes, carrier) if c),
+        by_site=FrozenDict(_by_site(compiled, matrix, supply, carrier, to_kwh)),
     )
+
+
+def _by_site(compiled: CompiledModel, matrix: sp.csc_matrix, supply: np.ndarray, carrier: np.ndarray,
+             to_kwh: np.ndarray) -> dict[str, float]:
+    """kWh each site's datacenter draws: its energy-carrier inputs times its supply."""
+    index = {p: j for j, p in enumerate(compiled.processes)}
+    drawn = {}
+    for site, process in compiled.model.sites.items():
+        j = index.get(process)
+        if j is None:
+            continue
+        column = matrix.getcol(j).tocoo()
+        inputs = (column.row != j) & carrier[column.row] & (column.data < 0)
+        drawn[site] = float(supply[j] * -np.dot(column.data[inputs], to_kwh[column.row[inputs]]))
+    return drawn
 
 
 def _by_stage(compiled: CompiledModel, params: Mapping[str, Any], matrix: sp.csr_matrix, supply: np.ndarray,

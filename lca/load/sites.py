@@ -82,6 +82,7 @@ class Expansion:
     parameters: dict[str, tuple[dict, str]] = field(default_factory=dict)
     processes: list[tuple[str, dict, str]] = field(default_factory=list)
     placed: dict[str, str] = field(default_factory=dict)
+    datacenters: dict[str, str] = field(default_factory=dict)  # site -> its datacenter process
 
 
 @lru_cache(maxsize=None)
@@ -474,6 +475,7 @@ def expand_sites(sites: Any, where: str, raw_processes: list[tuple[str, dict, st
         for process in (f"site_{name}", f"site_{name}_hardware_transport"):
             if process in existing:
                 raise fail(ModelError, site_where, f"process id {process!r} is reserved for the site")
+        expansion.datacenters[name] = f"site_{name}"
         expansion.processes.append((f"site_{name}", {
             "name": table.get("name") or f"Datacenter at site {name}, per kWh of IT energy",
             "reference_product": f"site_{name}_it_energy", "amount": 1, "unit": "kWh", "stage": "use",

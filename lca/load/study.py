@@ -143,6 +143,7 @@ class _Loader:
         self.files: list[Path] = []
         self._seen: set[Path] = set()
         self.raw_processes: list[tuple[str, dict, str]] = []
+        self.sites: dict[str, str] = {}  # [sites]: site -> its datacenter process
         # file (as messages show it) -> the file whose include read it, for errors found later
         self.included_by: dict[str, str] = {}
 
@@ -691,7 +692,7 @@ def _finish(loader: _Loader, study: Study, data: dict, where: str) -> Model:
     model = Model(
         study=study, flows=frozen(loader.flows.items), products=frozen(products), parameters=frozen(parameters),
         processes=frozen(processes), methods=frozen(methods), selected_methods=(),
-        demand=frozen({}), files=tuple(str(f) for f in loader.files),
+        demand=frozen({}), files=tuple(str(f) for f in loader.files), sites=frozen(loader.sites),
     )
     model = replace(model, selected_methods=select_methods(model, selected or list(_default_methods(methods)),
                                                            where, replace_same_category=False))
@@ -713,6 +714,7 @@ def _add_sites(loader: _Loader, data: dict, where: str, parameters: dict[str, Pa
                study_tables: Mapping[str, Any]) -> None:
     """Expand the study's [sites] (lca.load.sites) into parameters and processes, in place."""
     expansion = expand_sites(data.get("sites"), where, loader.raw_processes, parameters)
+    loader.sites = dict(expansion.datacenters)
     for key, (table, item_where) in expansion.parameters.items():
         if key in loader.parameters.items:
             if key.startswith("grid_intensity_"):

@@ -377,6 +377,8 @@ class Model:
         The study's ``[market_based]`` table (contractual instruments for its electricity).
     grid_profile : GridMatch or None
         The time-matched grid intensity that replaced the annual one (``--grid-profile``).
+    sites : mapping of str to str
+        The study's ``[sites]``: each site's datacenter process (``site_<name>``).
 
     Examples
     --------
@@ -401,6 +403,7 @@ class Model:
     allocation: AllocationSpec | None = None  # [lineage], [infrastructure] and [allocation] tables
     market_based: MarketBased | None = None  # [market_based]: contractual instruments (Scope 2)
     grid_profile: GridMatch | None = None  # --grid-profile: the time-matched grid intensity
+    sites: Mapping[str, str] = field(default_factory=FrozenDict)  # [sites]: site -> its datacenter process
 
     def providers(self, product: str) -> tuple[str, ...]:
         return tuple(p.id for p in self.processes.values() if p.reference_product == product)
