@@ -26,7 +26,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import LCAError
 
@@ -35,6 +35,9 @@ from ..errors import LCAError
 MAX_MEMBERS = 250_000
 MAX_MEMBER_BYTES = 64 * 2**20
 MAX_TOTAL_BYTES = 8 * 2**30
+# an imported inventory's processes go in included files of about this size (lca reads at most
+# 16 MiB a file: lca.load.tables.MAX_FILE_BYTES)
+PART_BYTES = 4 * 2**20
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,40 @@ class Ids:
         return key
 
 
+def _texts(files: dict[str, dict[str, Any]], tomli_w: Any) -> Iterator[tuple[str, str]]:
+    """The TOML text of each file; an inventory's processes beyond :data:`PART_BYTES` go to included parts.
+
+    lca reads files of at most :data:`lca.load.tables.MAX_FILE_BYTES`; a 20,000-process
+    database is about 45 MB of TOML, so ``inventory.toml`` includes ``processes/part_NNN.toml``.
+    """
+    for name, table in files.items():
+        processes = table.get("processes")
+        if not isinstance(processes, dict) or len(processes) < 100:
+            yield name, tomli_w.dumps(table)
+            continue
+        # one process at a time: a [processes.<id>] table each, which TOML lets files split
+        chunks = [tomli_w.dumps({"processes": {key: entry}}) for key, entry in processes.items()]
+        rest = {key: value for key, value in table.items() if key != "processes"}
+        if sum(map(len, chunks)) <= PART_BYTES:
+            yield name, tomli_w.dumps(rest) + "\n" + "\n".join(chunks)
+            continue
+        parts, current, size = [], [], 0
+        for chunk in chunks:
+            if current and size + len(chunk) > PART_BYTES:
+                parts.append(current)
+                current, size = [], 0
+            current.append(chunk)
+            size += len(chunk)
+        parts.append(current)
+        folder = f"{name[:-5]}-processes"
+        names = [f"{folder}/part_{n:03d}.toml" for n in range(1, len(parts) + 1)]
+        base = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+        rest["include"] = list(rest.get("include", [])) + [n.removeprefix(base) for n in names]
+        yield name, tomli_w.dumps(rest)
+        for part_name, part in zip(names, parts):
+            yield base + part_name, "\n".join(part)
+
+
 def write_import(imported: ImportedLibrary, out: str | Path) -> Path:
     """Write the files of *imported* into the new folder *out*, atomically, with ``IMPORT-REPORT.md``.
 
@@ -134,11 +171,11 @@ def write_import(imported: ImportedLibrary, out: str | Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
     name_of_source = Path(imported.source).name
     try:
-        for name, table in imported.files.items():
+        for name, text in _texts(imported.files, tomli_w):
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f"# Imported by lca import from {name_of_source} ({imported.kind})\n"
-                              + tomli_w.dumps(table), encoding="utf-8")
+            target.write_text(f"# Imported by lca import from {name_of_source} ({imported.kind})\n" + text,
+                              encoding="utf-8")
         if imported.flow_map and imported.flow_map_in_folder:
             (staging / "flow-map.toml").write_text(imported.flow_map, encoding="utf-8")
         lines = [f"# Import of {name_of_source}", ""]

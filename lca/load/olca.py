@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zipfile
 import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -138,6 +140,7 @@ FOLDERS = {"UnitGroup": "unit_groups", "FlowProperty": "flow_properties", "Flow"
            "Location": "locations", "Parameter": "parameters", "Source": "sources", "Actor": "actors",
            "DQSystem": "dq_systems", "Currency": "currencies", "SocialIndicator": "social_indicators",
            "Project": "projects", "Result": "results", "Epd": "epds"}
+VIEWED = ("Process", "ProductSystem")  # read as _Json, for speed
 READ = ("UnitGroup", "FlowProperty", "Flow", "Process", "ImpactCategory", "ImpactMethod", "ProductSystem", "Location")
 
 
@@ -162,10 +165,45 @@ def _entities(o, path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, int]]
                 continue
             data = read_member(path, archive, info)
             try:
-                read[kind][uid] = getattr(o, kind).from_dict(json.loads(data))
+                if kind in VIEWED:
+                    entity = json.loads(data, object_hook=_Json)
+                    if not isinstance(entity, _Json):
+                        raise TypeError(f"a JSON {type(entity).__name__}, not an object")
+                    read[kind][uid] = entity
+                else:
+                    read[kind][uid] = getattr(o, kind).from_dict(json.loads(data))
             except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
                 raise LCAError(f"{path}: {kind} {uid} ({info.filename}): cannot be read as olca-schema: {exc}") from None
     return read, other
+
+
+class _Json:
+    """An olca-schema JSON object read by the attribute names of olca-schema's classes (``exchange.flow.id``).
+
+    For processes and product systems, the bulk of a database: olca-schema's ``from_dict`` looks
+    up every reference's enum by scanning the enum's members, which made it 80 % of the CPU
+    of importing a 20,000-process database (benchmarks/RESULTS.md). Built by ``json.loads``'s
+    ``object_hook``, with the fields as attributes; enum fields are their JSON strings; a
+    missing field is None, as in olca-schema's classes.
+
+    >>> exchange = json.loads('{"internalId": 3, "flow": {"@id": "f1"}, "isInput": true}', object_hook=_Json)
+    >>> exchange.internal_id, exchange.flow.id, exchange.is_input, exchange.uncertainty
+    (3, 'f1', True, None)
+    """
+
+    def __init__(self, fields: dict[str, Any]):
+        self.__dict__.update({_snake(key): value for key, value in fields.items()})
+
+    def __getattr__(self, name: str) -> Any:  # only for a field the object does not have
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+@lru_cache(maxsize=None)
+def _snake(key: str) -> str:
+    """olca-schema's Python name of a JSON field: ``@id`` -> ``id``, ``isInput`` -> ``is_input``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.lstrip("@")).lower()
 
 
 def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods: Sequence[str]) -> OlcaImport:
@@ -216,7 +254,16 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
                 report.append(f"unit {name!r} read as {units_cache[name]!r}")
         return units_cache[name]
 
+    conversions: dict[tuple, tuple[float, str]] = {}
+
     def to_reference(flow, prop_ref, unit_ref, what: str) -> tuple[float, str]:
+        """:func:`convert`, once per flow, flow property and unit (a database repeats them in every exchange)."""
+        key = (flow.id, getattr(prop_ref, "id", None), getattr(unit_ref, "id", None), getattr(unit_ref, "name", None))
+        if key not in conversions:
+            conversions[key] = convert(flow, prop_ref, unit_ref, what)
+        return conversions[key]
+
+    def convert(flow, prop_ref, unit_ref, what: str) -> tuple[float, str]:
         """The factor from an amount in (prop_ref, unit_ref) to the unit lca writes, and that unit.
 
         The exchange's own unit where pint reads it and it is of the flow's reference flow
@@ -512,7 +559,7 @@ def _uncertainty(uncertainty, factor: float, value: float, what: str, report: li
     """The lca uncertainty table of an openLCA one, its numbers times *factor* (the unit conversion)."""
     if uncertainty is None or uncertainty.distribution_type is None:
         return None
-    kind = uncertainty.distribution_type.value
+    kind = getattr(uncertainty.distribution_type, "value", uncertainty.distribution_type)  # an enum, or its JSON
     low, high = (None if x is None else x * factor for x in (uncertainty.minimum, uncertainty.maximum))
     if factor < 0 and low is not None and high is not None:
         low, high = high, low
