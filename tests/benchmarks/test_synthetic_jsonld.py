@@ -4,6 +4,7 @@ sparse solve of its arrays, also when the imported inventory is split into inclu
 from __future__ import annotations
 
 import importlib.util
+import json
 
 import numpy as np
 import pytest
@@ -58,3 +59,19 @@ def test_imported_synthetic_database_scores_match_a_direct_solve(tmp_path, monke
         chosen = data["cf_method"] == m
         expected = data["cf_value"][chosen] @ inventory[data["cf_flow"][chosen]]
         assert impacts[f"category_{m}"].value == pytest.approx(expected, rel=1e-9)
+
+
+def test_benchmark_runs_ours_and_reports_the_scores(tmp_path, capsys):
+    data = system(n=40, flows=5, methods=2)
+    zip_path = generator().write_jsonld(data, tmp_path / "tiny.zip")
+    spec = importlib.util.spec_from_file_location("bench_olca_import", ROOT / "benchmarks" / "bench_olca_import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main([str(zip_path), "--runs", "1", "--no-bw", "--json", str(tmp_path / "r.json")]) == 0
+    assert "| **ours: import + run** |" in capsys.readouterr().out
+    figures = json.loads((tmp_path / "r.json").read_text())
+    assert figures["ours"]["import"] > 0 and figures["ours"]["run"] > 0
+    library = read_olca_zip(zip_path)
+    out = write_import(library, tmp_path / "out")
+    impacts = calculate(compile_model(load_study(out / library.scenarios[0]))).impacts
+    assert figures["scores"] == pytest.approx({c.replace("_", " "): i.value for c, i in impacts.items()}, rel=1e-12)
