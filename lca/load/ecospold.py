@@ -237,7 +237,8 @@ def _activity(name: str, dataset) -> _Activity:
             exchange.uncertainty = _uncertainty_fields(exchange.uncertainty, label)
         exchanges.append(exchange)
     return _Activity(activity.get("id"), title, geo, _text(activity, "generalComment"), name, exchanges,
-                     parent=activity.get("parentActivityId"))
+                     parent=activity.get("parentActivityId") or
+                     ("(not named)" if _local(dataset.tag) == "childActivityDataset" else None))
 
 
 def _uncertainty_fields(node, where: str) -> dict[str, Any]:
@@ -410,8 +411,10 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
         if comment:
             entry["comment"] = comment
         if activity.parent:
-            report.append(f"{where}: a child dataset of {activity.parent}: lca imports only its own exchanges "
-                          "(inheritance from the parent is not applied)")
+            inherited = " (in this import)" if activity.parent in by_id else " (not in this import)"
+            report.append(f"{where}: UNSUPPORTED child dataset of parent {activity.parent}{inherited}: lca imports "
+                          "only the exchanges the child lists, not those it inherits from its parent (ecospold2 "
+                          "inheritance is not applied): its results miss the inherited exchanges")
         spec = _lca_uncertainty(ref.uncertainty, ref.amount, f"{where}: reference product", report)
         if spec:
             entry["uncertainty"] = spec
