@@ -132,6 +132,10 @@ def read_olca_zip(path: str | Path, flow_map: str | Path | None = None, methods:
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         # a damaged zip: a bad central directory, a truncated file
         raise LCAError(f"{path}: cannot read the zip: {exc}") from None
+    except (TypeError, AttributeError, KeyError) as exc:
+        # a field of the wrong JSON type (an id that is a list, an object that is a number):
+        # olca-schema does not check types, so it surfaces where lca uses the field
+        raise LCAError(f"{path}: not valid olca-schema data (a field of the wrong type): {exc!r}") from None
 
 
 # olca-schema 2's folder of each kind of root entity in a zip (as olca_schema.zipio writes them)
@@ -259,6 +263,8 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
     def to_reference(flow, prop_ref, unit_ref, what: str) -> tuple[float, str]:
         """:func:`convert`, once per flow, flow property and unit (a database repeats them in every exchange)."""
         key = (flow.id, getattr(prop_ref, "id", None), getattr(unit_ref, "id", None), getattr(unit_ref, "name", None))
+        if not all(isinstance(part, (str, type(None))) for part in key):  # a malformed zip: no cache
+            return convert(flow, prop_ref, unit_ref, what)
         if key not in conversions:
             conversions[key] = convert(flow, prop_ref, unit_ref, what)
         return conversions[key]

@@ -114,3 +114,24 @@ def test_a_member_holding_less_than_it_declares_is_refused(tmp_path):
     _understate(path, info.filename, info.file_size + 100)
     with pytest.raises(LCAError, match=rf"db.zip: .*{info.filename}"):
         read_olca_zip(path)
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda process: process["exchanges"][0]["unit"].update({"@id": ["a", "list"]}),  # found by the fuzzer
+    lambda process: process["exchanges"][1].update({"defaultProvider": {"@id": {"an": "object"}}}),
+    lambda process: process.update({"exchanges": 7}),
+])
+def test_a_field_of_the_wrong_json_type_is_one_error(tmp_path, mutate):
+    import json
+    path = hand_built(tmp_path / "db.zip")
+    target = tmp_path / "bad.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "processes/00000000-0000-4000-8000-000000000019.json":
+                process = json.loads(data)
+                mutate(process)
+                data = json.dumps(process)
+            dst.writestr(name, data)
+    with pytest.raises(LCAError, match=r"bad.zip: "):
+        read_olca_zip(target)
