@@ -1,9 +1,10 @@
 """``lca import``: an openLCA JSON-LD zip or ecospold2 datasets as lca inventory, method and scenario files.
 
 ``lca import FOLDER_OR_ZIP --out DIR`` reads ecospold2 ``.spold`` datasets (a folder, a zip of
-them or one file; ``--product NAME`` for the scenarios, ``--flow-map FILE`` to map elementary
-flows to lca's, ``--method ID`` for the methods the scenarios select; needs
-``pip install "lca[ecospold]"``). ``lca import FILE.zip --out DIR`` of a JSON-LD zip writes
+them or one file; ``--product NAME`` for the scenarios; needs ``pip install "lca[ecospold]"``).
+For either format, ``--flow-map FILE`` maps elementary flows to lca's, ``--write-flow-map FILE``
+writes the proposed map for editing, ``--method ID`` adds lca methods to the scenarios.
+``lca import FILE.zip --out DIR`` of a JSON-LD zip writes
 ``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
 scenario per product system and ``DIR/IMPORT-REPORT.md``, which lists every item mapped or
 dropped (also printed). ``lca run DIR/<scenario>.toml`` then solves it. Needs
@@ -30,6 +31,7 @@ from typing import Any
 
 from ..errors import LCAError
 from ..load.ecospold import DEFAULT_METHODS, is_ecospold, read_ecospold
+from ..load.flowmap import write_flow_map
 from ..load.imported import write_import
 from ..load.olca import read_olca_zip
 
@@ -42,24 +44,38 @@ def register(sub: Any) -> None:
     command.add_argument("--product", action="append", metavar="NAME",
                          help="ecospold2: write a scenario for this reference product (repeat; default: all)")
     command.add_argument("--flow-map", metavar="FILE",
-                         help="ecospold2: TOML [flows] elementaryExchangeId = lca flow id (as the report proposes)")
+                         help="map elementary flows to lca's: TOML [flows] \"source flow id\" = \"lca flow id\" "
+                              "(as --write-flow-map proposes it); flows it does not name are matched by CAS number, "
+                              "name and compartment. ecospold2 input is matched even without one")
+    command.add_argument("--write-flow-map", metavar="FILE",
+                         help="write the proposed flow map to this new file, for editing (with no --out: only that)")
     command.add_argument("--method", action="append", metavar="ID",
-                         help="ecospold2: lca method the scenarios select (repeat; default: "
-                              f"{', '.join(DEFAULT_METHODS)})")
-    command.add_argument("--out", required=True, metavar="DIR", help="new folder to write the files into")
+                         help="lca method the scenarios select (repeat; ecospold2 default: "
+                              f"{', '.join(DEFAULT_METHODS)}; JSON-LD: besides the zip's impact categories)")
+    command.add_argument("--out", metavar="DIR", help="new folder to write the files into")
     command.set_defaults(handler=_import)
 
 
 def _import(args: argparse.Namespace) -> int:
+    if args.out is None and args.write_flow_map is None:
+        raise LCAError("lca import: give --out DIR (the folder to write) or --write-flow-map FILE (or both)")
     if is_ecospold(args.file):
         imported = read_ecospold(args.file, products=args.product, flow_map=args.flow_map,
                                  methods=tuple(args.method or DEFAULT_METHODS))
     else:
-        for option in ("product", "flow_map", "method"):
-            if getattr(args, option):
-                raise LCAError(f"--{option.replace('_', '-')}: only for ecospold2 input; {args.file} is not "
-                               ".spold datasets")
-        imported = read_olca_zip(args.file)
+        if args.product:
+            raise LCAError(f"--product: only for ecospold2 input; {args.file} is not .spold datasets")
+        imported = read_olca_zip(args.file, flow_map=args.flow_map, methods=tuple(args.method or ()))
+    if args.write_flow_map is not None:
+        if not imported.flow_map:
+            raise LCAError(f"--write-flow-map {args.write_flow_map}: {args.file} has no elementary flows to map")
+        write_flow_map(imported.flow_map, args.write_flow_map)
+        mapped = sum(1 for line in imported.flow_map.splitlines() if line.startswith('"') and ' = ""' not in line)
+        total = sum(1 for line in imported.flow_map.splitlines() if line.startswith('"'))
+        print(f"wrote {args.write_flow_map}: the proposed flow map ({mapped} of {total} elementary flows matched "
+              "lca's); edit it and pass it with --flow-map")
+        if args.out is None:
+            return 0
     out = write_import(imported, args.out)
     counts = ", ".join(f"{n} {kind}" for kind, n in imported.counts.items())
     print(f"wrote {out}: {counts} ({', '.join(imported.scenarios) or 'none'}); report: "

@@ -33,7 +33,6 @@ no ``lca`` flow matches. Not XML, a DTD or entity, a missing amount, a unit pint
 from __future__ import annotations
 
 import math
-import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,14 +40,15 @@ from typing import Any, Iterator, Sequence
 
 from ..errors import LCAError
 from ..units import format_unit, parse_unit
-from .imported import Ids, ImportedLibrary, slug
+from .imported import MAX_MEMBER_BYTES, MAX_MEMBERS, Ids, ImportedLibrary, read_member, slug, zip_members
+from .flowmap import Proposal, choose, flow_map_text, lca_flows, read_flow_map  # noqa: F401 (read_flow_map: the API)
 from .pedigree import pedigree_sigma
 from .resources import shipped
 
 EXTRA = 'pip install "lca[ecospold]"'
 NAMESPACE = "http://www.EcoInvent.org/EcoSpold02"
 # A .spold file larger than this is refused (ecoinvent's largest datasets are a few MB)
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = MAX_MEMBER_BYTES
 # ecospold2 (ecoinvent) unit names pint does not read as they are
 PINT_NAMES = {"unit": "item", "units": "item", "tkm": "t * km", "m2*year": "m2 * year", "m3*year": "m3 * year",
               "kg*day": "kg * day", "km*year": "km * year", "person*km": "item * km", "kWh": "kWh",
@@ -119,6 +119,9 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
     """(name, bytes) of every ``.spold`` file of a folder or zip, each at most MAX_BYTES."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.spold") if p.is_file())
+        if len(files) > MAX_MEMBERS:
+            raise LCAError(f"{path}: {len(files):,} .spold files; lca import refuses more than {MAX_MEMBERS:,} "
+                           "(lca.load.imported.MAX_MEMBERS)")
         for file in files:
             if file.stat().st_size > MAX_BYTES:
                 raise LCAError(f"{file}: larger than {MAX_BYTES // 2**20} MB; lca import refuses it")
@@ -129,17 +132,9 @@ def _sources(path: Path) -> Iterator[tuple[str, bytes]]:
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
-                for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                    if info.is_dir() or not info.filename.lower().endswith(".spold"):
-                        continue
-                    if info.file_size > MAX_BYTES:  # checked before inflating: a zip bomb stops here
-                        raise LCAError(f"{path}: {info.filename}: larger than {MAX_BYTES // 2**20} MB; "
-                                       "lca import refuses it")
-                    with archive.open(info) as handle:
-                        data = handle.read(MAX_BYTES + 1)
-                    if len(data) > MAX_BYTES:
-                        raise LCAError(f"{path}: {info.filename}: larger than {MAX_BYTES // 2**20} MB")
-                    yield f"{path}:{info.filename}", data
+                for info in sorted(zip_members(path, archive), key=lambda i: i.filename):
+                    if info.filename.lower().endswith(".spold"):
+                        yield f"{path}:{info.filename}", read_member(path, archive, info)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise LCAError(f"{path}: cannot read the zip: {exc}") from None
         return
@@ -242,7 +237,8 @@ def _activity(name: str, dataset) -> _Activity:
             exchange.uncertainty = _uncertainty_fields(exchange.uncertainty, label)
         exchanges.append(exchange)
     return _Activity(activity.get("id"), title, geo, _text(activity, "generalComment"), name, exchanges,
-                     parent=activity.get("parentActivityId"))
+                     parent=activity.get("parentActivityId") or
+                     ("(not named)" if _local(dataset.tag) == "childActivityDataset" else None))
 
 
 def _uncertainty_fields(node, where: str) -> dict[str, Any]:
@@ -303,66 +299,6 @@ def _lca_uncertainty(fields: dict[str, Any] | None, amount: float, where: str, r
     return None
 
 
-def _lca_flows() -> dict[str, dict[str, Any]]:
-    with open(shipped("lca:flows/elementary.toml"), "rb") as handle:
-        return tomllib.load(handle)["flows"]
-
-
-def read_flow_map(path: str | Path) -> dict[str, str]:
-    """Read a flow map: ``[flows]`` of ecospold2 elementaryExchangeId -> lca flow id (``""``: keep its own).
-
-    Parameters
-    ----------
-    path : str or Path
-        A TOML file as ``lca import`` proposes it in ``IMPORT-REPORT.md`` and ``flow-map.toml``.
-
-    Returns
-    -------
-    dict of str to str
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> map_file = Path(tempfile.mkdtemp()) / "map.toml"
-    >>> _ = map_file.write_text('[flows]\\n"f0e2" = "carbon_dioxide_fossil_air"\\n')
-    >>> read_flow_map(map_file)
-    {'f0e2': 'carbon_dioxide_fossil_air'}
-    """
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            table = tomllib.load(handle)
-    except OSError as exc:
-        raise LCAError(f"--flow-map {path}: cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LCAError(f"--flow-map {path}: not TOML: {exc}") from None
-    flows = table.get("flows")
-    if not isinstance(flows, dict) or not all(isinstance(v, str) for v in flows.values()):
-        raise LCAError(f"--flow-map {path}: needs a [flows] table of elementaryExchangeId = \"lca flow id\"")
-    known = _lca_flows()
-    for key, value in flows.items():
-        if value and value not in known:
-            raise LCAError(f"--flow-map {path}: flows.{key}: {value!r} is not an lca elementary flow "
-                           "(inventories/flows/elementary.toml)")
-    return dict(flows)
-
-
-def _match(exchange: _Exchange, compartment: str, known: dict[str, dict]) -> tuple[str | None, str]:
-    """lca's flow for an ecospold2 elementary exchange: by CAS and compartment, else name and compartment."""
-    same = {k: v for k, v in known.items() if v.get("compartment") == compartment}
-    if exchange.cas:
-        by_cas = [k for k, v in same.items() if v.get("cas") == exchange.cas.strip()]
-        if len(by_cas) == 1:
-            return by_cas[0], "CAS number and compartment"
-        by_both = [k for k in by_cas if same[k]["name"].lower() == exchange.name.lower()]
-        if len(by_both) == 1:
-            return by_both[0], "CAS number, name and compartment"
-    by_name = [k for k, v in same.items() if v["name"].lower() == exchange.name.lower()]
-    if len(by_name) == 1:
-        return by_name[0], "name and compartment"
-    return None, ""
-
-
 def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_map: str | Path | None = None,
                   methods: Sequence[str] = DEFAULT_METHODS) -> ImportedLibrary:
     """Read ecospold2 datasets (a ``.spold`` file, a folder of them or a zip) into ``lca`` TOML tables.
@@ -415,7 +351,8 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
         activities.extend(_parse(etree, name, data))
     if not activities:
         raise LCAError(f"{path}: no .spold datasets")
-    user_map = read_flow_map(flow_map) if flow_map is not None else {}
+    known = lca_flows()
+    user_map = read_flow_map(flow_map, known) if flow_map is not None else {}
     for method in methods:
         shipped(f"lca:methods/{method}.toml")  # an unknown method is an error before any work
     report: list[str] = []
@@ -458,8 +395,7 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
         title = activity.name + (f" {activity.geography}" if activity.geography else "")
         same_name = sum(a.name == activity.name for a in activities) > 1
         process_ids(activity.uid, title if same_name else activity.name, "process")
-    known = _lca_flows()
-    proposed: dict[str, tuple[str, str]] = {}  # elementaryExchangeId -> (lca id or "", note)
+    proposed: dict[str, Proposal] = {}  # elementaryExchangeId -> the lca flow proposed
     elementary: dict[str, dict] = {}
     processes: dict[str, dict] = {}
     for activity in activities:
@@ -475,8 +411,10 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
         if comment:
             entry["comment"] = comment
         if activity.parent:
-            report.append(f"{where}: a child dataset of {activity.parent}: lca imports only its own exchanges "
-                          "(inheritance from the parent is not applied)")
+            inherited = " (in this import)" if activity.parent in by_id else " (not in this import)"
+            report.append(f"{where}: UNSUPPORTED child dataset of parent {activity.parent}{inherited}: lca imports "
+                          "only the exchanges the child lists, not those it inherits from its parent (ecospold2 "
+                          "inheritance is not applied): its results miss the inherited exchanges")
         spec = _lca_uncertainty(ref.uncertainty, ref.amount, f"{where}: reference product", report)
         if spec:
             entry["uncertainty"] = spec
@@ -494,14 +432,12 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
             if exchange.kind == "elementary":
                 compartment = _COMPARTMENTS.get(exchange.compartment.lower(), "resource" if exchange.is_input
                                                 else "unspecified")
-                if exchange.uid in user_map:
-                    fid, how = user_map[exchange.uid] or None, "the flow map"
-                else:
-                    fid, how = _match(exchange, compartment, known)
-                proposed.setdefault(exchange.uid, (fid or "", f"{exchange.name}, {exchange.compartment}"
-                                                   + (f"/{exchange.subcompartment}" if exchange.subcompartment else "")
-                                                   + (f", CAS {exchange.cas}" if exchange.cas else "")
-                                                   + (f": by {how}" if fid else ": no lca flow matches")))
+                fid, how = choose(exchange.uid, exchange.name, compartment, exchange.cas, units[exchange.unit],
+                                  known, user_map, flow_map)
+                proposed.setdefault(exchange.uid, Proposal(
+                    fid or "", f"{exchange.name}, {exchange.compartment}"
+                    + (f"/{exchange.subcompartment}" if exchange.subcompartment else "")
+                    + (f", CAS {exchange.cas}" if exchange.cas else ""), how))
                 if fid is None:
                     base = slug(f"{exchange.name} {compartment}", "flow")
                     # an lca id the exchange was not mapped to: the imported flow keeps apart from it
@@ -581,19 +517,13 @@ def read_ecospold(path: str | Path, products: Sequence[str] | None = None, flow_
                                  "functional_unit": f"{ref.amount:g} {units[ref.unit]} of {ref.name}",
                                  "source": f"ecospold2 activity {activity.uid} ({activity.name})"},
                        "demand": {key: {"amount": ref.amount, "unit": units[ref.unit]}}}
-    flow_map_lines = ["```toml", "# elementaryExchangeId = lca flow id (\"\": keep the imported flow); "
-                      "edit and pass with --flow-map", "[flows]"]
-    flow_map_lines += [f'"{uid}" = "{fid}"  # {note}' for uid, (fid, note) in sorted(proposed.items(),
-                                                                                       key=lambda i: i[1][1])]
-    flow_map_lines.append("```")
-    if proposed:
-        files_map = {"flows": {uid: fid for uid, (fid, _n) in proposed.items()}}
-        files["flow-map.toml"] = files_map
-    counts = {"activities": len(processes), "flows mapped to lca's": sum(1 for f, _n in proposed.values() if f),
+    map_text = flow_map_text(proposed, path.name, "ecospold2 elementaryExchangeId") if proposed else ""
+    counts = {"activities": len(processes), "flows mapped to lca's": sum(1 for p in proposed.values() if p.lca_id),
               "flows kept": len(elementary), "scenarios": len(scenarios)}
     return ImportedLibrary(str(path), files, tuple(scenarios), tuple(report), counts, kind="ecospold2", extra=EXTRA,
-                           extra_report=(("Proposed flow map (also in flow-map.toml)", tuple(flow_map_lines)),)
-                           if proposed else ())
+                           flow_map=map_text,
+                           extra_report=(("Proposed flow map (also in flow-map.toml)",
+                                          ("```toml", *map_text.splitlines(), "```")),) if proposed else ())
 
 
 def is_ecospold(path: str | Path) -> bool:

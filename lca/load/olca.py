@@ -28,14 +28,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zipfile
 import zlib
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import LCAError
 from ..units import conversion_factor, format_unit, parse_unit
-from .imported import Ids, ImportedLibrary, slug, write_import  # noqa: F401 (write_import: the olca API)
+from .flowmap import Proposal, choose, flow_map_text, lca_flows, read_flow_map
+from .imported import Ids, ImportedLibrary, read_member, slug, write_import, zip_members  # noqa: F401 (write_import: the olca API)
+from .resources import shipped
 from .tables import ID_PATTERN
 
 EXTRA = 'pip install "lca[olca]"'
@@ -54,27 +58,41 @@ OlcaImport = ImportedLibrary
 def _require():
     try:
         import olca_schema
-        from olca_schema import zipio
     except ImportError:
         raise LCAError(f"lca import needs olca-schema (not installed); install the extra: {EXTRA}") from None
-    return olca_schema, zipio
+    return olca_schema
 
 
 class _Ids(Ids):
     """Unique lca ids for openLCA objects: the ``lca:`` tag lca's export writes, else the name's slug."""
 
-    def __call__(self, entity, fallback: str) -> str:  # type: ignore[override]
+    @staticmethod
+    def tag(entity) -> str | None:
         tags = [t[4:] for t in (entity.tags or []) if t.startswith("lca:") and ID_PATTERN.match(t[4:])]
-        return super().__call__(entity.id, entity.name, fallback, tags[0] if tags else None)
+        return tags[0] if tags else None
+
+    def __call__(self, entity, fallback: str, avoid=()) -> str:  # type: ignore[override]
+        preferred = self.tag(entity) or slug(entity.name, fallback)
+        if preferred in avoid:
+            preferred = f"{preferred}_imported"
+        return super().__call__(entity.id, entity.name, fallback, preferred)
 
 
-def read_olca_zip(path: str | Path) -> OlcaImport:
+def read_olca_zip(path: str | Path, flow_map: str | Path | None = None, methods: Sequence[str] = ()) -> OlcaImport:
     """Read an openLCA JSON-LD zip (olca-schema 2) into ``lca`` TOML tables (see the module docstring).
 
     Parameters
     ----------
     path : str or Path
         The zip.
+    flow_map : str or Path, optional
+        A flow map (:func:`lca.load.flowmap.read_flow_map`, keyed by openLCA flow UUID): map the
+        elementary flows to ``lca``'s own, as the map says where it names a flow, else by CAS
+        number, name and compartment. Without one, the zip's flows are kept (the proposed map
+        is still in the report and ``flow-map.toml``).
+    methods : sequence of str
+        ``lca``'s shipped methods (``inventories/methods/<id>.toml``) the scenarios select besides
+        the zip's impact categories; they characterize mapped flows only.
 
     Returns
     -------
@@ -101,43 +119,110 @@ def read_olca_zip(path: str | Path) -> OlcaImport:
     ('gpt_3_training_use_phase_patterson_et_al_2021_table_4.toml',)
     """
     path = Path(path)
-    o, zipio = _require()
+    o = _require()
+    for method in methods:
+        shipped(f"lca:methods/{method}.toml")  # an unknown method is an error before any work
     if not path.is_file():
         raise LCAError(f"{path}: no such file")
     if not zipfile.is_zipfile(path):
         raise LCAError(f"{path}: not a zip file (an openLCA JSON-LD export is a .zip)")
     report: list[str] = []
     try:
-        return _read(o, zipio, path, report)
+        return _read(o, path, report, flow_map, tuple(methods))
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
-        # a damaged member: a bad deflate stream (zlib.error, found by the fuzzer), a
-        # compression method Python lacks, a truncated file
+        # a damaged zip: a bad central directory, a truncated file
         raise LCAError(f"{path}: cannot read the zip: {exc}") from None
+    except (TypeError, AttributeError, KeyError) as exc:
+        # a field of the wrong JSON type (an id that is a list, an object that is a number):
+        # olca-schema does not check types, so it surfaces where lca uses the field
+        raise LCAError(f"{path}: not valid olca-schema data (a field of the wrong type): {exc!r}") from None
 
 
-def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
-    with zipio.ZipReader(path) as reader:
-        def read_all(kind):
-            out = {}
-            for uid in reader.ids_of(kind):
-                try:
-                    entity = reader.read(kind, uid)
-                except (ValueError, KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
-                    raise LCAError(f"{path}: {kind.__name__} {uid}: cannot be read as olca-schema: {exc}") from None
-                if not isinstance(entity.id, str):  # found by the format fuzzer: "@id": [] was a traceback
-                    raise LCAError(f"{path}: {kind.__name__} {uid}: '@id' must be a string, got {entity.id!r}")
-                out[uid] = entity
-            return out
+# olca-schema 2's folder of each kind of root entity in a zip (as olca_schema.zipio writes them)
+FOLDERS = {"UnitGroup": "unit_groups", "FlowProperty": "flow_properties", "Flow": "flows", "Process": "processes",
+           "ImpactCategory": "lcia_categories", "ImpactMethod": "lcia_methods", "ProductSystem": "product_systems",
+           "Location": "locations", "Parameter": "parameters", "Source": "sources", "Actor": "actors",
+           "DQSystem": "dq_systems", "Currency": "currencies", "SocialIndicator": "social_indicators",
+           "Project": "projects", "Result": "results", "Epd": "epds"}
+VIEWED = ("Process", "ProductSystem")  # read as _Json, for speed
+READ = ("UnitGroup", "FlowProperty", "Flow", "Process", "ImpactCategory", "ImpactMethod", "ProductSystem", "Location")
 
-        groups, properties, flows = read_all(o.UnitGroup), read_all(o.FlowProperty), read_all(o.Flow)
-        processes, categories = read_all(o.Process), read_all(o.ImpactCategory)
-        methods, systems, locations = read_all(o.ImpactMethod), read_all(o.ProductSystem), read_all(o.Location)
-        for kind in (o.Parameter, o.Source, o.Actor, o.DQSystem, o.Currency, o.SocialIndicator, o.Project,
-                     o.Result, o.Epd):
-            n = len(reader.ids_of(kind))
-            if n:
-                report.append(f"dropped {n} {kind.__name__} object(s): lca import does not map them"
-                              + (" (the exchanges hold the values openLCA evaluated)" if kind is o.Parameter else ""))
+
+def _entities(o, path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    """The entities lca maps, kind -> id -> olca-schema object, and the count of each kind it does not.
+
+    Read member by member within the limits of :func:`~lca.load.imported.zip_members`, in one
+    pass (olca-schema's ``ZipReader`` lists the zip's names again for every entity it reads,
+    which is quadratic in the size of a database).
+    """
+    kinds = {folder: kind for kind, folder in FOLDERS.items()}
+    read: dict[str, dict[str, Any]] = {kind: {} for kind in READ}
+    other: dict[str, int] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in zip_members(path, archive):
+            parts = info.filename.split("/")
+            if len(parts) < 2 or not parts[-1].endswith(".json") or parts[-2] not in kinds:
+                continue
+            kind, uid = kinds[parts[-2]], parts[-1][:-5]
+            if kind not in read:
+                other[kind] = other.get(kind, 0) + 1
+                continue
+            data = read_member(path, archive, info)
+            try:
+                if kind in VIEWED:
+                    entity = json.loads(data, object_hook=_Json)
+                    if not isinstance(entity, _Json):
+                        raise TypeError(f"a JSON {type(entity).__name__}, not an object")
+                    read[kind][uid] = entity
+                else:
+                    read[kind][uid] = getattr(o, kind).from_dict(json.loads(data))
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+                raise LCAError(f"{path}: {kind} {uid} ({info.filename}): cannot be read as olca-schema: {exc}") from None
+            own_id = read[kind][uid].id
+            if not isinstance(own_id, str):  # found by the format fuzzer: "@id": [] was a traceback
+                raise LCAError(f"{path}: {kind} {uid} ({info.filename}): '@id' must be a string, got {own_id!r}")
+    return read, other
+
+
+class _Json:
+    """An olca-schema JSON object read by the attribute names of olca-schema's classes (``exchange.flow.id``).
+
+    For processes and product systems, the bulk of a database: olca-schema's ``from_dict`` looks
+    up every reference's enum by scanning the enum's members, which made it 80 % of the CPU
+    of importing a 20,000-process database (benchmarks/RESULTS.md). Built by ``json.loads``'s
+    ``object_hook``, with the fields as attributes; enum fields are their JSON strings; a
+    missing field is None, as in olca-schema's classes.
+
+    >>> exchange = json.loads('{"internalId": 3, "flow": {"@id": "f1"}, "isInput": true}', object_hook=_Json)
+    >>> exchange.internal_id, exchange.flow.id, exchange.is_input, exchange.uncertainty
+    (3, 'f1', True, None)
+    """
+
+    def __init__(self, fields: dict[str, Any]):
+        self.__dict__.update({_snake(key): value for key, value in fields.items()})
+
+    def __getattr__(self, name: str) -> Any:  # only for a field the object does not have
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return None
+
+
+@lru_cache(maxsize=None)
+def _snake(key: str) -> str:
+    """olca-schema's Python name of a JSON field: ``@id`` -> ``id``, ``isInput`` -> ``is_input``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.lstrip("@")).lower()
+
+
+def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods: Sequence[str]) -> OlcaImport:
+    read, other = _entities(o, path)
+    groups, properties, flows = read["UnitGroup"], read["FlowProperty"], read["Flow"]
+    processes, categories = read["Process"], read["ImpactCategory"]
+    methods_read, systems, locations = read["ImpactMethod"], read["ProductSystem"], read["Location"]
+    for kind in FOLDERS:
+        n = other.get(kind, 0)
+        if n:
+            report.append(f"dropped {n} {kind} object(s): lca import does not map them"
+                          + (" (the exchanges hold the values openLCA evaluated)" if kind == "Parameter" else ""))
     if not processes:
         raise LCAError(f"{path}: no processes (is it an openLCA JSON-LD export?)")
     where = str(path)
@@ -176,7 +261,18 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
                 report.append(f"unit {name!r} read as {units_cache[name]!r}")
         return units_cache[name]
 
+    conversions: dict[tuple, tuple[float, str]] = {}
+
     def to_reference(flow, prop_ref, unit_ref, what: str) -> tuple[float, str]:
+        """:func:`convert`, once per flow, flow property and unit (a database repeats them in every exchange)."""
+        key = (flow.id, getattr(prop_ref, "id", None), getattr(unit_ref, "id", None), getattr(unit_ref, "name", None))
+        if not all(isinstance(part, (str, type(None))) for part in key):  # a malformed zip: no cache
+            return convert(flow, prop_ref, unit_ref, what)
+        if key not in conversions:
+            conversions[key] = convert(flow, prop_ref, unit_ref, what)
+        return conversions[key]
+
+    def convert(flow, prop_ref, unit_ref, what: str) -> tuple[float, str]:
         """The factor from an amount in (prop_ref, unit_ref) to the unit lca writes, and that unit.
 
         The exchange's own unit where pint reads it and it is of the flow's reference flow
@@ -215,16 +311,36 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
 
     flow_ids, process_ids, product_ids, method_ids = _Ids(), _Ids(), _Ids(), _Ids()
     elementary: dict[str, dict] = {}
+    known = lca_flows()
+    user_map = read_flow_map(flow_map, known) if flow_map is not None else {}
+    proposed: dict[str, Proposal] = {}  # openLCA flow id -> the lca flow proposed
+    chosen: dict[str, str] = {}  # openLCA flow id -> lca id in the tables
 
-    def elementary_flow(flow, is_input: bool, what: str) -> tuple[str, str]:
+    def elementary_flow(flow, is_input: bool, what: str) -> str:
+        if flow.id in chosen:
+            return chosen[flow.id]
         compartment = _compartment(flow.category, is_input)
-        key = flow_ids(flow, "flow")
-        if key not in elementary:
-            unit, _prop = reference_unit(flow, what)
-            elementary[key] = {"name": flow.name or key, "compartment": compartment, "unit": unit,
-                               **({"cas": flow.cas} if flow.cas else {}),
-                               **({"comment": flow.category} if flow.category else {})}
-        return key, elementary[key]["unit"]
+        unit, _prop = reference_unit(flow, what)
+        tag = flow_ids.tag(flow)
+        if tag in known and flow.id not in user_map and known[tag].get("compartment") == compartment:
+            fid, how = tag, "lca's id (the export of lca tags it)"
+        else:
+            fid, how = choose(flow.id, flow.name or "", compartment, flow.cas, unit, known, user_map, flow_map)
+        proposed[flow.id] = Proposal(fid or "", f"{flow.name}, {flow.category or compartment}"
+                                     + (f", CAS {flow.cas}" if flow.cas else ""), how)
+        if flow_map is not None and fid is not None:
+            chosen[flow.id] = fid
+            return fid
+        # kept: with a flow map, apart from lca's ids (the inventory includes lca's flows)
+        key = flow_ids(flow, "flow", avoid=known if flow_map is not None else ())
+        chosen[flow.id] = key
+        elementary[key] = {"name": flow.name or key, "compartment": compartment, "unit": unit,
+                           **({"cas": flow.cas} if flow.cas else {}),
+                           **({"comment": flow.category} if flow.category else {})}
+        if flow_map is not None:
+            report.append(f"{what}: elementary flow {flow.name!r} ({flow.category}) {how}: kept as a flow of the "
+                          "imported inventory, which no lca method characterizes (map it in --flow-map)")
+        return key
 
     makers: dict[str, list[str]] = {}  # flow id -> processes whose reference it is
     references = {}
@@ -283,7 +399,7 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
             factor, unit = to_reference(flow, exchange.flow_property, exchange.unit, label)
             amount = _number(exchange.amount) * factor
             if flow.flow_type == o.FlowType.ELEMENTARY_FLOW:
-                fid, _unit = elementary_flow(flow, bool(exchange.is_input), label)
+                fid = elementary_flow(flow, bool(exchange.is_input), label)
                 row = {"flow": fid, "amount": amount, "unit": unit}
                 spec = _uncertainty(exchange.uncertainty, factor, amount, label, report)
                 if spec:
@@ -344,6 +460,7 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
         used_categories.add(category_id)
         unit_text = lca_unit(category.ref_unit or "", what) if category.ref_unit else "dimensionless"
         factors = []
+        factor_of: dict[str, tuple[dict, str]] = {}  # lca flow id -> its factor row, and whose it is
         for factor in category.impact_factors or []:
             flow = flows.get(factor.flow.id) if factor.flow else None
             if flow is None:
@@ -353,23 +470,33 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
                 continue
             if factor.formula:
                 report.append(f"{what}: factor formula {factor.formula!r} of {flow.name!r} imported as its value")
-            fid, _unit = elementary_flow(flow, _compartment(flow.category, False) == "resource", what)
+            fid = elementary_flow(flow, _compartment(flow.category, False) == "resource", what)
             per, flow_unit = to_reference(flow, factor.flow_property, factor.unit, f"{what}: factor of {flow.name!r}")
             value = _number(factor.value) / per
             row = {"flow": fid, "value": value, "unit": f"{unit_text} / ({flow_unit})"}
             spec = _uncertainty(factor.uncertainty, 1.0 / per, value, f"{what}: factor of {flow.name!r}", report)
             if spec:
                 row["uncertainty"] = spec
+            if fid in factor_of:  # two openLCA flows mapped to one lca flow
+                first, whose = factor_of[fid]
+                if first != row:
+                    report.append(f"{what}: the factor of {flow.name!r} ({flow.category}), {value:g} {row['unit']}, "
+                                  f"dropped: {whose}, mapped to the same lca flow {fid!r}, has "
+                                  f"{first['value']:g} {first['unit']}")
+                continue
+            factor_of[fid] = (row, f"{flow.name!r} ({flow.category})")
             factors.append(row)
         name = f"methods/{method_id}.toml"
         method_files.append((uid, method_id, name))
         files[name] = {"include": ["../inventory.toml"],
                        "method": {"id": method_id, "category": category_id, "name": category.name or method_id,
                                   "unit": unit_text, "source": f"openLCA impact category {uid} in {path.name}"
-                                  + "".join(f", method {m.name!r}" for m in methods.values()
+                                  + "".join(f", method {m.name!r}" for m in methods_read.values()
                                             if any(c.id == uid for c in m.impact_categories or []))},
                        "factors": factors}
-    files["inventory.toml"] = {"meta": {"title": f"Imported from {path.name} (openLCA JSON-LD)"},
+    mapped = any(fid in known and fid not in elementary for fid in chosen.values())
+    files["inventory.toml"] = {**({"include": ["lca:flows/elementary.toml"]} if mapped else {}),
+                               "meta": {"title": f"Imported from {path.name} (openLCA JSON-LD)"},
                                **({"flows": elementary} if elementary else {}), "processes": table_processes}
     scenarios = []
     system_ids = _Ids()
@@ -384,8 +511,8 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
         name = f"{system_ids(system, 'system')}.toml"
         scenarios.append(name)
         files[name] = {
-            "include": ["inventory.toml"] + [m for _u, _m, m in method_files],
-            "methods": [m for _u, m, _n in method_files],
+            "include": ["inventory.toml"] + [m for _u, _m, m in method_files] + [f"lca:methods/{m}.toml" for m in methods],
+            "methods": [m for _u, m, _n in method_files] + list(methods),
             "study": {"name": system.name or name[:-5], "functional_unit": f"{amount:g} {unit} of {ref_flow.name}",
                       "source": f"openLCA product system {uid} in {path.name}"},
             "demand": {process_ids(processes[system.ref_process.id], "process"): {"amount": amount, "unit": unit}},
@@ -394,7 +521,19 @@ def _read(o, zipio, path: Path, report: list[str]) -> OlcaImport:
         report.append("no product system in the zip: no scenario written (write one with a [demand])")
     counts = {"flows": len(elementary), "processes": len(table_processes), "impact categories": len(method_files),
               "scenarios": len(scenarios)}
-    return OlcaImport(str(path), files, tuple(scenarios), tuple(report), counts)
+    if flow_map is not None:
+        counts = {"flows mapped to lca's": len(chosen) - len(elementary), **counts}
+    map_text = flow_map_text(proposed, path.name, "openLCA flow UUID") if proposed else ""
+    matching = sum(1 for p in proposed.values() if p.lca_id)
+    section = ((f"{matching} of the zip's {len(proposed)} elementary flows match lca's; "
+                + ("the map below was applied." if flow_map is not None else
+                   "they were kept as the zip's own. Pass a flow map (this one, edited) with --flow-map to map them.")),
+               "", "```toml", *map_text.splitlines(), "```")
+    # the map is not written into the folder: lca run would take it for a scenario there
+    return OlcaImport(str(path), files, tuple(scenarios), tuple(report), counts, flow_map=map_text,
+                      flow_map_in_folder=False,
+                      extra_report=(("Proposed flow map (lca import --write-flow-map FILE writes it)", section),)
+                      if proposed else ())
 
 
 def _readable(text: str) -> str | None:
@@ -429,7 +568,7 @@ def _uncertainty(uncertainty, factor: float, value: float, what: str, report: li
     """The lca uncertainty table of an openLCA one, its numbers times *factor* (the unit conversion)."""
     if uncertainty is None or uncertainty.distribution_type is None:
         return None
-    kind = uncertainty.distribution_type.value
+    kind = getattr(uncertainty.distribution_type, "value", uncertainty.distribution_type)  # an enum, or its JSON
     low, high = (None if x is None else x * factor for x in (uncertainty.minimum, uncertainty.maximum))
     if factor < 0 and low is not None and high is not None:
         low, high = high, low
