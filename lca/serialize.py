@@ -378,13 +378,18 @@ def uncertainty_records(result: MonteCarloResult) -> dict[str, dict]:
     for category in result.categories:
         record = result.summary(category).to_dict()
         record["seed"], record["sampler"] = result.seed, result.sampler
-        record["by_stage"] = {stage: _brief(summary.to_dict())
+        record["by_stage"] = {stage: brief_record(summary.to_dict())
                               for stage, summary in result.stage_summaries(category).items()}
         records[category] = record
     return records
 
 
-def _brief(record: dict) -> dict:
+def brief_record(record: dict) -> dict:
+    """The mean, std, median and percentiles of a summary record (stages and Scope 2 carry these).
+
+    >>> brief_record({"mean": 1.0, "std": 0.1, "median": 1.0, "percentiles": {}, "sem": 0.01})
+    {'mean': 1.0, 'std': 0.1, 'median': 1.0, 'percentiles': {}}
+    """
     return {key: record[key] for key in ("mean", "std", "median", "percentiles")}
 
 

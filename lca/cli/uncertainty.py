@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from ..engine.propagate import prepare
 from ..errors import LCAError
 from ..load import load_study
-from ..serialize import dumps_json, format_number, render_table, uncertainty_records
+from ..serialize import brief_record, dumps_json, format_number, render_table, uncertainty_records
 from ..uncertainty.compare import compare
 from ..uncertainty.distributed import connect
 from ..uncertainty.montecarlo import market_based_monte_carlo, monte_carlo
@@ -113,12 +113,9 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     if "scope2" in data:
         # the same iterations as the location-based samples, so the two intervals pair up
         market = market_based_monte_carlo(model, args.samples, args.seed, args.sampler)
-        brief = ("mean", "std", "median", "percentiles")
-        location = data["impacts"]["climate_change"]["uncertainty"]
         data["scope2"]["uncertainty"] = {
-            "location_based": {key: location[key] for key in brief},
-            "market_based": {key: value for key, value in summarize(market, what="market-based climate_change")
-                             .to_dict().items() if key in brief},
+            "location_based": brief_record(data["impacts"]["climate_change"]["uncertainty"]),
+            "market_based": brief_record(summarize(market, what="market-based climate_change").to_dict()),
         }
     return data
 

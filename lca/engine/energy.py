@@ -78,6 +78,39 @@ def is_energy(unit_text: str) -> bool:
     return parse_unit(unit_text).dimensionality == KWH.dimensionality
 
 
+def delivered_kwh(compiled: CompiledModel, technosphere_values: np.ndarray, supply: np.ndarray,
+                  to_kwh: np.ndarray) -> np.ndarray:
+    """kWh each process delivers in each sample: its own output entry x its supply, in kWh.
+
+    Parameters
+    ----------
+    compiled : CompiledModel
+        The compiled study.
+    technosphere_values, supply : numpy.ndarray
+        (entries, n) matrix entries and (processes, n) supply of n samples.
+    to_kwh : numpy.ndarray
+        kWh per unit of each process's product (0 for products that are not energy).
+
+    Returns
+    -------
+    numpy.ndarray
+        (processes, n) kWh; zero for processes whose product is not energy.
+
+    Examples
+    --------
+    >>> from lca import compile_model, load_study
+    >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> values = compiled.technosphere.values(compiled.parameters.evaluate())[:, None]
+    >>> delivered_kwh(compiled, values, np.array([[1.0], [1289376.0]]), np.array([0.0, 1.0])).ravel().tolist()
+    [0.0, 1289376.0]
+    """
+    entries = compiled.technosphere
+    diagonal = np.zeros_like(supply)
+    on_diagonal = entries.rows == entries.cols
+    np.add.at(diagonal, entries.rows[on_diagonal], technosphere_values[on_diagonal])
+    return to_kwh[:, None] * diagonal * supply
+
+
 def _sources(compiled: CompiledModel, matrix: sp.spmatrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(carrier mask, kWh per unit of each product, source mask) of a technosphere matrix."""
     carrier = np.array([is_energy(u) for u in compiled.product_units], dtype=bool)
@@ -122,10 +155,7 @@ def energy_samples(compiled: CompiledModel, params: Mapping[str, Any]) -> np.nda
     carrier, to_kwh, sources = _sources(compiled, sp.csc_matrix(
         (values[:, 0], (entries.rows, entries.cols)), shape=entries.shape))
     supply = solve_batch(compiled, values, demand)
-    diagonal = np.zeros_like(supply)
-    on_diagonal = entries.rows == entries.cols
-    np.add.at(diagonal, entries.rows[on_diagonal], values[on_diagonal])
-    return ((sources * to_kwh)[:, None] * diagonal * supply).sum(axis=0)
+    return (sources[:, None] * delivered_kwh(compiled, values, supply, to_kwh)).sum(axis=0)
 
 
 def source_energy(compiled: CompiledModel, params: Mapping[str, Any], supply: np.ndarray) -> EnergyUse:

@@ -343,19 +343,18 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
     """
     compiled = propagator.compiled
     n = inputs.shape[1]
-    system = solve_block(propagator, inputs, first_sample)
-    technosphere, demand, supply, contributions = system.technosphere, system.demand, system.supply, system.contributions
-    biosphere, characterization = system.biosphere, system.characterization
-    scores = np.asarray(propagator.to_category @ contributions).reshape(len(compiled.categories), n)
+    block = solve_block(propagator, inputs, first_sample)
+    scores = np.asarray(propagator.to_category @ block.contributions).reshape(len(compiled.categories), n)
     stages = None
     if by_stage:
-        stages = np.asarray(propagator.to_stage @ contributions).reshape(
+        stages = np.asarray(propagator.to_stage @ block.contributions).reshape(
             len(compiled.categories), len(propagator.stages), n)
         if propagator.inheritance is not None:
             inherit = propagator.inheritance.pairs  # only the pairs of inherit processes
-            per_unit = characterization[propagator.pair_char[inherit]] * biosphere[propagator.pair_bio[inherit]]
-            stages += _inherited_by_stage(propagator.inheritance, technosphere, supply, demand, per_unit,
-                                          len(propagator.stages))
+            per_unit = (block.characterization[propagator.pair_char[inherit]]
+                        * block.biosphere[propagator.pair_bio[inherit]])
+            stages += _inherited_by_stage(propagator.inheritance, block.technosphere, block.supply, block.demand,
+                                          per_unit, len(propagator.stages))
     return Outcome(scores, stages)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import ModelError
 from ..model.scope2 import market_based_samples
 from ..units import conversion_factor, parse_unit
-from .energy import KWH, is_energy
+from .energy import KWH, delivered_kwh, is_energy
 from .propagate import Propagator, solve_block
 
 
@@ -59,22 +59,19 @@ def market_based_block(propagator: Propagator, inputs: np.ndarray, first_sample:
         raise ModelError("the study has no [market_based] table: there is no market-based figure to sample")
     if "climate_change" not in compiled.categories:
         raise ModelError.at(spec.defined_in, "the study assesses no climate_change: a market-based figure needs it")
-    block = solve_block(propagator, inputs, first_sample)
-    row = compiled.categories.index("climate_change")
-    climate = propagator.to_category[row]  # (1, pairs) selection of the climate pairs
-    total = np.asarray(climate @ block.contributions).ravel()
     named = np.array([compiled.processes.index(p) for p in spec.electricity])
-    on_named = np.isin(propagator.pair_process, named).astype(float)
-    location = np.asarray(climate.multiply(on_named) @ block.contributions).ravel()
-    kwh = np.zeros(inputs.shape[1])
-    tech = compiled.technosphere
+    to_kwh = np.zeros(len(compiled.processes))  # kWh per unit of output, of the named processes only
     for process in named:
         unit = compiled.product_units[process]
         if not is_energy(unit):
             raise ModelError.at(spec.defined_in, f"{compiled.processes[process]!r} makes {unit!r}, not energy: "
                                                  "name the grid process whose kWh the instruments cover")
-        # kWh per unit of supply: the process's own output entry, in kWh
-        output = (tech.rows == process) & (tech.cols == process)
-        per_unit = block.technosphere[output].sum(axis=0) * conversion_factor(parse_unit(unit), KWH)
-        kwh += per_unit * block.supply[process]
+        to_kwh[process] = conversion_factor(parse_unit(unit), KWH)
+    block = solve_block(propagator, inputs, first_sample)
+    row = compiled.categories.index("climate_change")
+    climate = propagator.to_category[row]  # (1, pairs) selection of the climate pairs
+    total = np.asarray(climate @ block.contributions).ravel()
+    on_named = np.isin(propagator.pair_process, named).astype(float)
+    location = np.asarray(climate.multiply(on_named) @ block.contributions).ravel()
+    kwh = delivered_kwh(compiled, block.technosphere, block.supply, to_kwh).sum(axis=0)
     return market_based_samples(spec, total, kwh, location)
