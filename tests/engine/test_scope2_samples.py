@@ -8,7 +8,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lca
 from lca import calculate, with_parameters
@@ -112,7 +113,7 @@ def test_market_based_comes_from_the_score_solves():
 
 
 def test_lca_run_samples_solves_each_block_once(monkeypatch, capsys):
-    import lca.engine.propagate as propagate
+    from lca.engine import propagate
     calls = []
     original = propagate.solve_batch  # (compiled, technosphere, demand): one column per iteration
     monkeypatch.setattr(propagate, "solve_batch", lambda *a, **k: calls.append(a[2].shape[1]) or original(*a, **k))
