@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import lca
 from lca import calculate, with_parameters
 from lca.cli import main
+from lca.engine import propagate
 from lca.engine.propagate import evaluate, prepare
 from lca.errors import ModelError
 from lca.model.scope2 import Instrument, MarketBased, market_based, market_based_samples
@@ -113,7 +114,6 @@ def test_market_based_comes_from_the_score_solves():
 
 
 def test_lca_run_samples_solves_each_block_once(monkeypatch, capsys):
-    from lca.engine import propagate
     calls = []
     original = propagate.solve_batch  # (compiled, technosphere, demand): one column per iteration
     monkeypatch.setattr(propagate, "solve_batch", lambda *a, **k: calls.append(a[2].shape[1]) or original(*a, **k))
