@@ -10,9 +10,8 @@ the mix of everything that entered it (its own generation and its imports). For 
     x_i (P_i + sum_j Imp_ij) - sum_j Imp_ij x_j = F_i,   i.e.  A x = F,  A = diag(P + Imp 1) - Imp.
 
 ``A`` is diagonally dominant by rows (strictly wherever an area generates), so it is regular as
-long as every area is supplied. The hours are independent: they are solved together as one
-block-diagonal sparse system (one sparse LU, :mod:`scipy.sparse.linalg`), which costs about
-as much as a single hour of a much larger grid.
+long as every area is supplied. The hours are independent: each is one small dense system,
+and they are solved in stacks of hours (:func:`numpy.linalg.solve` over a stack of matrices).
 
 Replacing ``F`` by ``diag(F)`` traces each producing area's emissions separately: ``X[i, k]``
 is the part of ``x_i`` emitted in area ``k``, and ``1 - X[i, i] / x_i`` the share of ``i``'s
