@@ -17,7 +17,7 @@ from ..load import load_study
 from ..serialize import brief_record, dumps_json, format_number, render_table, uncertainty_records
 from ..uncertainty.compare import compare
 from ..uncertainty.distributed import connect
-from ..uncertainty.montecarlo import market_based_monte_carlo, monte_carlo
+from ..uncertainty.montecarlo import monte_carlo
 from ..uncertainty.sampling import SAMPLERS
 from ..uncertainty.sensitivity import METHODS, sensitivity
 from ..uncertainty.statistics import PERCENTILES, summarize
@@ -106,13 +106,14 @@ def add_uncertainty_to_run(model, data: dict, args: argparse.Namespace) -> dict:
     """
     with cluster_client(args) as client:
         result = monte_carlo(model, args.samples, args.seed, args.sampler, by_stage=True,
-                             progress=progress_bar("monte carlo", args.quiet), client=client)
+                             progress=progress_bar("monte carlo", args.quiet), client=client,
+                             market_based="scope2" in data)
     for category, record in uncertainty_records(result).items():
         if category in data["impacts"]:
             data["impacts"][category]["uncertainty"] = record
     if "scope2" in data:
         # the same iterations as the location-based samples, so the two intervals pair up
-        market = market_based_monte_carlo(model, args.samples, args.seed, args.sampler)
+        market = result.market_based
         data["scope2"]["uncertainty"] = {
             "location_based": brief_record(data["impacts"]["climate_change"]["uncertainty"]),
             "market_based": brief_record(summarize(market, what="market-based climate_change").to_dict()),

@@ -10,9 +10,8 @@ the mix of everything that entered it (its own generation and its imports). For 
     x_i (P_i + sum_j Imp_ij) - sum_j Imp_ij x_j = F_i,   i.e.  A x = F,  A = diag(P + Imp 1) - Imp.
 
 ``A`` is diagonally dominant by rows (strictly wherever an area generates), so it is regular as
-long as every area is supplied. The hours are independent: they are solved together as one
-block-diagonal sparse system (one sparse LU, :mod:`scipy.sparse.linalg`), which costs about
-as much as a single hour of a much larger grid.
+long as every area is supplied. The hours are independent: each is one small dense system,
+and they are solved in stacks of hours (:func:`numpy.linalg.solve` over a stack of matrices).
 
 Replacing ``F`` by ``diag(F)`` traces each producing area's emissions separately: ``X[i, k]``
 is the part of ``x_i`` emitted in area ``k``, and ``1 - X[i, i] / x_i`` the share of ``i``'s
@@ -34,8 +33,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from ..errors import ModelError, SingularSystemError
 from ..model.frozen import readonly
@@ -43,6 +40,8 @@ from ..model.frozen import readonly
 # Consumption below this (MWh, relative to the area's supply) is rounding in the input, not a
 # net export larger than the supply.
 _BALANCE_TOLERANCE = 1e-9
+# Floats of one stack of hourly systems (16 MB): bounds memory whatever the number of hours.
+HOURS_BUDGET = 2 ** 21
 
 
 @dataclass(frozen=True)
@@ -168,26 +167,28 @@ def trace_flows(production: np.ndarray, emissions: np.ndarray, interchange: np.n
     consumption = supply - imports.sum(axis=1)  # others' imports from i are i's exports
     _check_supply(supply, consumption, names, labels)
 
-    # One block per hour: rows and columns t*n + i. The diagonal, then every import.
-    t, i, j = np.nonzero(imports)
-    offset = np.arange(T * n)
-    rows = np.concatenate([offset, t * n + i])
-    cols = np.concatenate([offset, t * n + j])
-    values = np.concatenate([supply.ravel(), -imports[t, i, j]])
-    A = sp.csc_array((values, (rows, cols)), shape=(T * n, T * n))
-    try:
-        # the natural order keeps each hour's block together: a fill-reducing order over the
-        # whole matrix finds nothing better and costs twice the factorization (benchmarks/RESULTS.md)
-        lu = spla.splu(A, permc_spec="NATURAL")
-    except RuntimeError:
-        raise SingularSystemError(_singular_message(A, T, n, names, labels)) from None
-    intensity = lu.solve(F.ravel()).reshape(T, n)
-    traced = None
-    if origins:
-        # right-hand side k: the emissions of area k only, in every hour (n solves of one LU)
-        rhs = np.zeros((T * n, n))
-        rhs[offset, np.tile(np.arange(n), T)] = F.ravel()
-        traced = lu.solve(rhs).reshape(T, n, n)
+    intensity = np.empty((T, n))
+    traced = np.empty((T, n, n)) if origins else None
+    # Each hour is its own small system: solved in stacks of hours by LAPACK (numpy's batched
+    # solve), a few MB at a time. A sparse LU fills these blocks almost completely from a few
+    # tens of areas on, and was 8x slower than dense solves for a year of 65 areas.
+    step = max(1, HOURS_BUDGET // max(1, n * n * (2 if origins else 1)))
+    diagonal = np.arange(n)
+    for start in range(0, T, step):
+        stop = min(T, start + step)
+        A = -imports[start:stop]
+        A[:, diagonal, diagonal] = supply[start:stop]
+        rhs = F[start:stop, :, None]
+        if origins:
+            # right-hand side k: the emissions of area k only (column 0 is all areas together)
+            rhs = np.concatenate([rhs, F[start:stop, :, None] * np.eye(n)], axis=2)
+        try:
+            solved = np.linalg.solve(A, rhs)
+        except np.linalg.LinAlgError:
+            raise SingularSystemError(_singular_message(A, start, labels, names)) from None
+        intensity[start:stop] = solved[:, :, 0]
+        if origins:
+            traced[start:stop] = solved[:, :, 1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         produced = np.where(P > 0, F / np.where(P > 0, P, 1.0), np.nan)
     return FlowTrace(names, readonly(intensity), readonly(produced), readonly(consumption),
@@ -208,10 +209,9 @@ def _check_supply(supply: np.ndarray, consumption: np.ndarray, names: Sequence[s
                          "balanced: reconcile the data first)")
 
 
-def _singular_message(A: sp.csc_array, T: int, n: int, names: Sequence[str], labels: Sequence[str]) -> str:
-    for t in range(T):
-        block = A[t * n:(t + 1) * n, t * n:(t + 1) * n].toarray()
-        if np.linalg.matrix_rank(block) < n:
-            return (f"flow tracing: {labels[t]}: areas that only trade among themselves with no generation make the "
-                    f"system singular (areas: {', '.join(names)})")
+def _singular_message(A: np.ndarray, first: int, labels: Sequence[str], names: Sequence[str]) -> str:
+    for t, block in enumerate(A):
+        if np.linalg.matrix_rank(block) < block.shape[0]:
+            return (f"flow tracing: {labels[first + t]}: areas that only trade among themselves with no generation "
+                    f"make the system singular (areas: {', '.join(names)})")
     return "flow tracing: the system is singular"

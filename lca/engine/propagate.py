@@ -39,6 +39,7 @@ from .compile import (
     influential_parameters,
     specialize,
 )
+from .scope2 import market_based_of_block
 
 # Floats one chunk may hold (about 64 MB): bounds memory whatever N is.
 CHUNK_BUDGET = 2 ** 23
@@ -284,7 +285,8 @@ def _families(names: tuple[str, ...], distributions: Mapping[str, Distribution])
 
 @dataclass(frozen=True)
 class Outcome:
-    """Scores (categories, n) and, if asked, scores by stage (categories, stages, n) of a block.
+    """Scores (categories, n) and, if asked, scores by stage (categories, stages, n) and
+    market-based climate change (n,) of a block.
 
     Examples
     --------
@@ -297,6 +299,7 @@ class Outcome:
 
     scores: np.ndarray
     by_stage: np.ndarray | None
+    market_based: np.ndarray | None = None
 
 
 def _per_sample(values: np.ndarray, n: int) -> np.ndarray:
@@ -304,7 +307,8 @@ def _per_sample(values: np.ndarray, n: int) -> np.ndarray:
     return np.repeat(values[:, None], n, axis=1) if values.ndim == 1 else values
 
 
-def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False, first_sample: int = 0) -> Outcome:
+def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False, first_sample: int = 0,
+             market_based: bool = False) -> Outcome:
     """Scores for one block of iterations.
 
     Parameters
@@ -318,6 +322,9 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
         Also split the scores by lifecycle stage.
     first_sample : int, optional
         The number of the block's first iteration, for messages.
+    market_based : bool, optional
+        Also the market-based climate change of each iteration (GHG Protocol Scope 2, the
+        study's ``[market_based]`` table; :mod:`lca.engine.scope2`), from the same solve.
 
     Returns
     -------
@@ -330,7 +337,8 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
         If an iteration's technosphere is singular (naming the sample).
     ModelError
         If a draw or a matrix entry is not a finite number (naming the parameter or the
-        exchange and its parameters, and the sample).
+        exchange and its parameters, and the sample); with *market_based*, if the study has
+        no ``[market_based]`` table or assesses no climate change.
 
     Examples
     --------
@@ -355,7 +363,18 @@ def evaluate(propagator: Propagator, inputs: np.ndarray, by_stage: bool = False,
                         * block.biosphere[propagator.pair_bio[inherit]])
             stages += _inherited_by_stage(propagator.inheritance, block.technosphere, block.supply, block.demand,
                                           per_unit, len(propagator.stages))
-    return Outcome(scores, stages)
+    market = _market_based(propagator, block) if market_based else None
+    return Outcome(scores, stages, market)
+
+
+def _market_based(propagator: Propagator, block: Block) -> np.ndarray:
+    compiled = propagator.compiled
+    spec = compiled.model.market_based
+    if spec is not None and "climate_change" not in compiled.categories:
+        raise ModelError.at(spec.defined_in, "the study assesses no climate_change: a market-based figure needs it")
+    climate = propagator.to_category[compiled.categories.index("climate_change")] if spec is not None else None
+    return market_based_of_block(compiled, climate, propagator.pair_process, block.contributions,
+                                 block.technosphere, block.supply)
 
 
 @dataclass(frozen=True)
@@ -489,7 +508,8 @@ def chunk_bounds(n: int, size: int) -> list[tuple[int, int]]:
 def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int], np.ndarray],
                      by_stage: bool = False, chunk_size: int | None = None,
                      progress: Progress | None = None,
-                     transform: Callable[[np.ndarray, int, int], np.ndarray] | None = None) -> Outcome:
+                     transform: Callable[[np.ndarray, int, int], np.ndarray] | None = None,
+                     market_based: bool = False) -> Outcome:
     """Evaluate *n* iterations whose inputs ``inputs(start, stop)`` supplies, chunk by chunk.
 
     ``inputs`` is called in order, chunk after chunk, in this thread (random streams continue
@@ -514,6 +534,8 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
         Called after each chunk.
     transform : callable (block, start, stop) -> numpy.ndarray, optional
         Applied to each block before evaluation (uniforms -> values).
+    market_based : bool, optional
+        Also the market-based climate change of every iteration (see :func:`evaluate`).
 
     Returns
     -------
@@ -533,18 +555,21 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
     categories, stages = len(propagator.compiled.categories), len(propagator.stages)
     scores = np.empty((categories, n))
     per_stage = np.empty((categories, stages, n)) if by_stage else None
+    market = np.empty(n) if market_based else None
 
     def run(block: np.ndarray, start: int, stop: int) -> int:
         values = block if transform is None else transform(block, start, stop)
-        outcome = evaluate(propagator, values, by_stage, start)
+        outcome = evaluate(propagator, values, by_stage, start, market_based)
         scores[:, start:stop] = outcome.scores
         if per_stage is not None:
             per_stage[:, :, start:stop] = outcome.by_stage
+        if market is not None:
+            market[start:stop] = outcome.market_based
         return stop
 
     bounds = chunk_bounds(n, size)
     if not bounds:
-        return Outcome(scores, per_stage)
+        return Outcome(scores, per_stage, market)
     done = run(inputs(*bounds[0]), *bounds[0])
     if progress is not None:
         progress(done, n)
@@ -554,7 +579,7 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
             done = run(inputs(start, stop), start, stop)
             if progress is not None:
                 progress(done, n)
-        return Outcome(scores, per_stage)
+        return Outcome(scores, per_stage, market)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for start, stop in bounds[1:]:
@@ -567,4 +592,4 @@ def evaluate_chunked(propagator: Propagator, n: int, inputs: Callable[[int, int]
             done = pending.popleft().result()
             if progress is not None:
                 progress(done, n)
-    return Outcome(scores, per_stage)
+    return Outcome(scores, per_stage, market)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
 
 
 @dataclass(frozen=True)
@@ -66,23 +68,38 @@ def supply_order(rows: np.ndarray, cols: np.ndarray, n_processes: int,
     >>> supply_order(np.array([0, 1]), np.array([0, 1]), 2, [1]).reached.tolist()
     [1]
     """
-    # Only the Monte Carlo planner needs this, and networkx costs a fifth of a deterministic
-    # run's CPU to import, so it is imported here rather than with the engine.
-    import networkx as nx
-
     off_diagonal = rows != cols
-    graph = nx.DiGraph()
-    graph.add_nodes_from(range(n_processes))
-    graph.add_edges_from(zip(cols[off_diagonal].tolist(), rows[off_diagonal].tolist()))
-    sources = sorted({int(r) for r in demand_rows})
-    graph.add_node("demand")
-    graph.add_edges_from(("demand", process) for process in sources)  # one search from all
-    reached = nx.descendants(graph, "demand")
-    graph.remove_node("demand")
-    condensed = nx.condensation(graph.subgraph(reached))
+    # Supply flows from a consumer (column) to its providers (rows): edges consumer -> provider.
+    consumers = np.asarray(cols, dtype=np.int64)[off_diagonal]
+    providers = np.asarray(rows, dtype=np.int64)[off_diagonal]
+    sources = np.unique(np.fromiter((int(r) for r in demand_rows), dtype=np.int64))
+    if not len(sources):
+        return SupplyOrder(np.zeros(0, dtype=np.int64), ())
+    # One search from all demanded processes: a virtual root (index n_processes) supplies each.
+    root = np.full(len(sources), n_processes, dtype=np.int64)
+    edges = sp.csr_matrix((np.ones(len(consumers) + len(sources)),
+                           (np.concatenate([consumers, root]), np.concatenate([providers, sources]))),
+                          shape=(n_processes + 1, n_processes + 1))
+    reached = np.sort(csgraph.breadth_first_order(edges, n_processes, directed=True, return_predecessors=False))
+    reached = reached[reached < n_processes]
+    sub = edges[reached][:, reached]
+    n_components, label = csgraph.connected_components(sub, directed=True, connection="strong")
+    # The condensation: one node per loop, an edge where any member uses another's product.
+    sub = sub.tocoo()
+    between = label[sub.row] != label[sub.col]
+    condensed = sp.csr_matrix((np.ones(int(between.sum())), (label[sub.row[between]], label[sub.col[between]])),
+                              shape=(n_components, n_components))
+    condensed.sum_duplicates()
+    members = np.argsort(label, kind="stable")  # positions in *reached*, grouped by component
+    bounds = np.searchsorted(label[members], np.arange(n_components + 1))
+    in_degree = np.diff(condensed.tocsc().indptr)
+    frontier = np.flatnonzero(in_degree == 0)
     generations = []
-    for generation in nx.topological_generations(condensed):
-        components = [np.array(sorted(condensed.nodes[c]["members"]), dtype=np.int64) for c in generation]
-        components.sort(key=lambda members: int(members[0]))
+    while len(frontier):
+        components = [reached[members[bounds[c]:bounds[c + 1]]] for c in frontier]  # sorted, as reached is
+        components.sort(key=lambda component: int(component[0]))
         generations.append(tuple(components))
-    return SupplyOrder(np.array(sorted(reached), dtype=np.int64), tuple(generations))
+        successors = condensed[frontier].indices
+        in_degree = in_degree - np.bincount(successors, minlength=n_components)
+        frontier = np.unique(successors[in_degree[successors] == 0])
+    return SupplyOrder(reached.astype(np.int64), tuple(generations))

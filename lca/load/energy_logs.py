@@ -37,7 +37,6 @@ Every problem with a log is a :class:`~lca.errors.FileFormatError` naming the fi
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import locate, shipped
-from .tables import check_keys, data_name, read_text_file, string, validate_uncertainty
+from .tables import check_keys, data_name, parse_csv_table, read_text_file, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -236,25 +235,10 @@ def _read_table(path: Path) -> _Table:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if first.lstrip().startswith("#") and "entity" in first.lower():
         return _dmon_table(where, text)
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    try:
-        header = tuple(cell.strip() for cell in next(reader))
-        if len(set(header)) != len(header):
-            raise FileFormatError(f"{where}: line 1: a column name is repeated in the header")
-        fmt = _detect(header, where)
-        rows = []
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                raise FileFormatError(f"{where}: line {reader.line_num}: {len(cells)} cells, the header has "
-                                      f"{len(header)} columns")
-            rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells)}))
-    except csv.Error as exc:
-        raise FileFormatError(f"{where}: line {reader.line_num}: not a CSV row: {exc}") from None
-    if not rows:
-        raise FileFormatError(f"{where}: the energy log has a header but no rows")
-    return _Table(where, fmt, header, tuple(rows))
+    table = parse_csv_table(text, where, "energy log")
+    fmt = _detect(table.header, where)
+    rows = [(number, dict(zip(table.header, cells))) for number, cells in table.rows]
+    return _Table(where, fmt, table.header, tuple(rows))
 
 
 def _detect(header: tuple[str, ...], where: str) -> str:

@@ -16,8 +16,6 @@ cycle is preferred because the shipped grid factors (inventories/electricity.tom
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -26,7 +24,7 @@ from typing import Mapping
 
 from ..errors import FileFormatError
 from ..model.frozen import FrozenDict
-from .tables import display_path, read_text_file
+from .tables import data_name, parse_csv_table, read_text_file
 
 MAX_PROFILE_BYTES = 64 * 2**20  # a year of hourly rows is ~1 MB; ten zones for ten years fit
 _TIME_COLUMNS = ("datetime (utc)",)
@@ -82,36 +80,27 @@ def read_grid_profile(path: str | Path) -> GridProfile:
     lca.errors.FileFormatError: ...grid.csv: line 1: no 'Datetime (UTC)' column (the hourly series must be in UTC; Electricity Maps exports have it)
     """
     path = Path(path)
-    where = display_path(path)
+    where = data_name(path)
     text = read_text_file(path, where, "grid profile", MAX_PROFILE_BYTES, "is this an hourly series?")
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    try:
-        header = [c.strip() for c in next(reader, [])]
-        keys = {_key(c): i for i, c in enumerate(header)}
-        time_col = next((keys[k] for k in _TIME_COLUMNS if k in keys), None)
-        if time_col is None:
-            raise FileFormatError(f"{where}: line 1: no 'Datetime (UTC)' column (the hourly series must be in UTC; "
-                                  "Electricity Maps exports have it)")
-        value_col = next((keys[k] for k in _INTENSITY_COLUMNS if k in keys), None)
-        if value_col is None:
-            raise FileFormatError(f"{where}: line 1: no 'Carbon intensity gCO₂eq/kWh (Life cycle)' or '(direct)' "
-                                  "column")
-        series: dict[datetime, float] = {}
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = f"{where}: line {reader.line_num}"
-            if len(cells) != len(header):
-                raise FileFormatError(f"{line}: {len(cells)} cells, the header has {len(header)} columns")
-            hour = _hour(cells[time_col].strip(), line)
-            if hour in series:
-                raise FileFormatError(f"{line}: hour {hour:%Y-%m-%d %H:%M} UTC is repeated (a file split in local "
-                                      "time, or two zones in one file?)")
-            series[hour] = _intensity(cells[value_col].strip(), line, header[value_col])
-    except csv.Error as exc:
-        raise FileFormatError(f"{where}: line {reader.line_num}: not a CSV row: {exc}") from None
-    if not series:
-        raise FileFormatError(f"{where}: the grid profile has a header but no rows")
+    table = parse_csv_table(text, where, "grid profile")
+    header = table.header
+    keys = {_key(c): i for i, c in enumerate(header)}
+    time_col = next((keys[k] for k in _TIME_COLUMNS if k in keys), None)
+    if time_col is None:
+        raise FileFormatError(f"{where}: line 1: no 'Datetime (UTC)' column (the hourly series must be in UTC; "
+                              "Electricity Maps exports have it)")
+    value_col = next((keys[k] for k in _INTENSITY_COLUMNS if k in keys), None)
+    if value_col is None:
+        raise FileFormatError(f"{where}: line 1: no 'Carbon intensity gCO₂eq/kWh (Life cycle)' or '(direct)' "
+                              "column")
+    series: dict[datetime, float] = {}
+    for number, cells in table.rows:
+        line = f"{where}: line {number}"
+        hour = _hour(cells[time_col], line)
+        if hour in series:
+            raise FileFormatError(f"{line}: hour {hour:%Y-%m-%d %H:%M} UTC is repeated (a file split in local "
+                                  "time, or two zones in one file?)")
+        series[hour] = _intensity(cells[value_col], line, header[value_col])
     return GridProfile(where, header[value_col], FrozenDict(dict(sorted(series.items()))))
 
 

@@ -25,8 +25,6 @@ file, the line and the column.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass
@@ -37,7 +35,7 @@ import numpy as np
 
 from ..errors import FileFormatError
 from ..model.frozen import readonly
-from .tables import data_name, read_text_file
+from .tables import data_name, parse_csv_table, read_text_file
 
 MAX_INTERCHANGE_BYTES = 256 * 2**20  # a year of the whole US grid (~70 areas, ~400 columns) is ~30 MB
 _GENERATION = re.compile(r"^E_([A-Za-z0-9]+)_NG$")
@@ -113,44 +111,35 @@ def read_interchange(path: str | Path) -> Interchange:
     path = Path(path)
     where = data_name(path)
     text = read_text_file(path, where, "interchange file", MAX_INTERCHANGE_BYTES, "is this an hourly EIA-930 file?")
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-        columns = _columns(header, where)
-        areas = columns.areas
-        index = {a: k for k, a in enumerate(areas)}
-        hours: list[datetime] = []
-        rows: list[str] = []
-        production, emissions, trades = [], [], []
-        seen: dict[datetime, int] = {}
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = f"{where}: line {reader.line_num}"
-            if len(cells) != len(header):
-                raise FileFormatError(f"{line}: {len(cells)} cells, the header has {len(header)} columns")
-            period = cells[columns.period].strip()
-            end = _period(period, line)
-            if end in seen:
-                raise FileFormatError(f"{line}: period {period} is repeated (line {seen[end]}): EIA's six-month files "
-                                      "are split in local time, so joining them repeats hours; keep one row per hour")
-            seen[end] = reader.line_num
-            hours.append(end - timedelta(hours=1))
-            rows.append(f"{line} (period {period})")
-            production.append([_value(cells[columns.generation[a]], line, header[columns.generation[a]])
-                               for a in areas])
-            emissions.append([_value(cells[columns.emissions[a]], line, header[columns.emissions[a]]) for a in areas])
-            hour = np.zeros((len(areas), len(areas)))
-            given = np.zeros((len(areas), len(areas)), dtype=bool)
-            for (a, b), k in columns.trades.items():
-                hour[index[a], index[b]] = _value(cells[k], line, header[k], signed=True)
-                given[index[a], index[b]] = True
-            _mirror(hour, given, areas, line)
-            trades.append(hour)
-    except csv.Error as exc:
-        raise FileFormatError(f"{where}: line {reader.line_num}: not a CSV row: {exc}") from None
-    if not hours:
-        raise FileFormatError(f"{where}: the interchange file has a header but no rows")
+    table = parse_csv_table(text, where, "interchange file")
+    header = list(table.header)
+    columns = _columns(header, where)
+    areas = columns.areas
+    index = {a: k for k, a in enumerate(areas)}
+    hours: list[datetime] = []
+    rows: list[str] = []
+    production, emissions, trades = [], [], []
+    seen: dict[datetime, int] = {}
+    for number, cells in table.rows:
+        line = f"{where}: line {number}"
+        period = cells[columns.period]
+        end = _period(period, line)
+        if end in seen:
+            raise FileFormatError(f"{line}: period {period} is repeated (line {seen[end]}): EIA's six-month files "
+                                  "are split in local time, so joining them repeats hours; keep one row per hour")
+        seen[end] = number
+        hours.append(end - timedelta(hours=1))
+        rows.append(f"{line} (period {period})")
+        production.append([_value(cells[columns.generation[a]], line, header[columns.generation[a]])
+                           for a in areas])
+        emissions.append([_value(cells[columns.emissions[a]], line, header[columns.emissions[a]]) for a in areas])
+        hour = np.zeros((len(areas), len(areas)))
+        given = np.zeros((len(areas), len(areas)), dtype=bool)
+        for (a, b), k in columns.trades.items():
+            hour[index[a], index[b]] = _value(cells[k], line, header[k], signed=True)
+            given[index[a], index[b]] = True
+        _mirror(hour, given, areas, line)
+        trades.append(hour)
     pick = sorted(range(len(hours)), key=hours.__getitem__)
     return Interchange(where, areas, tuple(hours[k] for k in pick), tuple(rows[k] for k in pick),
                        readonly(np.array(production)[pick]), readonly(np.array(emissions)[pick]),
@@ -168,9 +157,6 @@ class _Columns:
 
 def _columns(header: list[str], where: str) -> _Columns:
     at = f"{where}: line 1"
-    if len(set(header)) != len(header):
-        repeated = next(h for h in header if header.count(h) > 1)
-        raise FileFormatError(f"{at}: column {repeated!r} is repeated")
     lowered = [h.lower() for h in header]
     if "period" not in lowered:
         raise FileFormatError(f"{at}: no 'period' column (the UTC end of each hour, as EIA-930 and gridemissions "

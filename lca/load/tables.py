@@ -8,11 +8,14 @@ allocation specs.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import re
 import stat
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -271,6 +274,84 @@ def read_text_file(path: Path, where: str, what: str, max_bytes: int, too_large:
     if not text.strip():
         raise FileFormatError(f"{where}: empty {what} (no header, no rows)")
     return text
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV input's header and rows, checked for shape (immutable).
+
+    Attributes
+    ----------
+    where : str
+        How messages name the file.
+    header : tuple of str
+        The column names, stripped.
+    rows : tuple of (int, tuple of str)
+        Each non-blank row after the header: its line number in the file and its cells, stripped.
+
+    Examples
+    --------
+    >>> parse_csv_table("pue, hours\\n1.1, 20\\n\\n1.2, 30\\n", "s.csv", "sweep file").rows
+    ((2, ('1.1', '20')), (4, ('1.2', '30')))
+    """
+
+    where: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def parse_csv_table(text: str, where: str, what: str) -> CsvTable:
+    """Split the text of a CSV input into its header and rows, or one clear error naming the line.
+
+    Every CSV input (energy logs, grid profiles, interchange files) shares these rules: the
+    first row is the header and no column name repeats; blank rows are skipped; every other
+    row has as many cells as the header; at least one row.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (:func:`read_text_file`).
+    where : str
+        How messages name the file.
+    what : str
+        What it should be (``"grid profile"``), for messages.
+
+    Returns
+    -------
+    CsvTable
+        The header and the rows with their line numbers.
+
+    Raises
+    ------
+    FileFormatError
+        If a row is not CSV, a column name repeats, a row has another number of cells than
+        the header, or there is no row.
+
+    Examples
+    --------
+    >>> parse_csv_table("period,E_AAA_NG\\n2016-07-11T01:00:00Z\\n", "week.csv", "interchange file")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: week.csv: line 2: 1 cells, the header has 2 columns
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True)
+    rows = []
+    try:
+        header = tuple(cell.strip() for cell in next(reader, []))
+        repeated = next((h for h in header if header.count(h) > 1), None)
+        if repeated is not None:
+            raise FileFormatError(f"{where}: line 1: column {repeated!r} is repeated in the header")
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                raise FileFormatError(f"{where}: line {reader.line_num}: {len(cells)} cells, the header has "
+                                      f"{len(header)} columns")
+            rows.append((reader.line_num, tuple(c.strip() for c in cells)))
+    except csv.Error as exc:
+        raise FileFormatError(f"{where}: line {reader.line_num}: not a CSV row: {exc}") from None
+    if not rows:
+        raise FileFormatError(f"{where}: the {what} has a header but no rows")
+    return CsvTable(where, header, tuple(rows))
 
 
 def read_unit(text: Any, where: str) -> pint.Unit:

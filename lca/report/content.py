@@ -26,7 +26,7 @@ from ..model.records import Model
 from ..serialize import uncertainty_records
 from ..uncertainty.montecarlo import monte_carlo, sample_parameters
 from ..uncertainty.sensitivity import one_at_a_time, sobol
-from .equivalents import DEFAULT_PATH, Comparison, choose, compare, load_equivalents, region_of
+from .equivalents import DEFAULT_PATH, WORLD, Comparison, choose, compare, load_equivalents, region_of
 from .flows import EmbodiedFlows, active_graph, embodied_flows, running
 from .interpretation import HOTSPOT_SHARE, Interpretation, interpret
 
@@ -61,6 +61,10 @@ FORMATS = ("html", "md")
 SOBOL_PARAMETERS = 10  # Sobol indices for the parameters with the widest one-at-a-time swings
 SOBOL_BASE_SAMPLES = 1024
 
+
+# The shipped grid mixes are processes ``electricity_<code>``, and a site's grid is
+# ``site_electricity_<code>`` (lca.load.sites): their code names the country.
+_GRID_PROCESS = re.compile(r"(?:^|_)electricity_([a-z]{2,3}(?:_[a-z0-9]+)?)$")
 
 @dataclass(frozen=True)
 class ReportOptions:
@@ -245,7 +249,8 @@ def parameter_label(model: Model, name: str) -> str:
 
 def study_region(model: Model, result: LCAResult) -> str:
     """The country a study's equivalents should come from: its ``[study] region``, else the
-    ``grid_region`` it runs on (``us_va`` -> ``us``), else ``"world"``.
+    region of the grid that supplies most of its electricity (``site_electricity_ie``,
+    ``electricity_us_va`` -> ``us``), else the ``grid_region`` it runs on, else ``"world"``.
 
     Parameters
     ----------
@@ -265,10 +270,21 @@ def study_region(model: Model, result: LCAResult) -> str:
     >>> flagship = load_study("lca:scenarios/llm_training_lifecycle.toml")
     >>> study_region(flagship, calculate(flagship)), study_region(flagship, calculate(with_parameters(flagship, {"grid_region": "ie"})))
     ('us', 'ie')
+
+    Fine-tuned in Germany (217 kWh), served from Ireland (316 kWh):
+
+    >>> two_sites = load_study("lca:scenarios/finetune_de_serve_ie.toml")
+    >>> study_region(two_sites, calculate(two_sites))
+    'ie'
     """
     declared = model.study.info.get("region")
     if isinstance(declared, str) and declared.strip():
         return region_of(declared.strip())
+    # by_source lists the electricity processes by kWh, the largest first
+    for process in result.energy.by_source if result.energy is not None else ():
+        grid = _GRID_PROCESS.search(process)
+        if grid is not None and region_of(grid.group(1)) != WORLD:
+            return region_of(grid.group(1))
     grid = result.parameters.get("grid_region")
     return region_of(grid.value if grid is not None and isinstance(grid.value, str) else None)
 

@@ -15,7 +15,7 @@ there are and whichever one ran which chunk.
 >>> from lca.uncertainty.sampling import make_design
 >>> propagator = prepare(load_study("lca:scenarios/patterson2021_gpt3.toml"))
 >>> design = make_design(propagator.names, 100, seed=1)
->>> scores, _stages, _inputs = evaluate_chunk(propagator, design, 40, 60, by_stage=False, keep_inputs=False)
+>>> scores, _stages, _market, _inputs = evaluate_chunk(propagator, design, 40, 60, by_stage=False, keep_inputs=False)
 >>> from lca.uncertainty.montecarlo import monte_carlo
 >>> bool((scores == monte_carlo(propagator, 100, seed=1).scores[:, 40:60]).all())
 True
@@ -138,7 +138,9 @@ def _fresh(design: Any) -> Any:
 
 
 def evaluate_chunk(propagator: Propagator, source: Any, start: int, stop: int, by_stage: bool,
-                   keep_inputs: bool, uniforms: bool = False) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+                   keep_inputs: bool, uniforms: bool = False,
+                   market_based: bool = False) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None,
+                                                        np.ndarray | None]:
     """One task: iterations [start, stop) of a design, of a block of its uniforms, or of values.
 
     Parameters
@@ -156,11 +158,14 @@ def evaluate_chunk(propagator: Propagator, source: Any, start: int, stop: int, b
         Also return the values.
     uniforms : bool, optional
         *source* is a block of uniforms (turned into values here), not of values.
+    market_based : bool, optional
+        Also return the market-based climate change of each iteration.
 
     Returns
     -------
     tuple
-        Scores (categories, stop - start), scores by stage or None, values or None.
+        Scores (categories, stop - start), scores by stage or None, market-based climate
+        change or None, values or None.
 
     Examples
     --------
@@ -174,13 +179,14 @@ def evaluate_chunk(propagator: Propagator, source: Any, start: int, stop: int, b
         values = propagator.transform(source) if uniforms else source
     else:
         values = propagator.transform(_fresh(source).block(start, stop))
-    outcome = evaluate(propagator, values, by_stage)
-    return outcome.scores, outcome.by_stage, values if keep_inputs else None
+    outcome = evaluate(propagator, values, by_stage, market_based=market_based)
+    return outcome.scores, outcome.by_stage, outcome.market_based, values if keep_inputs else None
 
 
 def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: Any, by_stage: bool = False,
                          keep_inputs: bool = False, chunk_size: int | None = None,
-                         progress: Progress | None = None, scattered: Any = None) -> tuple[Outcome, np.ndarray | None]:
+                         progress: Progress | None = None, scattered: Any = None,
+                         market_based: bool = False) -> tuple[Outcome, np.ndarray | None]:
     """Evaluate *n* iterations on a Dask cluster, chunk by chunk, gathering as chunks finish.
 
     Parameters
@@ -207,6 +213,8 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     scattered : distributed.Future, optional
         *propagator* already scattered (``client.scatter(propagator, broadcast=True)``), for
         several evaluations of one model.
+    market_based : bool, optional
+        Also the market-based climate change of every iteration.
 
     Returns
     -------
@@ -224,6 +232,7 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
     scores = np.empty((categories, n))
     per_stage = np.empty((categories, stages, n)) if by_stage else None
     kept = np.empty((len(propagator.names), n)) if keep_inputs else None
+    market = np.empty(n) if market_based else None
     bounds = chunk_bounds(n, size)  # the serial run's chunks: each evaluates the same columns together
     model = client.scatter(propagator, broadcast=True, hash=False) if scattered is None else scattered
     # A Latin hypercube holds n uniforms per parameter: send each chunk its own, not every worker all.
@@ -242,25 +251,27 @@ def evaluate_distributed(client: Any, propagator: Propagator, n: int, source: An
         key = f"lca-chunk-{run}-{index}"
         in_flight[key] = (start, stop)
         return client.submit(evaluate_chunk, model, block, start, stop, by_stage, keep_inputs,
-                             not isinstance(source, np.ndarray), key=key)
+                             not isinstance(source, np.ndarray), market_based, key=key)
 
     done = 0
     running = distributed.as_completed([submit(i, *b) for i, b in _take(pending, limit)])
     for future in running:
         start, stop = in_flight.pop(future.key)
-        chunk_scores, chunk_stages, chunk_inputs = future.result()
+        chunk_scores, chunk_stages, chunk_market, chunk_inputs = future.result()
         future.release()
         scores[:, start:stop] = chunk_scores
         if per_stage is not None:
             per_stage[:, :, start:stop] = chunk_stages
         if kept is not None:
             kept[:, start:stop] = chunk_inputs
+        if market is not None:
+            market[start:stop] = chunk_market
         done += stop - start
         if progress is not None:
             progress(done, n)
         for index, (a, b) in _take(pending, 1):
             running.add(submit(index, a, b))
-    return Outcome(scores, per_stage), kept
+    return Outcome(scores, per_stage, market), kept
 
 
 def _take(items: Iterator, count: int) -> list:

@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.compile import CompiledModel
-from ..engine.propagate import Outcome, Progress, Propagator, chunk_bounds, evaluate_chunked, prepare
-from ..engine.scope2 import market_based_block
+from ..engine.propagate import Outcome, Progress, Propagator, evaluate_chunked, prepare
 from ..errors import LCAError
 from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
@@ -52,6 +51,9 @@ class MonteCarloResult(ReadOnlyArrays):
         The seed.
     sampler : str
         ``random``, ``lhs`` or ``sobol``.
+    market_based : numpy.ndarray or None
+        (N,) market-based climate change (GHG Protocol Scope 2) of each iteration, with
+        ``market_based=True``: iteration i shares every draw with ``scores[:, i]``.
 
     Examples
     --------
@@ -63,7 +65,7 @@ class MonteCarloResult(ReadOnlyArrays):
     570362
     """
 
-    _read_only = ("scores", "by_stage", "inputs")
+    _read_only = ("scores", "by_stage", "inputs", "market_based")
 
     categories: tuple[str, ...]
     units: tuple[str, ...]
@@ -75,6 +77,7 @@ class MonteCarloResult(ReadOnlyArrays):
     inputs: np.ndarray | None  # (parameters, N), declared units (choices: option index)
     seed: int
     sampler: str
+    market_based: np.ndarray | None = None  # (N,) kg CO2-eq
 
     @property
     def n(self) -> int:
@@ -106,7 +109,8 @@ class MonteCarloResult(ReadOnlyArrays):
 
 def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: int = 42, sampler: str = "random",
                 by_stage: bool = False, keep_inputs: bool = False, chunk_size: int | None = None,
-                progress: Progress | None = None, design: Design | Any = None, client: Any = None) -> MonteCarloResult:
+                progress: Progress | None = None, design: Design | Any = None, client: Any = None,
+                market_based: bool = False) -> MonteCarloResult:
     """Propagate every uncertain number of a model through the supply chain *samples* times.
 
     Every uncertain parameter, exchange and characterization factor is drawn once per
@@ -136,6 +140,9 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
     client : distributed.Client, optional
         Run the chunks on this Dask cluster (:func:`lca.uncertainty.distributed.connect`): the
         same numbers, bit for bit.
+    market_based : bool, optional
+        Also keep each iteration's market-based climate change (a study with a
+        ``[market_based]`` table), read off the same solves as the scores.
 
     Returns
     -------
@@ -171,7 +178,7 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
         raise LCAError("the design does not match the model's uncertain parameters or the number of samples")
     if client is not None:
         outcome, kept = evaluate_distributed(client, propagator, samples, design, by_stage, keep_inputs,
-                                             chunk_size, progress)
+                                             chunk_size, progress, market_based=market_based)
         return _result(propagator, outcome, kept, seed, sampler)
     kept = np.empty((len(propagator.names), samples)) if keep_inputs else None
 
@@ -181,7 +188,8 @@ def monte_carlo(model: Model | CompiledModel | Propagator, samples: int, seed: i
             kept[:, start:stop] = values
         return values
 
-    outcome = evaluate_chunked(propagator, samples, design.block, by_stage, chunk_size, progress, transform)
+    outcome = evaluate_chunked(propagator, samples, design.block, by_stage, chunk_size, progress, transform,
+                               market_based)
     return _result(propagator, outcome, kept, seed, sampler)
 
 
@@ -191,7 +199,7 @@ def _result(propagator: Propagator, outcome: Outcome, kept: np.ndarray | None, s
     return MonteCarloResult(
         categories=compiled.categories, units=compiled.category_units, methods=compiled.methods,
         stages=propagator.stages, parameters=propagator.names, scores=outcome.scores,
-        by_stage=outcome.by_stage, inputs=kept, seed=seed, sampler=sampler,
+        by_stage=outcome.by_stage, inputs=kept, seed=seed, sampler=sampler, market_based=outcome.market_based,
     )
 
 
@@ -269,9 +277,4 @@ def market_based_monte_carlo(model: Model | CompiledModel | Propagator, samples:
     >>> round(float(np.median(market / location)), 2)
     0.82
     """
-    propagator = model if isinstance(model, Propagator) else prepare(model)
-    design = make_design(propagator.names, samples, seed, sampler)
-    out = np.empty(samples)
-    for start, stop in chunk_bounds(samples, propagator.chunk_size(chunk_size)):
-        out[start:stop] = market_based_block(propagator, propagator.transform(design.block(start, stop)), start)
-    return out
+    return monte_carlo(model, samples, seed, sampler, chunk_size=chunk_size, market_based=True).market_based

@@ -18,8 +18,6 @@ a relative spread (lognormal, pedigree) around its new value and loses an absolu
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from ..engine.propagate import Progress, evaluate_chunked, prepare
 from ..errors import LCAError, ParameterError
 from ..load.parameters import override
 from ..load.sites import dotted
+from ..load.tables import MAX_FILE_BYTES, data_name, parse_csv_table, read_text_file
 from ..model.frozen import ReadOnlyArrays
 from ..model.records import Model
 from .sampling import make_design
@@ -121,50 +120,43 @@ def table_scenarios(path: str | Path, text: str | None = None) -> list[Scenario]
     Returns
     -------
     list of Scenario
-        One per data row, ``where`` naming the file and the row (the header is row 1).
+        One per data row, ``where`` naming the file and the row's line (the header is line 1).
 
     Raises
     ------
     LCAError
         If the file cannot be read, is empty, has an empty or repeated column name, a row with
-        another number of cells than the header, an empty cell, or more than
+        another number of cells than the header (:class:`~lca.errors.FileFormatError`, as for
+        every CSV input: :func:`lca.load.tables.parse_csv_table`), an empty cell, or more than
         :data:`MAX_SCENARIOS` rows.
 
     Examples
     --------
     >>> rows = table_scenarios("s.csv", "grid_region,chip_power [W]\\nus,300\\nfr,250\\n")
     >>> [dict(s.values) for s in rows], rows[1].where
-    ([{'grid_region': 'us', 'chip_power': '300 W'}, {'grid_region': 'fr', 'chip_power': '250 W'}], 's.csv: row 3')
+    ([{'grid_region': 'us', 'chip_power': '300 W'}, {'grid_region': 'fr', 'chip_power': '250 W'}], 's.csv: line 3')
     >>> table_scenarios("s.csv", "pue\\n1.1\\n1.2,3\\n")
     Traceback (most recent call last):
-    lca.errors.LCAError: s.csv: row 3: 2 cells, the header has 1
+    lca.errors.FileFormatError: s.csv: line 3: 2 cells, the header has 1 columns
     """
-    where = str(path)
+    where = data_name(Path(path))
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LCAError.at(where, f"cannot read the scenario table ({exc.__class__.__name__}: {exc})") from None
-    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if not rows:
+        text = read_text_file(Path(path), where, "scenario table", MAX_FILE_BYTES, "split the sweep into several tables")
+    elif not text.strip():
         raise LCAError.at(where, "empty scenario table (expected a header of parameter names and one row per scenario)")
-    columns = [_column(cell, where, k + 1) for k, cell in enumerate(rows[0])]
+    table = parse_csv_table(text, where, "scenario table")
+    columns = [_column(cell, where, k + 1) for k, cell in enumerate(table.header)]
     names = [name for name, _unit in columns]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise LCAError.at(f"{where}: row 1", f"column {', '.join(repeated)} appears more than once")
-    if len(rows) == 1:
-        raise LCAError.at(where, "the scenario table has a header but no scenario row")
-    if len(rows) - 1 > MAX_SCENARIOS:
-        raise LCAError.at(where, f"{len(rows) - 1:,} scenarios, more than the {MAX_SCENARIOS:,} a sweep takes")
+        raise LCAError.at(f"{where}: line 1", f"column {', '.join(repeated)} appears more than once")
+    if len(table.rows) > MAX_SCENARIOS:
+        raise LCAError.at(where, f"{len(table.rows):,} scenarios, more than the {MAX_SCENARIOS:,} a sweep takes")
     scenarios = []
-    for number, row in enumerate(rows[1:], start=2):
-        at = f"{where}: row {number}"
-        if len(row) != len(columns):
-            raise LCAError.at(at, f"{len(row)} cells, the header has {len(columns)}")
+    for number, row in table.rows:
+        at = f"{where}: line {number}"
         values = {}
         for (name, unit), cell in zip(columns, row):
-            cell = cell.strip()
             if not cell:
                 raise LCAError.at(at, f"empty cell for {name!r}")
             values[name] = f"{cell} {unit}" if unit else cell
@@ -178,7 +170,7 @@ def _column(cell: str, where: str, number: int) -> tuple[str, str | None]:
     name = name.strip()
     unit = rest.rstrip().removesuffix("]").strip() if bracket else None
     if not name or (bracket and (not rest.rstrip().endswith("]") or not unit)):
-        raise LCAError.at(f"{where}: row 1", f"column {number} {cell!r}: expected a parameter name, "
+        raise LCAError.at(f"{where}: line 1", f"column {number} {cell!r}: expected a parameter name, "
                                              f"optionally with a unit in brackets (chip_power [W])")
     return name, unit
 

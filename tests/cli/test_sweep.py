@@ -95,12 +95,12 @@ def test_parquet_without_pyarrow_is_one_clear_error(tmp_path, capsys, monkeypatc
 
 
 @pytest.mark.parametrize(("csv_text", "message"), [
-    ("gpus\n8\n", "error: {path}: row 2 gpus: no such parameter"),
-    ("chip_power [kg]\n300\n", "error: {path}: row 2 chip_power: 'chip_power' is in W"),
-    ("chip_power [furlongs]\n300\n", "error: {path}: row 2 chip_power"),
-    ("pue\n1.1\nfast\n", "error: {path}: row 3 pue: cannot read 'fast' as a number"),
+    ("gpus\n8\n", "error: {path}: line 2 gpus: no such parameter"),
+    ("chip_power [kg]\n300\n", "error: {path}: line 2 chip_power: 'chip_power' is in W"),
+    ("chip_power [furlongs]\n300\n", "error: {path}: line 2 chip_power"),
+    ("pue\n1.1\nfast\n", "error: {path}: line 3 pue: cannot read 'fast' as a number"),
     ("", "error: {path}: empty scenario table"),
-    ("pue,chip_power\n1.1,300\n1.2\n", "error: {path}: row 3: 1 cells, the header has 2"),
+    ("pue,chip_power\n1.1,300\n1.2\n", "error: {path}: line 3: 1 cells, the header has 2"),
 ])
 def test_malformed_tables_exit_2_naming_file_and_row(tmp_path, capsys, csv_text, message):
     path = tmp_path / "scenarios.csv"

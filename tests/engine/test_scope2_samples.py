@@ -8,13 +8,14 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lca
 from lca import calculate, with_parameters
 from lca.cli import main
-from lca.engine.propagate import prepare
-from lca.engine.scope2 import market_based_block
+from lca.engine import propagate
+from lca.engine.propagate import evaluate, prepare
 from lca.errors import ModelError
 from lca.model.scope2 import Instrument, MarketBased, market_based, market_based_samples
 from lca.uncertainty.montecarlo import market_based_monte_carlo, monte_carlo
@@ -27,7 +28,7 @@ def test_at_the_deterministic_values_it_is_the_deterministic_figure(study):
     model = lca.load_study(study)
     propagator = prepare(model)
     values = np.array([[model.parameters[name].value] for name in propagator.names])
-    assert market_based_block(propagator, values)[0] == pytest.approx(calculate(model).market_based.value, rel=1e-12)
+    assert evaluate(propagator, values, market_based=True).market_based[0] == pytest.approx(calculate(model).market_based.value, rel=1e-12)
 
 
 def test_each_iteration_is_the_deterministic_figure_at_its_draws():
@@ -99,3 +100,23 @@ def test_lca_run_samples_reports_both_intervals(capsys):
     assert math.isclose(data["scope2"]["market_based"], 59_013.0, rel_tol=1e-4)
     assert main(["run", SWITCH, "--samples", "500", "--quiet"]) == 0
     assert "market-based 59,013.0 (95 %:" in capsys.readouterr().out
+
+
+def test_market_based_comes_from_the_score_solves():
+    """monte_carlo(market_based=True) reads the market-based figure off the solves that give the
+    scores: the same numbers as the separate sampler, bit for bit, and read-only."""
+    model = lca.load_study(SWITCH)
+    result = monte_carlo(model, 300, seed=9, chunk_size=64, market_based=True)
+    assert result.market_based.tobytes() == market_based_monte_carlo(model, 300, seed=9).tobytes()
+    assert result.scores.tobytes() == monte_carlo(model, 300, seed=9).scores.tobytes()
+    assert not result.market_based.flags.writeable
+    assert monte_carlo(model, 10, seed=9).market_based is None
+
+
+def test_lca_run_samples_solves_each_block_once(monkeypatch, capsys):
+    calls = []
+    original = propagate.solve_batch  # (compiled, technosphere, demand): one column per iteration
+    monkeypatch.setattr(propagate, "solve_batch", lambda *a, **k: calls.append(a[2].shape[1]) or original(*a, **k))
+    assert main(["run", SWITCH, "--samples", "400", "--seed", "4", "--quiet", "--format", "json"]) == 0
+    assert sum(calls) == 400  # every iteration solved once, for the scores and the market-based figure
+    assert "market_based" in json.loads(capsys.readouterr().out)["scope2"]["uncertainty"]

@@ -146,7 +146,7 @@ def test_missing_columns_are_named(tmp_path):
     (",".join(CODECARBON_3).encode() + b"\n\xff\xfe\xfa junk\n", "line 2: not UTF-8 text"),
     (b"date;kwh\n2026-01-01;3\n", "line 1: not a known energy log"),
     (",".join(CODECARBON_3).encode() + b"\n1,2,3\n", "line 2: 3 cells, the header has 38 columns"),
-    (b"timestamp,timestamp,power.draw [W]\n1,2,3\n", "line 1: a column name is repeated"),
+    (b"timestamp,timestamp,power.draw [W]\n1,2,3\n", "line 1: column 'timestamp' is repeated in the header"),
 ])
 def test_unreadable_files_are_one_clear_error(tmp_path, content, message):
     path = tmp_path / "log.csv"

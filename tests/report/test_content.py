@@ -31,8 +31,10 @@ def test_patterson_report_content_reproduces_the_paper():
                     load_equivalents())
     flights = next(c for c in every if c.equivalent.id == "flight_nyc_sfo_round_trip")
     assert flights.count == pytest.approx(553_142.304 / (1984 * LB), rel=1e-9)
-    # no region in the study: world-wide references, 553 t = 110 years of an average person's emissions
-    assert [c.equivalent.id for c in content.comparisons] == ["human_year", "flight_new_york_melbourne"]
+    # the study's region is the US (Table 4's datacenters): US references first, 553 t = 33.7 years of
+    # an average American's emissions (36,156 lb) and 9.7 car lifetimes (126,000 lb)
+    assert [c.equivalent.id for c in content.comparisons] == ["american_year", "car_lifetime"]
+    assert content.comparisons[0].count == pytest.approx(553_142.304 / (36_156 * LB), rel=1e-9)
 
 
 def test_parameter_labels_name_the_process_and_flow(study):

@@ -152,3 +152,12 @@ def test_connect_wants_workers_or_scheduler():
     with pytest.raises(LCAError, match="either --workers"):
         with connect(workers=2, scheduler="tcp://127.0.0.1:8786"):
             pass
+
+
+def test_market_based_samples_on_the_cluster_are_the_serial_ones(client):
+    # Switch Transformer: PPAs cover most of its grid electricity (Patterson et al. 2021)
+    model = load_study("lca:scenarios/patterson2021_switch.toml")
+    serial = monte_carlo(model, 700, seed=5, market_based=True)
+    spread = monte_carlo(model, 700, seed=5, chunk_size=150, client=client, market_based=True)
+    assert spread.market_based.tobytes() == serial.market_based.tobytes()
+    assert spread.scores.tobytes() == serial.scores.tobytes()

@@ -119,13 +119,17 @@ def test_a_grid_over_the_bound_is_refused_before_it_is_expanded():
 @pytest.mark.parametrize(("text", "message"), [
     ("", "s.csv: empty scenario table"),
     ("\n \n", "s.csv: empty scenario table"),
-    ("pue\n", "s.csv: the scenario table has a header but no scenario row"),
-    ("pue,chip_power\n1.1,300\n1.2\n", "s.csv: row 3: 1 cells, the header has 2"),
-    ("pue,chip_power\n1.1, \n", "s.csv: row 2: empty cell for 'chip_power'"),
-    ("pue,pue\n1.1,1.2\n", "s.csv: row 1: column pue appears more than once"),
-    ("pue,chip_power [W\n1.1,300\n", "s.csv: row 1: column 2 'chip_power \\[W'"),
-    ("pue,chip_power []\n1.1,300\n", "s.csv: row 1: column 2"),
-    (",pue\n1,1.1\n", "s.csv: row 1: column 1"),
+    ("pue\n", "s.csv: the scenario table has a header but no rows"),
+    ("pue,chip_power\n1.1,300\n1.2\n", "s.csv: line 3: 1 cells, the header has 2 columns"),
+    ("pue,chip_power\n1.1, \n", "s.csv: line 2: empty cell for 'chip_power'"),
+    ("pue,pue\n1.1,1.2\n", "s.csv: line 1: column 'pue' is repeated in the header"),
+    ("pue,pue []\n1.1,1.2\n", "s.csv: line 1: column 2 'pue \\[\\]'"),
+    ("pue [],pue\n1.1,1.2\n", "s.csv: line 1: column 1 'pue \\[\\]'"),
+    ("pue,pue [1]\n1.1,1.2\n", "s.csv: line 1: column pue appears more than once"),
+    ('pue\n"' + "1" * 200_000 + '"\n', "s.csv: line 2: not a CSV row: field larger than field limit"),
+    ("pue,chip_power [W\n1.1,300\n", "s.csv: line 1: column 2 'chip_power \\[W'"),
+    ("pue,chip_power []\n1.1,300\n", "s.csv: line 1: column 2"),
+    (",pue\n1,1.1\n", "s.csv: line 1: column 1"),
 ])
 def test_malformed_tables_name_the_file_and_row(text, message):
     with pytest.raises(LCAError, match=message):
@@ -133,12 +137,12 @@ def test_malformed_tables_name_the_file_and_row(text, message):
 
 
 def test_table_values_are_checked_with_their_row(gpt3):
-    with pytest.raises(LCAError, match=r"s.csv: row 3 chip_power: 'chip_power' is in W; kg has another dimension"):
+    with pytest.raises(LCAError, match=r"s.csv: line 3 chip_power: 'chip_power' is in W; kg has another dimension"):
         sweep(gpt3, table_scenarios("s.csv", "chip_power\n300\n3 kg\n"))
 
 
 def test_an_unreadable_table_is_one_error(tmp_path):
-    with pytest.raises(LCAError, match="missing.csv: cannot read the scenario table"):
+    with pytest.raises(LCAError, match="missing.csv: scenario table not found"):
         table_scenarios(tmp_path / "missing.csv")
 
 
