@@ -51,8 +51,9 @@ OLCA_FUNCTIONS = frozenset((
     "arccos", "asin", "arcsin", "atan", "arctan", "cos", "cosh", "cotan", "cot", "sin", "sinh", "tan", "tanh",
     "not", "if", "iff", "iif", "and", "or"))
 KEYWORDS = frozenset(("mod", "div", "xor"))
-# what an openLCA parameter may not be called: an operator keyword, a function or a constant
-RESERVED = KEYWORDS | OLCA_FUNCTIONS | frozenset(CONSTANTS)
+# what an openLCA parameter may not be called: an operator keyword, or a constant (which a
+# parameter would shadow); a function's name is fine, openLCA tells a call by its "("
+RESERVED = KEYWORDS | frozenset(CONSTANTS)
 OLCA_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _TOKEN = re.compile(r"""\s*(?:
     (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
