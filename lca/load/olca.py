@@ -10,12 +10,21 @@
   input of its treatment;
 * ``methods/<category>.toml``: one ``lca`` method per impact category;
 * ``<product system>.toml``: a scenario per product system, demanding its reference process's
-  target amount and selecting every imported category.
+  target amount and selecting every imported category;
+* parameters: the zip's global parameters and each process's own (named ``<process>_<name>``,
+  shadowing the global ones in that process's formulas, as in openLCA) become dimensionless
+  ``lca`` parameters (openLCA's are plain numbers): input parameters with their value and
+  uncertainty, dependent ones with their formula; an exchange's ``amountFormula`` becomes its
+  amount's formula, times the unit conversion of the stored amount. The formulas are read by
+  :func:`lca.load.olca_formula.to_lca` (openLCA's grammar, never ``eval``), so ``lca run --set
+  NAME=VALUE`` moves the amounts that read the parameter.
 
 What cannot be mapped is listed in :attr:`OlcaImport.report`, never dropped silently:
-co-products (openLCA allocation is not imported), formulas and parameters (the amounts are
-the values openLCA stored), uncertainties ``lca`` cannot hold, inputs nothing makes (cut
-off), links that differ from a default provider. A zip that is not one, an object referenced
+co-products (openLCA allocation is not imported), a formula ``lca`` cannot express
+(``mod``, ``round``, ...; malformed; an unknown name) or an impact factor's formula (``lca``'s
+factors are numbers), which keep the value openLCA stored, uncertainties ``lca`` cannot hold
+(on a formula amount, a relative one only), inputs nothing makes (cut off), links that differ
+from a default provider. A zip that is not one, an object referenced
 but missing, a unit that neither pint nor the unit group can resolve, or a provider that does
 not exist is an :class:`~lca.errors.LCAError` naming the file and the object.
 :func:`write_import` writes the files into a new folder, atomically.
@@ -466,7 +475,9 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
             category_id = f"{slug(category.name, method_id)}_{n}"
         used_categories.add(category_id)
         unit_text = lca_unit(category.ref_unit or "", what) if category.ref_unit else "dimensionless"
-        resolve = parameters.scope(category.parameters, method_id, what)
+        if category.parameters:
+            report.append(f"{what}: {len(category.parameters)} parameter(s) dropped (lca's characterization "
+                          "factors are numbers)")
         factors = []
         factor_of: dict[str, tuple[dict, str]] = {}  # lca flow id -> its factor row, and whose it is
         for factor in category.impact_factors or []:
@@ -479,11 +490,13 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
             fid = elementary_flow(flow, _compartment(flow.category, False) == "resource", what)
             per, flow_unit = to_reference(flow, factor.flow_property, factor.unit, f"{what}: factor of {flow.name!r}")
             value = _number(factor.value) / per
-            formula = parameters.formula(factor.formula, resolve, f"{what}: factor of {flow.name!r}", factor.value)
-            row = {"flow": fid, "value": _scaled(formula, 1.0 / per, value), "unit": f"{unit_text} / ({flow_unit})"}
+            if factor.formula:
+                report.append(f"{what}: factor formula {factor.formula!r} of {flow.name!r} imported as its value "
+                              f"{factor.value!r} (lca's characterization factors are numbers)")
+            row = {"flow": fid, "value": value, "unit": f"{unit_text} / ({flow_unit})"}
             spec = _uncertainty(factor.uncertainty, 1.0 / per, value, f"{what}: factor of {flow.name!r}", report)
             if spec:
-                row["uncertainty"] = parameters.relative(spec, formula, f"{what}: factor of {flow.name!r}")
+                row["uncertainty"] = spec
             if fid in factor_of:  # two openLCA flows mapped to one lca flow
                 first, whose = factor_of[fid]
                 if first != row:
