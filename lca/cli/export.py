@@ -122,10 +122,8 @@ def _export_olca(compiled, args: argparse.Namespace) -> int:
               "values: openLCA cannot evaluate them as lca does", file=sys.stderr)
     path = olca.write_zip(export, args.out)
     counts = ", ".join(f"{n} {kind}" for kind, n in export.counts.items())
-    formulas = sum(1 for e in export.entities for x in getattr(e, "exchanges", None) or getattr(e, "impact_factors", None) or ()
-                   if getattr(x, "amount_formula", None) or getattr(x, "formula", None))
     print(f"wrote {path}: openLCA JSON-LD (olca-schema 2) {export.study!r}: {counts}; "
-          f"{formulas} amounts as openLCA formulas of the parameters")
+          f"{export.formulas} amounts as openLCA formulas of the parameters")
     return 0
 
 

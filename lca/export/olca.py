@@ -209,9 +209,9 @@ class OlcaExport:
     """A compiled study as olca-schema entities (``entities``, in writing order).
 
     ``unsupported`` lists the entries exported without their uncertainty, and the formulas
-    (or parts of them) exported as values, which ``formulas_as_values`` repeats; ``formulas``
-    maps each parameter's openLCA name to its formula (dependent parameters) or value, and
-    ``counts`` the entities per kind.
+    (or parts of them) exported as values, which ``formulas_as_values`` repeats; ``parameters``
+    maps each parameter's openLCA name to its formula (dependent parameters) or value,
+    ``formulas`` counts the amounts written as formulas and ``counts`` the entities per kind.
     """
 
     study: str
@@ -221,6 +221,7 @@ class OlcaExport:
     counts: dict[str, int] = field(default_factory=dict)
     formulas_as_values: tuple[str, ...] = ()
     parameters: dict[str, float | str] = field(default_factory=dict)
+    formulas: int = 0  # exchanges and factors written with an openLCA formula
 
 
 def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExport:
@@ -244,6 +245,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     >>> export = olca_export(compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml")))
     >>> export.counts["Process"], export.counts["ImpactCategory"], export.counts["ProductSystem"]
     (3, 1, 1)
+    >>> export.formulas, export.parameters["pue"]    # the energy and the emission read the parameters
+    (2, 1.1)
     """
     o = require(MODULES, "--format olca")["olca_schema"]
     bw = brightway_export(compiled, database)
@@ -391,7 +394,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     as_values = tuple(dict.fromkeys(formulas.as_values))
     return OlcaExport(study=study, entities=list(entities.values()),
                       unsupported=tuple(dict.fromkeys(skipped + list(as_values))), product_system_id=system_id,
-                      counts=counts, formulas_as_values=as_values, parameters=formulas.bindings)
+                      counts=counts, formulas_as_values=as_values, parameters=formulas.bindings,
+                      formulas=sum(f is not None for f in tech_formulas + bio_formulas + char_formulas))
 
 
 class _Formulas:
