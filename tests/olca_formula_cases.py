@@ -39,4 +39,5 @@ HAND = [
     ("b + 1", {"a": 2.0, "B": "a * 10"}, 21.0),  # a dependent parameter is evaluated when read
     ("e * 2", {"e": 3.0}, 6.0),  # a bound name shadows a constant, as in openLCA
     ("sin(0) + cos(0) + tan(0) + cot(pi / 4)", {}, 2.0),
+    ("sinh(1) + cosh(1) + tanh(0)", {}, math.e),  # sinh x + cosh x = e^x
 ]

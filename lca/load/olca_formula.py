@@ -391,6 +391,15 @@ def parse_olca(text: str, where: str = "formula") -> _Node:
 
 _UNARY_LCA = {"abs": "abs", "sqrt": "sqrt", "exp": "exp", "ln": "log", "log": "log10", "lg": "log10",
               "sin": "sin", "cos": "cos"}
+# functions of a fixed number of arguments lca writes otherwise: ({0}, {1}, ... the arguments)
+_FIXED_LCA = {
+    "sqr": "({0} ** 2)", "pow": "({0} ** {1})", "power": "({0} ** {1})",
+    "tan": "(sin({0}) / cos({0}))", "cot": "(cos({0}) / sin({0}))", "cotan": "(cos({0}) / sin({0}))",
+    "sinh": "((exp({0}) - exp(-({0}))) / 2)", "cosh": "((exp({0}) + exp(-({0}))) / 2)",
+    "tanh": "((exp({0}) - exp(-({0}))) / (exp({0}) + exp(-({0}))))",
+    "if": "({1} if {0} else {2})", "iif": "({1} if {0} else {2})", "iff": "({1} if {0} else {2})",
+    "not": "(not {0})",
+}
 _UNSUPPORTED = ("ceil, floor, frac, int, trunc, round, ipower, random, rand, the inverse trigonometric functions, "
                 "mod and div")
 
@@ -486,29 +495,10 @@ def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formul
                 raise fail(f"{name}() needs an argument")
             total = f"({' + '.join(args)})"
             return total if name == "sum" else f"({total} / {len(args)})"
-        if name == "sqr":
-            arity(1)
-            return f"({args[0]} ** 2)"
-        if name in ("pow", "power"):
-            arity(2)
-            return f"({args[0]} ** {args[1]})"
-        if name == "tan":
-            arity(1)
-            return f"(sin({args[0]}) / cos({args[0]}))"
-        if name in ("cot", "cotan"):
-            arity(1)
-            return f"(cos({args[0]}) / sin({args[0]}))"
-        if name in ("sinh", "cosh", "tanh"):
-            arity(1)
-            up, down = f"exp({args[0]})", f"exp(-({args[0]}))"
-            return {"sinh": f"(({up} - {down}) / 2)", "cosh": f"(({up} + {down}) / 2)",
-                    "tanh": f"(({up} - {down}) / ({up} + {down}))"}[name]
-        if name in ("if", "iif", "iff"):
-            arity(3)
-            return f"({args[1]} if {args[0]} else {args[2]})"
-        if name == "not":
-            arity(1)
-            return f"(not {args[0]})"
+        if name in _FIXED_LCA:
+            template = _FIXED_LCA[name]
+            arity(len(set(re.findall(r"\{(\d)\}", template))))
+            return template.format(*args)
         if name in ("and", "or"):
             if not args:
                 raise fail(f"{name}() needs an argument")
