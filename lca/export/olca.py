@@ -18,8 +18,11 @@ as openLCA entities with the ``olca-schema`` package:
   any other unit (kg CO2-eq as a flow unit, GPU-hour, item, token, GB) gets a unit group and
   flow property of its own. Every exchange is in its flow's reference flow property;
 * uncertainty as olca-schema Uncertainty: lognormal (geomMean, geomSd), normal, triangle and
-  uniform. Entries whose uncertainty has no such form (PERT, a weighted discrete choice, a formula
-  of uncertain parameters) are exported at their value and listed in :attr:`OlcaExport.unsupported`;
+  uniform. An entry that a formula of uncertain parameters computes is uncertain through them
+  (openLCA's Monte Carlo samples the parameters and evaluates the formula). Entries whose
+  uncertainty has no such form (PERT, a weighted discrete choice, an entry's own uncertain
+  number on a formula of uncertain parameters) are exported without it and listed in
+  :attr:`OlcaExport.unsupported`;
 * the study's parameters as openLCA global parameters in their declared (display) units: a free
   parameter an input parameter with its value and uncertainty (where it has an openLCA
   form), a formula parameter a dependent one whose formula openLCA evaluates; every exchange
@@ -298,7 +301,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             return None
         return o.Uncertainty(**{**form, "distribution_type": o.UncertaintyType[form["distribution_type"]]})
 
-    skipped: list[str] = list(bw.unsupported)
+    skipped: list[str] = []
     elementary = []
     for fid, unit_text in zip(compiled.flows, compiled.flow_units):
         record = model.flows[fid]
@@ -319,6 +322,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     formulas = _Formulas(compiled, values, study)
     tech_formulas = (formulas.entries(compiled.technosphere, np.where(bw.production[:compiled.technosphere.nnz], 1.0, -1.0))
                      + [None] + formulas.entries(compiled.demand, np.ones(compiled.demand.nnz)))
+    tech_carried = (formulas.carried(compiled.technosphere, tech_formulas) + [False]
+                    + formulas.carried(compiled.demand, tech_formulas[compiled.technosphere.nnz + 1:]))
     exchanges: list[list[Any]] = [[] for _ in names]
     links = []
     tech = bw.technosphere
@@ -329,7 +334,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         exchange = o.Exchange(internal_id=len(exchanges[col]) + 1, flow=product.to_ref(), flow_property=prop, unit=unit,
                               amount=float(tech.amounts[i]), amount_formula=tech_formulas[i], is_input=not reference,
                               is_quantitative_reference=reference, description=tech.labels[i],
-                              uncertainty=uncertainty(tech.uncertainty[i], tech.labels[i], bool(tech.unsupported[i])))
+                              uncertainty=uncertainty(tech.uncertainty[i], tech.labels[i],
+                                                      bool(tech.unsupported[i]) and not tech_carried[i]))
         if not reference:
             exchange.default_provider = o.Ref(ref_type=o.RefType.Process, id=_uid("process", study, names[row]),
                                               name=names[row])
@@ -337,6 +343,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         exchanges[col].append(exchange)
     bio = bw.biosphere
     bio_formulas = formulas.entries(compiled.biosphere, np.ones(compiled.biosphere.nnz))
+    bio_carried = formulas.carried(compiled.biosphere, bio_formulas)
     for i in range(len(bio.rows)):
         row, col = int(bio.rows[i]), int(bio.cols[i])
         entity, prop, unit = elementary[row]
@@ -345,7 +352,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             amount=float(bio.amounts[i]), amount_formula=bio_formulas[i], is_input=model.flows[compiled.flows[row]].compartment == "resource",
             is_quantitative_reference=False,
             description=bio.labels[i],
-            uncertainty=uncertainty(bio.uncertainty[i], bio.labels[i], bool(bio.unsupported[i]))))
+            uncertainty=uncertainty(bio.uncertainty[i], bio.labels[i], bool(bio.unsupported[i]) and not bio_carried[i])))
     processes = []
     for col, activity in enumerate(names):
         record = model.processes.get(activity)
@@ -358,6 +365,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             tags=[f"lca:{activity}"])))
     char = bw.characterization
     char_formulas = formulas.entries(compiled.characterization, np.ones(compiled.characterization.nnz))
+    char_carried = formulas.carried(compiled.characterization, char_formulas)
     categories = []
     for row, (category, unit_text, method_id) in enumerate(zip(compiled.categories, compiled.category_units,
                                                                compiled.methods)):
@@ -367,7 +375,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             factors.append(o.ImpactFactor(flow=entity.to_ref(), flow_property=prop, unit=unit,
                                           value=float(char.amounts[i]), formula=char_formulas[int(i)],
                                           uncertainty=uncertainty(char.uncertainty[i], char.labels[i],
-                                                                  bool(char.unsupported[i]))))
+                                                                  bool(char.unsupported[i]) and not char_carried[i])))
         method = model.methods[method_id]
         categories.append(add(o.ImpactCategory(
             id=_uid("impact category", method_id), name=category, ref_unit=unit_text, impact_factors=factors,
@@ -441,6 +449,14 @@ class _Formulas:
             scale = float(signs[index]) * float(matrix.constant[index]) * multipliers.get(index, 1.0)
             out[index] = text.text if scale == 1.0 else f"{olca_number(scale)} * {text.text}"
         return out
+
+    @staticmethod
+    def carried(matrix, texts: list[str | None]) -> list[bool]:
+        """Which entries' uncertainty openLCA carries through their formula: the formula of
+        uncertain parameters was written, and the entry has no uncertain number of its own
+        (which Brightway's form drops where a formula reads uncertain parameters)."""
+        own = {index for index, _name in matrix.multipliers}
+        return [text is not None and i not in own for i, text in enumerate(texts)]
 
     def parameters(self) -> list[Any]:
         """The openLCA global parameters, in the order of the study's parameters."""
