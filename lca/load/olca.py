@@ -231,7 +231,7 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
     groups, properties, flows = read["UnitGroup"], read["FlowProperty"], read["Flow"]
     processes, categories = read["Process"], read["ImpactCategory"]
     methods_read, systems, locations = read["ImpactMethod"], read["ProductSystem"], read["Location"]
-    parameters = _Parameters(path.name, report)
+    parameters = _Parameters(path, report)
     for parameter in read["Parameter"].values():
         parameters.name(parameter, parameters.global_names)
     for kind in FOLDERS:
@@ -575,8 +575,8 @@ class _Parameters:
     translate leaves the stored value, and the report says so.
     """
 
-    def __init__(self, zip_name: str, report: list[str]):
-        self.zip_name, self.report = zip_name, report
+    def __init__(self, path: Path, report: list[str]):
+        self.path, self.zip_name, self.report = path, path.name, report
         self.ids = Ids()
         self.global_names: dict[str, str] = {}  # openLCA name, lower-cased -> lca name
         self.entities: list[tuple[str, Any, dict[str, str], str]] = []  # lca name, entity, its scope, label
@@ -632,8 +632,10 @@ class _Parameters:
             if formula is not None:
                 table["formula"] = formula
             else:
-                value = _number(entity.value)
-                table["value"] = value
+                value = entity.value if entity.value is not None else 0.0
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                    raise LCAError(f"{self.path}: {label}: value {value!r} is not a finite number")
+                table["value"] = value = float(value)
                 spec = _uncertainty(entity.uncertainty, 1.0, value, label, self.report)
                 if spec:
                     table["uncertainty"] = spec

@@ -23,6 +23,7 @@ import zipfile
 import pytest
 
 from lca import calculate, compile_model, load_study
+from lca.errors import LCAError
 from lca.load.olca import read_olca_zip, write_import
 from lca.load.study import with_parameters
 
@@ -122,3 +123,18 @@ def test_imported_formulas_solve_and_follow_their_parameters(imported):
     # the mine's own load factor moves the CH4 only: 2 x the CH4 of the defaults
     mine = calculate(compile_model(with_parameters(model, {"hard_coal_mining_load_factor": 2.0})))
     assert mine.impacts["climate_change_gwp100"].value == pytest.approx(GWP + 29.8 * 2 / 9, rel=1e-12)
+
+
+@pytest.mark.parametrize("value", ["abc", [1], True, 1e400])
+def test_a_parameter_value_that_is_no_number_is_one_clear_error(tmp_path, value):
+    path = with_formulas(hand_built(tmp_path / "db.zip"), tmp_path / "formulas.zip")
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = json.loads(zin.read(info))
+            if data.get("name") == "Load_Factor":
+                data["value"] = value
+            zout.writestr(info.filename, json.dumps(data))
+    with pytest.raises(LCAError, match=r"bad.zip: (parameter 'Load_Factor': value .* is not a finite number|"
+                                       r"not valid olca-schema data)"):
+        read_olca_zip(bad)
