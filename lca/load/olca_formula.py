@@ -300,7 +300,7 @@ class _Parser:
             raise self.fail("empty formula")
         node = self.expression(1)
         if self.peek() is not None:
-            kind, value, at = self.peek()
+            _kind, value, at = self.peek()
             raise self.fail(f"unexpected {value!r} at position {at}")
         return node
 
@@ -360,8 +360,6 @@ class _Parser:
             self.take(")")
             self.nesting -= 1
             return node
-        if value == ",":  # pragma: no cover (a "bad" token)
-            raise self.fail("separate function arguments with ';'")
         raise self.fail(f"unexpected {value!r} at position {at}")
 
 
@@ -509,7 +507,7 @@ def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formul
 
 
 def olca_names_in(text: str, where: str = "formula") -> frozenset[str]:
-    """The (lower-cased) parameter names an openLCA formula reads, constants aside only if not bound.
+    """The names an openLCA formula reads, lower-cased (``pi``, ``e``, ``true``, ``false`` too: a parameter may bind them).
 
     >>> sorted(olca_names_in("if(A > pi; b; 2)"))
     ['a', 'b', 'pi']
