@@ -112,13 +112,18 @@ def _export(args: argparse.Namespace) -> int:
 
 def _export_olca(compiled, args: argparse.Namespace) -> int:
     export = olca.olca_export(compiled, args.database)
-    if export.unsupported:
-        print(f"warning: {_listed(export.unsupported)} exchanges or factors have an uncertainty with no openLCA form "
-              "(PERT, a weighted discrete distribution, or a formula of uncertain parameters); they are exported "
-              "at their value without uncertainty", file=sys.stderr)
+    uncertain = tuple(item for item in export.unsupported if item not in export.formulas_as_values)
+    if uncertain:
+        print(f"warning: {_listed(uncertain)} exchanges or factors have an uncertainty with no openLCA form "
+              "(PERT, a weighted discrete distribution, or an entry's own uncertain number where its formula reads "
+              "uncertain parameters); they are exported without it", file=sys.stderr)
+    if export.formulas_as_values:
+        print(f"warning: {_listed(export.formulas_as_values)} formulas or parameters are exported (in part) as "
+              "values: openLCA cannot evaluate them as lca does", file=sys.stderr)
     path = olca.write_zip(export, args.out)
     counts = ", ".join(f"{n} {kind}" for kind, n in export.counts.items())
-    print(f"wrote {path}: openLCA JSON-LD (olca-schema 2) {export.study!r}: {counts}; parameters as values")
+    print(f"wrote {path}: openLCA JSON-LD (olca-schema 2) {export.study!r}: {counts}; "
+          f"{export.formulas} amounts as openLCA formulas of the parameters")
     return 0
 
 

@@ -7,7 +7,8 @@ writes the proposed map for editing, ``--method ID`` adds lca methods to the sce
 ``lca import FILE.zip --out DIR`` of a JSON-LD zip writes
 ``DIR/inventory.toml``, ``DIR/methods/*.toml``, one
 scenario per product system and ``DIR/IMPORT-REPORT.md``, which lists every item mapped or
-dropped (also printed). ``lca run DIR/<scenario>.toml`` then solves it. Needs
+dropped (also printed); the zip's parameters and formulas become lca's (``lca run --set`` moves
+them). ``lca run DIR/<scenario>.toml`` then solves it. Needs
 ``pip install "lca[olca]"``; see docs/interop.md.
 
 >>> import os, tempfile
@@ -18,8 +19,7 @@ dropped (also printed). ``lca run DIR/<scenario>.toml`` then solves it. Needs
 wrote ...gpt3.zip: openLCA JSON-LD (olca-schema 2) 'patterson2021_gpt3': ...
 0
 >>> main(["import", zip_path, "--out", os.path.join(folder, "imported")])     # doctest: +ELLIPSIS
-wrote ...imported: 1 flows, 3 processes, 1 impact categories, 1 scenarios (gpt_3_training_use_phase_patterson_et_al_2021_table_4.toml); report: ...IMPORT-REPORT.md (1 items)
-- dropped 5 Parameter object(s): lca import does not map them (the exchanges hold the values openLCA evaluated)
+wrote ...imported: 1 flows, 3 processes, 1 impact categories, 1 scenarios (gpt_3_training_use_phase_patterson_et_al_2021_table_4.toml); report: ...IMPORT-REPORT.md (0 items)
 0
 """
 

@@ -18,11 +18,24 @@ as openLCA entities with the ``olca-schema`` package:
   any other unit (kg CO2-eq as a flow unit, GPU-hour, item, token, GB) gets a unit group and
   flow property of its own. Every exchange is in its flow's reference flow property;
 * uncertainty as olca-schema Uncertainty: lognormal (geomMean, geomSd), normal, triangle and
-  uniform. Entries whose uncertainty has no such form (PERT, a weighted discrete choice, a formula
-  of uncertain parameters) are exported at their value and listed in :attr:`OlcaExport.unsupported`;
-* the study's parameters as global input parameters, as values: the exchanges are numbers
-  (openLCA cannot evaluate ``lca``'s unit-aware formulas), so the parameters document the
-  point the study was evaluated at.
+  uniform. An entry that a formula of uncertain parameters computes is uncertain through them
+  (openLCA's Monte Carlo samples the parameters and evaluates the formula). Entries whose
+  uncertainty has no such form (PERT, a weighted discrete choice, an entry's own uncertain
+  number on a formula of uncertain parameters) are exported without it and listed in
+  :attr:`OlcaExport.unsupported`;
+* the study's parameters as openLCA global parameters in their declared (display) units: a free
+  parameter an input parameter with its value and uncertainty (where it has an openLCA
+  form), a formula parameter a dependent one whose formula openLCA evaluates; every exchange
+  and impact factor that a formula computes carries an ``amountFormula`` (``formula`` for a
+  factor) that evaluates to its ``amount``: each parameter read as ``(p * k)``, k its declared
+  unit's factor to the root (SI) unit, times the entry's constant (the root to exchange unit
+  factor, the sign, a fixed uncertain multiplier). The translation is
+  :mod:`lca.load.olca_formula`'s; names that are no valid openLCA identifiers, are reserved or
+  collide case-insensitively are renamed (:func:`~lca.load.olca_formula.olca_names`), and the
+  parameter's tag ``lca:NAME`` and description keep the ``lca`` name. What openLCA cannot
+  evaluate stays a value and is listed in :attr:`OlcaExport.unsupported` (and in
+  :attr:`OlcaExport.formulas_as_values`): a comparison of a choice parameter with an option
+  (openLCA has no strings) is written as its value at the study's choice.
 
 Ids are UUID version 5 of names: elementary flows, units and methods have the same id in every
 study; processes and product flows are named within the study (its file stem).
@@ -47,7 +60,10 @@ import numpy as np
 import pint
 
 from ..engine.compile import CompiledModel
+from ..errors import FormulaError
+from ..load.distributions import parameter_distributions
 from ..load.olca import OLCA_NAMES
+from ..load.olca_formula import OlcaText, olca_names, olca_number, to_olca
 from ..units import conversion_factor, format_unit, parse_unit
 from .brightway import (
     FUNCTIONAL_UNIT,
@@ -57,6 +73,7 @@ from .brightway import (
     UNDEFINED,
     UNIFORM,
     brightway_export,
+    stats_arrays_uncertainty,
 )
 from .common import atomic_output, check_writable
 from .common import require as _require
@@ -194,8 +211,10 @@ def olca_uncertainty(record: dict[str, Any]) -> dict[str, Any] | None:
 class OlcaExport:
     """A compiled study as olca-schema entities (``entities``, in writing order).
 
-    ``unsupported`` lists the entries exported without their uncertainty; ``counts`` the
-    entities per kind.
+    ``unsupported`` lists the entries exported without their uncertainty, and the formulas
+    (or parts of them) exported as values, which ``formulas_as_values`` repeats; ``parameters``
+    maps each parameter's openLCA name to its formula (dependent parameters) or value,
+    ``formulas`` counts the amounts written as formulas and ``counts`` the entities per kind.
     """
 
     study: str
@@ -203,6 +222,9 @@ class OlcaExport:
     unsupported: tuple[str, ...]
     product_system_id: str
     counts: dict[str, int] = field(default_factory=dict)
+    formulas_as_values: tuple[str, ...] = ()
+    parameters: dict[str, float | str] = field(default_factory=dict)
+    formulas: int = 0  # exchanges and factors written with an openLCA formula
 
 
 def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExport:
@@ -226,6 +248,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     >>> export = olca_export(compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml")))
     >>> export.counts["Process"], export.counts["ImpactCategory"], export.counts["ProductSystem"]
     (3, 1, 1)
+    >>> export.formulas, export.parameters["pue"]    # the energy and the emission read the parameters
+    (2, 1.1)
     """
     o = require(MODULES, "--format olca")["olca_schema"]
     bw = brightway_export(compiled, database)
@@ -277,7 +301,7 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             return None
         return o.Uncertainty(**{**form, "distribution_type": o.UncertaintyType[form["distribution_type"]]})
 
-    skipped: list[str] = list(bw.unsupported)
+    skipped: list[str] = []
     elementary = []
     for fid, unit_text in zip(compiled.flows, compiled.flow_units):
         record = model.flows[fid]
@@ -293,6 +317,13 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         title = process.name if process else model.study.functional_unit
         products.append(flow(_uid("product", study, activity), f"{title} ({label})" if process else title,
                              o.FlowType.PRODUCT_FLOW, unit_text, tags=[f"lca:{label}"]))
+    table = compiled.parameters
+    values = table.evaluate()
+    formulas = _Formulas(compiled, values, study)
+    tech_formulas = (formulas.entries(compiled.technosphere, np.where(bw.production[:compiled.technosphere.nnz], 1.0, -1.0))
+                     + [None] + formulas.entries(compiled.demand, np.ones(compiled.demand.nnz)))
+    tech_carried = (formulas.carried(compiled.technosphere, tech_formulas) + [False]
+                    + formulas.carried(compiled.demand, tech_formulas[compiled.technosphere.nnz + 1:]))
     exchanges: list[list[Any]] = [[] for _ in names]
     links = []
     tech = bw.technosphere
@@ -301,24 +332,27 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         product, prop, unit = products[row]
         reference = bool(bw.production[i])
         exchange = o.Exchange(internal_id=len(exchanges[col]) + 1, flow=product.to_ref(), flow_property=prop, unit=unit,
-                              amount=float(tech.amounts[i]), is_input=not reference,
+                              amount=float(tech.amounts[i]), amount_formula=tech_formulas[i], is_input=not reference,
                               is_quantitative_reference=reference, description=tech.labels[i],
-                              uncertainty=uncertainty(tech.uncertainty[i], tech.labels[i], bool(tech.unsupported[i])))
+                              uncertainty=uncertainty(tech.uncertainty[i], tech.labels[i],
+                                                      bool(tech.unsupported[i]) and not tech_carried[i]))
         if not reference:
             exchange.default_provider = o.Ref(ref_type=o.RefType.Process, id=_uid("process", study, names[row]),
                                               name=names[row])
             links.append((row, col, exchange))
         exchanges[col].append(exchange)
     bio = bw.biosphere
+    bio_formulas = formulas.entries(compiled.biosphere, np.ones(compiled.biosphere.nnz))
+    bio_carried = formulas.carried(compiled.biosphere, bio_formulas)
     for i in range(len(bio.rows)):
         row, col = int(bio.rows[i]), int(bio.cols[i])
         entity, prop, unit = elementary[row]
         exchanges[col].append(o.Exchange(
             internal_id=len(exchanges[col]) + 1, flow=entity.to_ref(), flow_property=prop, unit=unit,
-            amount=float(bio.amounts[i]), is_input=model.flows[compiled.flows[row]].compartment == "resource",
+            amount=float(bio.amounts[i]), amount_formula=bio_formulas[i], is_input=model.flows[compiled.flows[row]].compartment == "resource",
             is_quantitative_reference=False,
             description=bio.labels[i],
-            uncertainty=uncertainty(bio.uncertainty[i], bio.labels[i], bool(bio.unsupported[i]))))
+            uncertainty=uncertainty(bio.uncertainty[i], bio.labels[i], bool(bio.unsupported[i]) and not bio_carried[i])))
     processes = []
     for col, activity in enumerate(names):
         record = model.processes.get(activity)
@@ -330,6 +364,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             description="; ".join(filter(None, (record.comment, record.source))) if record else model.study.name,
             tags=[f"lca:{activity}"])))
     char = bw.characterization
+    char_formulas = formulas.entries(compiled.characterization, np.ones(compiled.characterization.nnz))
+    char_carried = formulas.carried(compiled.characterization, char_formulas)
     categories = []
     for row, (category, unit_text, method_id) in enumerate(zip(compiled.categories, compiled.category_units,
                                                                compiled.methods)):
@@ -337,9 +373,9 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         for i in np.flatnonzero(char.rows == row):
             entity, prop, unit = elementary[int(char.cols[i])]
             factors.append(o.ImpactFactor(flow=entity.to_ref(), flow_property=prop, unit=unit,
-                                          value=float(char.amounts[i]),
+                                          value=float(char.amounts[i]), formula=char_formulas[int(i)],
                                           uncertainty=uncertainty(char.uncertainty[i], char.labels[i],
-                                                                  bool(char.unsupported[i]))))
+                                                                  bool(char.unsupported[i]) and not char_carried[i])))
         method = model.methods[method_id]
         categories.append(add(o.ImpactCategory(
             id=_uid("impact category", method_id), name=category, ref_unit=unit_text, impact_factors=factors,
@@ -347,16 +383,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
             tags=[f"lca:{method_id}"])))
     add(o.ImpactMethod(id=_uid("impact method", study), name=f"lca: {model.study.name}", code=study,
                        impact_categories=[c.to_ref() for c in categories]))
-    table = compiled.parameters
-    values = table.evaluate()
-    for name in table.order:
-        if name in table.implicit or name in table.choices:
-            continue  # implicit ones are the exchanges' own uncertain numbers; a choice has no number
-        value = table.display_value(name, values[name])
-        add(o.Parameter(id=_uid("parameter", study, name), name=name, value=float(value), is_input_parameter=True,
-                        parameter_scope=o.ParameterScope.GLOBAL_SCOPE,
-                        description=f"[{format_unit(table.units[name])}] value used by the exported amounts"
-                                    + (f"; {table.sources[name]}" if table.sources.get(name) else "")))
+    for parameter in formulas.parameters():
+        add(parameter)
     fu = processes[-1]
     fu_exchange = next(e for e in fu.exchanges if e.is_quantitative_reference)
     system_id = _uid("product system", study)
@@ -371,8 +399,98 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
     counts: dict[str, int] = {}
     for entity in entities.values():
         counts[type(entity).__name__] = counts.get(type(entity).__name__, 0) + 1
-    return OlcaExport(study=study, entities=list(entities.values()), unsupported=tuple(dict.fromkeys(skipped)),
-                      product_system_id=system_id, counts=counts)
+    as_values = tuple(dict.fromkeys(formulas.as_values))
+    return OlcaExport(study=study, entities=list(entities.values()),
+                      unsupported=tuple(dict.fromkeys(skipped + list(as_values))), product_system_id=system_id,
+                      counts=counts, formulas_as_values=as_values, parameters=formulas.bindings,
+                      formulas=sum(f is not None for f in tech_formulas + bio_formulas + char_formulas))
+
+
+class _Formulas:
+    """The study's parameters as openLCA parameters, and its entries' formulas as openLCA text."""
+
+    def __init__(self, compiled: CompiledModel, values: dict[str, Any], study: str):
+        self.o = require(MODULES, "--format olca")["olca_schema"]
+        self.compiled, self.values, self.study = compiled, values, study
+        table = compiled.parameters
+        self.table = table
+        self.exported = tuple(n for n in table.order if n not in table.implicit and n not in table.choices)
+        self.names = olca_names(self.exported)
+        self.choices = {name: options[int(table.defaults[name])] for name, options in table.choices.items()}
+        self.as_values: list[str] = []
+        self.bindings: dict[str, float | str] = {}  # openLCA name -> value or formula, as exported
+
+    def read(self, name: str) -> str:
+        """openLCA text of a parameter's root-unit value: its declared-unit value times its root factor."""
+        factor = self.table.root_factors[name]
+        return self.names[name] if factor == 1.0 else f"({self.names[name]} * {olca_number(factor)})"
+
+    def translate(self, formula, where: str) -> OlcaText | None:
+        try:
+            text = to_olca(formula, self.read, self.choices, where)
+        except FormulaError as exc:
+            self.as_values.append(f"{exc}: exported as its value")
+            return None
+        if text.folded:
+            self.as_values.append(f"{where}: {', '.join(text.folded)} written as its value at the study's "
+                                  "choice (openLCA has no strings)")
+        return text
+
+    def entries(self, matrix, signs: np.ndarray) -> list[str | None]:
+        """Each entry's amountFormula (None: a number), scaled as its exported amount."""
+        out: list[str | None] = [None] * matrix.nnz
+        multipliers: dict[int, float] = {}
+        for index, name in matrix.multipliers:
+            multipliers[index] = multipliers.get(index, 1.0) * float(self.values[name])
+        for index, formula, where in matrix.formulas:
+            text = self.translate(formula, where)
+            if text is None:
+                continue
+            scale = float(signs[index]) * float(matrix.constant[index]) * multipliers.get(index, 1.0)
+            out[index] = text.text if scale == 1.0 else f"{olca_number(scale)} * {text.text}"
+        return out
+
+    @staticmethod
+    def carried(matrix, texts: list[str | None]) -> list[bool]:
+        """Which entries' uncertainty openLCA carries through their formula: the formula of
+        uncertain parameters was written, and the entry has no uncertain number of its own
+        (which Brightway's form drops where a formula reads uncertain parameters)."""
+        own = {index for index, _name in matrix.multipliers}
+        return [text is not None and i not in own for i, text in enumerate(texts)]
+
+    def parameters(self) -> list[Any]:
+        """The openLCA global parameters, in the order of the study's parameters."""
+        o, table = self.o, self.table
+        distributions = parameter_distributions(table, tuple(n for n in table.uncertain if n in self.names))
+        out = []
+        for name in self.exported:
+            value = float(table.display_value(name, self.values[name]))
+            unit = format_unit(table.units[name])
+            fields: dict[str, Any] = {"is_input_parameter": True}
+            formula = table.formulas.get(name)
+            if formula is not None:
+                text = self.translate(formula, f"{table.labels[name]}: parameter {name}")
+                if text is not None:
+                    factor = table.root_factors[name]
+                    fields = {"is_input_parameter": False,
+                              "formula": text.text if factor == 1.0 else f"{text.text} / {olca_number(factor)}"}
+            elif name in distributions:
+                form = stats_arrays_uncertainty(distributions[name], 1.0)
+                form = olca_uncertainty(form) if form is not None else None
+                if form is None:
+                    self.as_values.append(f"{table.labels[name]}: parameter {name}: its {distributions[name].kind} "
+                                          "uncertainty has no openLCA form; exported as a value without it")
+                elif form:
+                    fields["uncertainty"] = o.Uncertainty(
+                        **{**form, "distribution_type": o.UncertaintyType[form["distribution_type"]]})
+            olca_name = self.names[name]
+            self.bindings[olca_name] = fields.get("formula", value)
+            source = table.sources.get(name)
+            out.append(o.Parameter(
+                id=_uid("parameter", self.study, name), name=olca_name, value=value,
+                parameter_scope=o.ParameterScope.GLOBAL_SCOPE, tags=[f"lca:{name}"],
+                description=f"lca parameter {name} [{unit}]" + (f"; {source}" if source else ""), **fields))
+        return out
 
 
 def require(modules: tuple[str, ...], purpose: str) -> dict[str, ModuleType]:

@@ -10,12 +10,21 @@
   input of its treatment;
 * ``methods/<category>.toml``: one ``lca`` method per impact category;
 * ``<product system>.toml``: a scenario per product system, demanding its reference process's
-  target amount and selecting every imported category.
+  target amount and selecting every imported category;
+* parameters: the zip's global parameters and each process's own (named ``<process>_<name>``,
+  shadowing the global ones in that process's formulas, as in openLCA) become dimensionless
+  ``lca`` parameters (openLCA's are plain numbers): input parameters with their value and
+  uncertainty, dependent ones with their formula; an exchange's ``amountFormula`` becomes its
+  amount's formula, times the unit conversion of the stored amount. The formulas are read by
+  :func:`lca.load.olca_formula.to_lca` (openLCA's grammar, never ``eval``), so ``lca run --set
+  NAME=VALUE`` moves the amounts that read the parameter.
 
 What cannot be mapped is listed in :attr:`OlcaImport.report`, never dropped silently:
-co-products (openLCA allocation is not imported), formulas and parameters (the amounts are
-the values openLCA stored), uncertainties ``lca`` cannot hold, inputs nothing makes (cut
-off), links that differ from a default provider. A zip that is not one, an object referenced
+co-products (openLCA allocation is not imported), a formula ``lca`` cannot express
+(``mod``, ``round``, ...; malformed; an unknown name) or an impact factor's formula (``lca``'s
+factors are numbers), which keep the value openLCA stored, uncertainties ``lca`` cannot hold
+(on a formula amount, a relative one only), inputs nothing makes (cut off), links that differ
+from a default provider. A zip that is not one, an object referenced
 but missing, a unit that neither pint nor the unit group can resolve, or a provider that does
 not exist is an :class:`~lca.errors.LCAError` naming the file and the object.
 :func:`write_import` writes the files into a new folder, atomically.
@@ -27,6 +36,7 @@ not exist is an :class:`~lca.errors.LCAError` naming the file and the object.
 from __future__ import annotations
 
 import json
+import keyword
 import math
 import re
 import zipfile
@@ -35,10 +45,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..errors import LCAError
+from ..errors import FormulaError, LCAError
+from ..formula import FUNCTIONS, parse_formula
 from ..units import conversion_factor, format_unit, parse_unit
 from .flowmap import Proposal, choose, flow_map_text, lca_flows, read_flow_map
 from .imported import Ids, ImportedLibrary, read_member, slug, write_import, zip_members  # noqa: F401 (write_import: the olca API)
+from .olca_formula import to_lca
 from .resources import shipped
 from .tables import ID_PATTERN
 
@@ -145,7 +157,8 @@ FOLDERS = {"UnitGroup": "unit_groups", "FlowProperty": "flow_properties", "Flow"
            "DQSystem": "dq_systems", "Currency": "currencies", "SocialIndicator": "social_indicators",
            "Project": "projects", "Result": "results", "Epd": "epds"}
 VIEWED = ("Process", "ProductSystem")  # read as _Json, for speed
-READ = ("UnitGroup", "FlowProperty", "Flow", "Process", "ImpactCategory", "ImpactMethod", "ProductSystem", "Location")
+READ = ("UnitGroup", "FlowProperty", "Flow", "Process", "ImpactCategory", "ImpactMethod", "ProductSystem", "Location",
+        "Parameter")
 
 
 def _entities(o, path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
@@ -218,11 +231,13 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
     groups, properties, flows = read["UnitGroup"], read["FlowProperty"], read["Flow"]
     processes, categories = read["Process"], read["ImpactCategory"]
     methods_read, systems, locations = read["ImpactMethod"], read["ProductSystem"], read["Location"]
+    parameters = _Parameters(path, report)
+    for parameter in read["Parameter"].values():
+        parameters.name(parameter, parameters.global_names)
     for kind in FOLDERS:
         n = other.get(kind, 0)
         if n:
-            report.append(f"dropped {n} {kind} object(s): lca import does not map them"
-                          + (" (the exchanges hold the values openLCA evaluated)" if kind == "Parameter" else ""))
+            report.append(f"dropped {n} {kind} object(s): lca import does not map them")
     if not processes:
         raise LCAError(f"{path}: no processes (is it an openLCA JSON-LD export?)")
     where = str(path)
@@ -384,8 +399,10 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
         spec = _uncertainty(ref.uncertainty, factor, entry["amount"], f"{what} reference", report)
         if spec:
             entry["uncertainty"] = spec
-        if process.parameters:
-            report.append(f"{what}: {len(process.parameters)} parameter(s) dropped (amounts are the stored values)")
+        resolve = parameters.scope(process.parameters, key, what)
+        if ref.amount_formula:
+            report.append(f"{what}: the formula {ref.amount_formula!r} of the reference amount imported as its value "
+                          f"{ref.amount!r}")
         technosphere, biosphere = [], []
         for exchange in process.exchanges or []:
             if exchange is ref:
@@ -394,16 +411,15 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
             label = f"{what}: exchange {exchange.internal_id} ({getattr(exchange.flow, 'name', None)})"
             if flow is None:
                 raise missing(label, exchange.flow, "flow")
-            if exchange.amount_formula:
-                report.append(f"{label}: formula {exchange.amount_formula!r} imported as its value {exchange.amount!r}")
             factor, unit = to_reference(flow, exchange.flow_property, exchange.unit, label)
             amount = _number(exchange.amount) * factor
+            formula = parameters.formula(exchange.amount_formula, resolve, label, exchange.amount)
             if flow.flow_type == o.FlowType.ELEMENTARY_FLOW:
                 fid = elementary_flow(flow, bool(exchange.is_input), label)
-                row = {"flow": fid, "amount": amount, "unit": unit}
+                row = {"flow": fid, "amount": _scaled(formula, factor, amount), "unit": unit}
                 spec = _uncertainty(exchange.uncertainty, factor, amount, label, report)
                 if spec:
-                    row["uncertainty"] = spec
+                    row["uncertainty"] = parameters.relative(spec, formula, label)
                 biosphere.append(row)
                 continue
             waste = flow.flow_type == o.FlowType.WASTE_FLOW
@@ -437,10 +453,10 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
                 raise LCAError(f"{where}: {label}: provider {processes[provider].name!r} makes "
                                f"{references[provider].flow.name!r}, not {flow.name!r}")
             row = {"product": product_ids(flow, "product"), "provider": process_ids(processes[provider], "process"),
-                   "amount": sign * amount, "unit": unit}
+                   "amount": _scaled(formula, sign * factor, sign * amount), "unit": unit}
             spec = _uncertainty(exchange.uncertainty, sign * factor, sign * amount, label, report)
             if spec:
-                row["uncertainty"] = spec
+                row["uncertainty"] = parameters.relative(spec, formula, label)
             technosphere.append(row)
         if technosphere:
             entry["technosphere"] = technosphere
@@ -459,6 +475,9 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
             category_id = f"{slug(category.name, method_id)}_{n}"
         used_categories.add(category_id)
         unit_text = lca_unit(category.ref_unit or "", what) if category.ref_unit else "dimensionless"
+        if category.parameters:
+            report.append(f"{what}: {len(category.parameters)} parameter(s) dropped (lca's characterization "
+                          "factors are numbers)")
         factors = []
         factor_of: dict[str, tuple[dict, str]] = {}  # lca flow id -> its factor row, and whose it is
         for factor in category.impact_factors or []:
@@ -468,11 +487,12 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
             if factor.location is not None:
                 report.append(f"{what}: regionalized factor of {flow.name!r} ({factor.location.name}) dropped")
                 continue
-            if factor.formula:
-                report.append(f"{what}: factor formula {factor.formula!r} of {flow.name!r} imported as its value")
             fid = elementary_flow(flow, _compartment(flow.category, False) == "resource", what)
             per, flow_unit = to_reference(flow, factor.flow_property, factor.unit, f"{what}: factor of {flow.name!r}")
             value = _number(factor.value) / per
+            if factor.formula:
+                report.append(f"{what}: factor formula {factor.formula!r} of {flow.name!r} imported as its value "
+                              f"{factor.value!r} (lca's characterization factors are numbers)")
             row = {"flow": fid, "value": value, "unit": f"{unit_text} / ({flow_unit})"}
             spec = _uncertainty(factor.uncertainty, 1.0 / per, value, f"{what}: factor of {flow.name!r}", report)
             if spec:
@@ -497,7 +517,9 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
     mapped = any(fid in known and fid not in elementary for fid in chosen.values())
     files["inventory.toml"] = {**({"include": ["lca:flows/elementary.toml"]} if mapped else {}),
                                "meta": {"title": f"Imported from {path.name} (openLCA JSON-LD)"},
-                               **({"flows": elementary} if elementary else {}), "processes": table_processes}
+                               **({"flows": elementary} if elementary else {}),
+                               **({"parameters": parameters.tables()} if parameters.entities else {}),
+                               "processes": table_processes}
     scenarios = []
     system_ids = _Ids()
     for uid, system in systems.items():
@@ -534,6 +556,94 @@ def _read(o, path: Path, report: list[str], flow_map: str | Path | None, methods
                       flow_map_in_folder=False,
                       extra_report=(("Proposed flow map (lca import --write-flow-map FILE writes it)", section),)
                       if proposed else ())
+
+
+def _scaled(formula: str | None, factor: float, value: float) -> float | str:
+    """An amount: *value*, or ``factor * (formula)`` (the unit conversion and sign of the stored value)."""
+    if formula is None:
+        return value
+    return formula if factor == 1.0 else f"{factor!r} * {formula}"
+
+
+class _Parameters:
+    """openLCA parameters as ``lca`` parameters (dimensionless: openLCA's are plain numbers).
+
+    Global parameters keep their name (the ``lca:`` tag lca's export writes, else a valid
+    ``lca`` identifier of the name); a process's or an impact category's own parameters are
+    named after it (``<process>_<name>``) and shadow the global ones in its formulas, as in
+    openLCA. Formulas are translated by :func:`lca.load.olca_formula.to_lca`; one it cannot
+    translate leaves the stored value, and the report says so.
+    """
+
+    def __init__(self, path: Path, report: list[str]):
+        self.path, self.zip_name, self.report = path, path.name, report
+        self.ids = Ids()
+        self.global_names: dict[str, str] = {}  # openLCA name, lower-cased -> lca name
+        self.entities: list[tuple[str, Any, dict[str, str], str]] = []  # lca name, entity, its scope, label
+
+    def name(self, entity, scope: dict[str, str], prefix: str = "", label: str = "") -> None:
+        olca_name = str(entity.name or "")
+        tag = _Ids.tag(entity)
+        preferred = tag if tag and tag.isidentifier() and not keyword.iskeyword(tag) else None
+        if preferred is None:
+            preferred = slug(f"{prefix}_{olca_name}" if prefix else olca_name, "parameter")
+            if not preferred.isidentifier() or keyword.iskeyword(preferred) or preferred in FUNCTIONS:
+                preferred = f"p_{preferred}"
+        lca_name = self.ids(f"{prefix}/{entity.id or olca_name}", olca_name, "parameter", preferred)
+        scope.setdefault(olca_name.lower(), lca_name)
+        self.entities.append((lca_name, entity, scope, label or f"parameter {olca_name!r}"))
+
+    def scope(self, local, owner: str, what: str):
+        """The resolver of a process's or impact category's formulas, naming its own parameters."""
+        if not local:
+            return self.global_names.get
+        names: dict[str, str] = {}
+        for parameter in local:
+            self.name(parameter, names, owner, f"{what}: parameter {parameter.name!r}")
+        return lambda name: names.get(name) or self.global_names.get(name)
+
+    def formula(self, text: str | None, resolve, label: str, stored: Any) -> str | None:
+        """The lca text of an openLCA formula, or None (the stored value stands, reported)."""
+        if not text:
+            return None
+        try:
+            translated = to_lca(str(text), resolve, label)
+            parse_formula(translated, label)
+        except FormulaError as exc:
+            self.report.append(f"{exc}: imported as its value {stored!r}")
+            return None
+        return f"({translated})"
+
+    def relative(self, spec: dict, formula: str | None, label: str) -> dict | None:
+        """An uncertainty a formula amount can carry: a relative (lognormal) one only."""
+        if formula is None or spec.get("distribution") == "lognormal":
+            return spec
+        self.report.append(f"{label}: {spec['distribution']} uncertainty dropped: on a formula amount lca holds a "
+                           "relative (lognormal) uncertainty only")
+        return None
+
+    def tables(self) -> dict[str, dict[str, Any]]:
+        """The ``[parameters]`` tables, their formulas translated now that every name is known."""
+        out: dict[str, dict[str, Any]] = {}
+        for lca_name, entity, scope, label in self.entities:
+            table: dict[str, Any] = {"unit": ""}
+            resolve = (lambda name, s=scope: s.get(name) or self.global_names.get(name))
+            formula = None if entity.is_input_parameter else self.formula(entity.formula, resolve, label, entity.value)
+            if formula is not None:
+                table["formula"] = formula
+            else:
+                value = entity.value if entity.value is not None else 0.0
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                    raise LCAError(f"{self.path}: {label}: value {value!r} is not a finite number")
+                table["value"] = value = float(value)
+                spec = _uncertainty(entity.uncertainty, 1.0, value, label, self.report)
+                if spec:
+                    table["uncertainty"] = spec
+            if entity.description:
+                table["description"] = str(entity.description)
+            table["source"] = f"openLCA parameter {entity.name!r} in {self.zip_name}"
+            out[lca_name] = table
+        return out
 
 
 def _readable(text: str) -> str | None:

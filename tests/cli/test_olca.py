@@ -46,7 +46,7 @@ def test_gpt3_exports(capsys, tmp_path):
     status, stdout, _err = run(capsys, "export", GPT3, "--format", "olca", "--out", str(zip_path))
     assert status == 0
     assert "'patterson2021_gpt3': 3 UnitGroup, 3 FlowProperty, 4 Flow, 3 Process" in stdout
-    assert "parameters as values" in stdout
+    assert "2 amounts as openLCA formulas of the parameters" in stdout
 
 
 def test_hand_built_zip_runs(capsys, tmp_path):
