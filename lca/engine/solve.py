@@ -5,9 +5,9 @@ suppliers are spread over the whole database (ecoinvent-like: one strongly conne
 component of nearly every process) has no small separators, so any elimination order fills
 its LU in quadratically: the shared kit's random 5,000-process system fills to 10 million
 entries and the 20,000-process one would need hundreds of millions. There the system is solved
-by GMRES preconditioned with the Jacobi splitting (an incomplete LU if that stalls), each answer
-checked against its relative residual, and a sparse LU is the last resort: never a silently
-inaccurate score.
+iteratively (:class:`IterativeSolver`: the Jacobi iteration, then GMRES preconditioned with the
+Jacobi splitting or an incomplete LU), each answer checked against its relative residual, and a
+sparse LU is the last resort: never a silently inaccurate score.
 
 >>> from lca import compile_model, load_study
 >>> compiled = compile_model(load_study("lca:scenarios/patterson2021_gpt3.toml"))
@@ -26,7 +26,6 @@ from typing import Any, Callable, Iterator, Mapping
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import SingularSystemError
@@ -37,7 +36,7 @@ from .preconditioner import fixed_point, incomplete_factors
 # regular matrix, far below what a near-singular pivot leaves.
 RESIDUAL_TOLERANCE = 1e-8
 # A loop of this many processes is solved iteratively: below it SuperLU's fill stays small (the random 2,000-process
-# system's loop, 1,983 processes, already fills its LU to 1.6 million entries, 0.27 s; GMRES takes 2 ms).
+# system's loop, 1,983 processes, already fills its LU to 1.6 million entries, 0.27 s; the iteration takes 2 ms).
 ITERATIVE_MIN_LOOP = 500
 # An iterative answer's relative residual |f - A s|_2 / |f|_2 must be below this, else the next solver takes over;
 # the supply's relative error is then at most the matrix's condition number times it.
