@@ -108,16 +108,10 @@ def test_a_singular_large_loop_is_an_error_not_a_score(matrix):
 
 
 def test_a_calculation_is_the_same_with_either_solver(monkeypatch, study):
-    # a whole study (stages, inherited background, contributions) through calculate, on a loop
-    from studies import HEAD, PROCESS_A
-    text = HEAD + PROCESS_A + 'technosphere = [{ product = "b", amount = 0.5, unit = "kg" }]\n' + '''
-[processes.b]
-unit = "kg"
-source = "t"
-stage = "inherit"
-technosphere = [{ product = "a", amount = 0.2, unit = "kg" }]
-biosphere = [{ flow = "co2", amount = 3, unit = "kg" }]
-'''
+    # a whole study (stages, an inherited background, contributions) through calculate, on a loop
+    from studies import LOOP
+    text = LOOP.replace("DEMAND", "1.0").replace("UNIT", "kg").replace('stage = "use"', 'stage = "inherit"')
+    assert 'stage = "inherit"' in text
     model = lca.load_study(study(text))
     direct = lca.calculate(model)
     monkeypatch.setattr(solve, "ITERATIVE_MIN_LOOP", 2)
