@@ -235,7 +235,7 @@ def cheaper_splitting(matrix: sp.spmatrix, jacobi: Diagonal, drop_tol: float = 1
     >>> type(cheaper_splitting(ring, diagonal_splitting(ring))).__name__
     'Diagonal'
     """
-    superlu = _spilu(matrix, drop_tol)
+    superlu = incomplete_factors(matrix, drop_tol)
     if superlu is None:
         return jacobi
     levels = (_level_count(superlu.L, lower=True), _level_count(superlu.U, lower=False))
@@ -262,6 +262,40 @@ def iteration_steps(matrix: sp.csr_matrix, rhs: np.ndarray, precondition: Any, r
     >>> iteration_steps(matrix, np.ones((2, 1)), lambda r: r)     # Jacobi, ratio 0.5
     36
     """
+    return fixed_point(matrix, rhs, precondition, rtol, max_iter)[1]
+
+
+def fixed_point(matrix: sp.csr_matrix, rhs: np.ndarray, precondition: Any, rtol: float = 1e-10,
+                max_iter: int = 200) -> tuple[np.ndarray, float]:
+    """x <- x + M^-1 (b - A x) from x = M^-1 b for every column of *rhs*, until :class:`Stopping` stops.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        A, square.
+    rhs : numpy.ndarray
+        b, (n, k).
+    precondition : callable
+        M^-1 applied to an (n, k) array (a new array: the rhs must stay as it is).
+    rtol : float, optional
+        The stopping tolerance (a tenth of it on each column's estimated L1 error).
+    max_iter : int, optional
+        The most steps.
+
+    Returns
+    -------
+    solution : numpy.ndarray
+        x, (n, k); a column that diverged keeps its last step before that.
+    steps : float
+        The steps taken, or inf if a column diverged or *max_iter* ran out.
+
+    Examples
+    --------
+    >>> matrix = sp.csr_matrix(np.array([[1.0, -0.5], [-0.25, 1.0]]))
+    >>> solution, steps = fixed_point(matrix, np.array([[1.0], [0.0]]), lambda r: r.copy(), rtol=1e-12)
+    >>> np.round(solution.ravel(), 10).tolist(), steps
+    ([1.1428571429, 0.2857142857], 29)
+    """
     supply = np.array(precondition(rhs), dtype=float)  # a copy: the rhs must stay as it is
     stopping = Stopping(rhs.shape[1], rtol)
     for step_count in range(1, max_iter + 1):
@@ -270,8 +304,8 @@ def iteration_steps(matrix: sp.csr_matrix, rhs: np.ndarray, precondition: Any, r
             size = np.abs(step).sum(axis=0)
             np.add(supply, step, out=supply, where=stopping.moving(size))
             if stopping.settle(size, np.abs(supply).sum(axis=0)):
-                return step_count if not stopping.failed.any() else np.inf
-    return np.inf
+                return supply, (step_count if not stopping.failed.any() else np.inf)
+    return supply, np.inf
 
 
 def _level_count(factor: sp.spmatrix, lower: bool) -> int:
@@ -286,7 +320,15 @@ def _level_count(factor: sp.spmatrix, lower: bool) -> int:
     return int(level.max(initial=-1)) + 1
 
 
-def _spilu(matrix: sp.spmatrix, drop_tol: float) -> Any:
+def incomplete_factors(matrix: sp.spmatrix, drop_tol: float = 1e-4) -> Any:
+    """``scipy.sparse.linalg.spilu`` of a matrix, or None if it fails or leaves a zero or non-finite pivot.
+
+    Its ``solve(rhs, trans="N" | "T")`` applies M^-1 with SuperLU's own triangular solves.
+
+    >>> factors = incomplete_factors(sp.csc_matrix(np.array([[1.0, -0.5], [-0.25, 1.0]])), drop_tol=0.0)
+    >>> np.round(factors.solve(np.array([1.0, 0.0])), 6).tolist()
+    [1.142857, 0.285714]
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -323,7 +365,7 @@ def incomplete_lu(matrix: sp.spmatrix, drop_tol: float = 1e-4,
     >>> print(incomplete_lu(sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 1.0]]))))
     None
     """
-    superlu = _spilu(matrix, drop_tol)
+    superlu = incomplete_factors(matrix, drop_tol)
     return None if superlu is None else _level_scheduled(superlu, max_levels)
 
 
