@@ -286,7 +286,7 @@ def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[s
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(f"{humanize(category)} ({unit})")
     ax.set_title(f"Processes contributing most to {humanize(category).lower()} (direct emissions)")
-    ax.legend(handles=_stage_handles(order), title="Lifecycle stage", loc="lower right", frameon=False)
+    _legend_below(ax, ncol=min(len(order), 3), handles=_stage_handles(order), title="Lifecycle stage")
     return fig
 
 
@@ -779,12 +779,14 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
                            edgecolor="black", linewidth=1.0))
     ax.text(left, top + 0.05, "System boundary", fontsize=MIN_FONT_PT, ha="left", va="bottom")
     roots = [n for n in graph if column[n] == 0]
-    target = position[roots[0]] if roots else (right, top)
-    ax.annotate(fit_lines(f"Functional unit: {functional_unit}", (fu_width - 0.05) * 72, 6),
-                xy=(target[0] + box_w, target[1] - box_h / 2),
-                xytext=(right + 0.25, target[1] - box_h / 2), fontsize=MIN_FONT_PT, ha="left", va="center",
-                parse_math=False,
-                arrowprops=dict(arrowstyle="<|-", color="black", linewidth=0.8))
+    targets = [position[r] for r in roots] or [(right - box_w, top + box_h / 2)]
+    # the label sits level with the demanded processes; each of them has an arrow to it
+    label_y = sum(y for _, y in targets) / len(targets) - box_h / 2
+    ax.text(right + 0.25, label_y, fit_lines(f"Functional unit: {functional_unit}", (fu_width - 0.05) * 72, 9),
+            fontsize=MIN_FONT_PT, ha="left", va="center", parse_math=False)
+    for x, y in targets:
+        ax.annotate("", xy=(right + 0.22, label_y), xytext=(x + box_w, y - box_h / 2),
+                    arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8, shrinkA=0, shrinkB=0))
     for i, stage in enumerate(excluded):
         y = bottom - 0.25 - i * 0.32
         ax.add_patch(Rectangle((left, y - 0.24), 2.0, 0.24, fill=False, linestyle=":", edgecolor="#666666"))
@@ -1008,14 +1010,14 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
 
 
 def _row_height(labels: Sequence[str]) -> float:
-    """Inches per bar row, so that the tallest wrapped label (about 0.17 in a line) fits."""
+    """Inches per bar row, so that the tallest wrapped label (a 9 pt line is 0.15 in) fits with air."""
     return max(0.4, 0.19 * max((label.count("\n") + 1 for label in labels), default=1) + 0.1)
 
 
-def _legend_below(ax) -> None:
+def _legend_below(ax, ncol: int = 2, **options) -> None:
     """The legend under the axes and their x label, clear of every bar."""
     axes_height = ax.figure.get_figheight() * ax.get_position().height
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=2)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=ncol, **options)
 
 
 def unique_labels(labels: Sequence[str], width: int = 44) -> list[str]:
@@ -1202,5 +1204,5 @@ def allocation_bars(scores: Mapping[str, Mapping[str, float]], category: str, un
     ax.invert_yaxis()
     ax.set_xlabel(f"{humanize(category)} ({shown})")
     ax.set_title(f"{humanize(category)} allocated to each target, by rule")
-    ax.legend(title="Rule", frameon=False, loc="lower right")
+    _legend_below(ax, ncol=min(len(rules), 4), title="Rule")
     return fig
