@@ -70,7 +70,7 @@ def test_a_crowded_column_merges_its_smallest_processes_and_keeps_their_total(cr
     caption = fig.sankey_caption(layout, crowded.names)
     assert caption.startswith(f"Merged: {len(members)} other processes (Hand-made component number")
     assert all(crowded.names[p] in caption for p in members)
-    assert "pass 5.7 % of the score to the boxes as grey stubs" in caption  # 60 of 1,055 kg
+    assert "emit 5.7 % of the score; it reaches the boxes they supply as grey stubs" in caption  # 60 of 1,055 kg
 
 
 def test_crowded_labels_do_not_overlap_and_the_boxes_balance(crowded):
