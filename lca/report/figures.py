@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -637,10 +636,10 @@ def fit_lines(text: str, width_pt: float, lines: int = 3, size: float = MIN_FONT
     Taiwan, grid mix
     """
     for chars in range(max(len(text), 1), 3, -1):
-        wrapped = textwrap.wrap(text, chars, max_lines=lines, placeholder="...")
-        if all(text_width(line, size) <= width_pt for line in wrapped):
-            return "\n".join(wrapped)
-    return "\n".join(textwrap.wrap(text, 4, max_lines=lines, placeholder="..."))
+        label = wrap(text, chars, lines)
+        if all(text_width(line, size) <= width_pt for line in label.splitlines()):
+            return label
+    return wrap(text, 4, lines)
 
 
 def text_width(text: str, size: float = MIN_FONT_PT, weight: str = "normal") -> float:
