@@ -265,7 +265,7 @@ def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[s
     labels = [wrap(names.get(p, p), 34, 2) for p, _ in shown]
     values = [v / factor for _, v in shown]
     order = stage_order(stages[p] for p, _ in items)
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * (len(shown) + bool(rest)) + 1.5))
+    fig, ax = plt.subplots(figsize=(7.5, 0.46 * (len(shown) + bool(rest)) + 1.5))
     for row, ((process, _), value) in enumerate(zip(shown, values)):
         colour, hatch = stage_style(stages[process], tuple(order))
         ax.barh(row, value, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
@@ -781,13 +781,17 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     ax.text(left, top + 0.05, "System boundary", fontsize=MIN_FONT_PT, ha="left", va="bottom")
     roots = [n for n in graph if column[n] == 0]
     targets = [position[r] for r in roots] or [(right - box_w, top + box_h / 2)]
-    # the label sits level with the demanded processes; each of them has an arrow to it
-    label_y = sum(y for _, y in targets) / len(targets) - box_h / 2
+    # every demanded process feeds the functional unit: a line from each to a collector just
+    # outside the boundary, and one arrow from it to the label, level with their middle
+    middles = [y - box_h / 2 for _, y in targets]
+    label_y, collector = (max(middles) + min(middles)) / 2, right + 0.08
+    for x, y in zip((x for x, _ in targets), middles):
+        ax.plot([x + box_w, collector], [y, y], color="black", linewidth=0.8, solid_capstyle="butt")
+    ax.plot([collector, collector], [min(middles), max(middles)], color="black", linewidth=0.8)
+    ax.annotate("", xy=(right + 0.22, label_y), xytext=(collector, label_y),
+                arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8, shrinkA=0, shrinkB=0))
     ax.text(right + 0.25, label_y, fit_lines(f"Functional unit: {functional_unit}", (fu_width - 0.05) * 72, 9),
             fontsize=MIN_FONT_PT, ha="left", va="center", parse_math=False)
-    for x, y in targets:
-        ax.annotate("", xy=(right + 0.22, label_y), xytext=(x + box_w, y - box_h / 2),
-                    arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8, shrinkA=0, shrinkB=0))
     for i, stage in enumerate(excluded):
         y = bottom - 0.25 - i * 0.32
         ax.add_patch(Rectangle((left, y - 0.24), 2.0, 0.24, fill=False, linestyle=":", edgecolor="#666666"))
