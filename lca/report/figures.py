@@ -57,7 +57,8 @@ def _pyplot():
     matplotlib.use("svg", force=True)
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.size": MIN_FONT_PT, "axes.titlesize": 10, "legend.title_fontsize": MIN_FONT_PT, "hatch.linewidth": 0.6,
+    plt.rcParams.update({"font.size": MIN_FONT_PT, "axes.titlesize": 10, "legend.title_fontsize": MIN_FONT_PT,
+                         "hatch.linewidth": 0.6,
                          "axes.spines.top": False, "axes.spines.right": False,
                          "svg.hashsalt": "lca", "svg.fonttype": "none", "figure.dpi": DPI})
     return plt
@@ -532,19 +533,17 @@ def sankey_layout(flows: EmbodiedFlows, graph, names: Mapping[str, str], max_nod
     labels = {p: label(names.get(p, p), flows.embodied[p]) for p in keep}
     for col, members in by_column.items():
         members.sort(key=lambda p: (-abs(flows.embodied[p]), p))
-        merged = 1
-        while sum(slot(labels[p], flows.embodied[p]) for p in members) > SANKEY_MAX_IN and len(members) > merged:
-            merged += 1
-            tail = members[-merged:]
-            node = f"other {col}"
-            value = sankey_nodes(flows, {node: tuple(tail)}).value[node]
-            head = members[:-merged]
-            if sum(slot(labels[p], flows.embodied[p]) for p in head) + slot(label(f"{merged} other processes", value),
-                                                                          value) <= SANKEY_MAX_IN:
+        if sum(slot(labels[p], flows.embodied[p]) for p in members) <= SANKEY_MAX_IN:
+            continue
+        node = f"other {col}"  # no process id has a space
+        for merged in range(2, len(members) + 1):  # merge the smallest until the column fits
+            head, tail = members[:-merged], tuple(members[-merged:])
+            value = sankey_nodes(flows, {node: tail}).value[node]
+            text = label(f"{merged} other processes", value)
+            if sum(slot(labels[p], flows.embodied[p]) for p in head) + slot(text, value) <= SANKEY_MAX_IN:
                 for p in tail:
                     del groups[p], group_column[p]
-                groups[node], group_column[node] = tuple(tail), col
-                labels[node] = label(f"{merged} other processes", value)
+                groups[node], group_column[node], labels[node] = tail, col, text
                 break
     nodes = sankey_nodes(flows, groups)
     labels[FUNCTIONAL_UNIT] = f"Functional unit\n{format_value(flows.score / factor, 3)} {unit}"
@@ -911,7 +910,7 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
             from matplotlib.ticker import FuncFormatter, NullFormatter
 
             ax.set_xscale("log")
-            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 px
+            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 pt
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(deterministic[category] / factor, color="black", linewidth=1.4)

@@ -368,8 +368,10 @@ def sankey_nodes(flows: EmbodiedFlows, groups: Mapping[str, tuple[str, ...]]) ->
     ...                       {"grid": 300.0, "fab": 350.0, "chip": 360.0},
     ...                       {("grid", "fab"): 300.0, ("fab", "chip"): 350.0}, ("chip",), 360.0)
     >>> nodes = sankey_nodes(flows, {"grid": ("grid",), "chips": ("fab", "chip")})
-    >>> dict(nodes.value), dict(nodes.links)
-    ({'grid': 300.0, 'chips': 360.0, 'functional unit': 360.0}, {('grid', 'chips'): 300.0, ('chips', 'functional unit'): 360.0})
+    >>> dict(nodes.value)
+    {'grid': 300.0, 'chips': 360.0, 'functional unit': 360.0}
+    >>> dict(nodes.links)
+    {('grid', 'chips'): 300.0, ('chips', 'functional unit'): 360.0}
     """
     node_of = {p: node for node, ps in groups.items() for p in ps}
     value = {node: sum(flows.direct.get(p, 0.0) for p in ps) for node, ps in groups.items()}
