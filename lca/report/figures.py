@@ -362,7 +362,7 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
     def style(node: str) -> tuple[str, str]:
         if len(nodes.members[node]) == 1:
             return stage_style(stages[nodes.members[node][0]], tuple(order))
-        return OTHER_COLOUR, "++"
+        return OTHER_COLOUR, ""  # plain grey: background processes are grey with "++"
 
     position = dict(layout.position)  # node -> (x, bottom, height), inches
     out_offset = dict.fromkeys(nodes.value, 0.0)
@@ -408,7 +408,7 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
     handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
     if len(single) < len(drawn) or any(abs(v) * k > 0.004 for v in (*nodes.hidden_in.values(),
                                                                     *nodes.hidden_out.values())):
-        handles.append(Patch(facecolor=OTHER_COLOUR, alpha=0.5, hatch="++", label="processes not drawn or merged"))
+        handles.append(Patch(facecolor=OTHER_COLOUR, alpha=0.35, label="processes not drawn or merged"))
     ax.legend(handles=handles, title="Box: own emissions (filled, by stage) and from suppliers (white)",
               loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, frameon=False, fontsize=MIN_FONT_PT,
               title_fontsize=MIN_FONT_PT)
