@@ -5,7 +5,7 @@ hatch per stage), has units on its value axis, and wraps long process names. Eac
 returns a matplotlib Figure; :func:`render` turns it into SVG bytes with text kept as text and
 no date or random id in them, so the same study gives the same bytes. Figures are shown at
 their natural size (1 SVG unit = 1 pt), and no text is smaller than :data:`MIN_FONT_PT`, i.e.
-9 CSS pixels.
+12 CSS px.
 
 >>> from lca import calculate, load_study
 >>> svg = render(stage_contributions(calculate(load_study("lca:scenarios/patterson2021_gpt3.toml"))))
@@ -24,7 +24,8 @@ import numpy as np
 
 from ..engine.calculate import LCAResult
 from ..errors import ReportError
-from .flows import EmbodiedFlows, depths
+from ..model.frozen import FrozenDict
+from .flows import FUNCTIONAL_UNIT, EmbodiedFlows, SankeyNodes, depths, sankey_nodes
 from .style import (
     HATCHES,
     OKABE_ITO,
@@ -38,15 +39,13 @@ from .style import (
 )
 
 DPI = 130
-#: The smallest font in a figure, in pt: 9 CSS px (1 pt = 4/3 px) at the natural size.
-MIN_FONT_PT = 6.75
+#: The smallest font in a figure, in pt (12 CSS px, 1 pt = 4/3 px) at the natural size.
+MIN_FONT_PT = 9.0
 # The report's text column is 980 CSS px = 10.2 in at 1 pt = 1/72 in (96 px per inch); figures
 # are laid out to fit 9.9 in of it at their natural size, so no text shrinks and nothing
 # scrolls sideways.
 PAGE_WIDTH_IN = 9.9
-_CHAR_IN = 0.55 * 7.5 / 72  # the width of one character of a 7.5 pt label, about
 OKABE_BLUE, OKABE_ORANGE = OKABE_ITO[1], OKABE_ITO[0]
-FUNCTIONAL_UNIT = "functional unit"  # the Sankey's last box (no process id has a space)
 
 
 def _pyplot():
@@ -58,7 +57,8 @@ def _pyplot():
     matplotlib.use("svg", force=True)
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "hatch.linewidth": 0.6,
+    plt.rcParams.update({"font.size": MIN_FONT_PT, "axes.titlesize": 10, "legend.title_fontsize": MIN_FONT_PT,
+                         "hatch.linewidth": 0.6,
                          "axes.spines.top": False, "axes.spines.right": False,
                          "svg.hashsalt": "lca", "svg.fonttype": "none", "figure.dpi": DPI})
     return plt
@@ -208,7 +208,7 @@ def stage_contributions(result: LCAResult):
             left = left_pos if share > 0 else left_neg + share
             ax.barh(row, abs(share), left=left, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
             if abs(share) >= 8:
-                ax.text(left + abs(share) / 2, row, f"{share:.0f} %", ha="center", va="center", fontsize=8,
+                ax.text(left + abs(share) / 2, row, f"{share:.0f} %", ha="center", va="center", fontsize=MIN_FONT_PT,
                         bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
             if share > 0:
                 left_pos += share
@@ -266,7 +266,7 @@ def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[s
     labels = [wrap(names.get(p, p), 34, 2) for p, _ in shown]
     values = [v / factor for _, v in shown]
     order = stage_order(stages[p] for p, _ in items)
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * (len(shown) + bool(rest)) + 1.5))
+    fig, ax = plt.subplots(figsize=(7.5, 0.46 * (len(shown) + bool(rest)) + 1.5))
     for row, ((process, _), value) in enumerate(zip(shown, values)):
         colour, hatch = stage_style(stages[process], tuple(order))
         ax.barh(row, value, color=colour, hatch=hatch, edgecolor="black", linewidth=0.5)
@@ -279,14 +279,14 @@ def top_processes(result: LCAResult, stages: Mapping[str, str], names: Mapping[s
         share = value * factor / impact.value if impact.value else 0.0
         ax.text(value + (0.01 * span if value >= 0 else -0.01 * span), row,
                 f"{format_value(value, 3)} ({format_share(share)})", va="center",
-                ha="left" if value >= 0 else "right", fontsize=8)
+                ha="left" if value >= 0 else "right", fontsize=MIN_FONT_PT)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlim(min(0, min(values) * 1.3), max(0, max(values)) * 1.3 or 1)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel(f"{humanize(category)} ({unit})")
     ax.set_title(f"Processes contributing most to {humanize(category).lower()} (direct emissions)")
-    ax.legend(handles=_stage_handles(order), title="Lifecycle stage", loc="lower right", frameon=False)
+    _legend_below(ax, ncol=min(len(order), 3), handles=_stage_handles(order), title="Lifecycle stage")
     return fig
 
 
@@ -308,6 +308,12 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
     """Sankey-style diagram: boxes are processes (height: the impact embodied in their output),
     bands the impact each link carries towards the functional unit (right).
 
+    Labels sit right of their box, wrapped to the width measured for them, each in a slot of
+    its column at least as tall as its text, so no two labels overlap and no label covers a
+    box. A column too crowded for :data:`SANKEY_MAX_IN` merges its smallest processes into one
+    "N other processes" node (listed by :func:`sankey_caption`); processes not drawn reach
+    their consumers as grey stubs, so every box still balances (:func:`~.flows.sankey_nodes`).
+
     Parameters
     ----------
     flows : EmbodiedFlows
@@ -322,112 +328,370 @@ def flow_diagram(flows: EmbodiedFlows, graph, names: Mapping[str, str], stages: 
     Returns
     -------
     matplotlib.figure.Figure
-        The figure.
+        The figure; ``figure.sankey`` holds its :class:`SankeyLayout` (what is drawn where).
 
     Examples
     --------
     >>> from lca import load_study
     >>> from lca.report import gather
     >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
-    >>> len(render(flow_diagram(content.flows, content.graph, content.names, content.stages))) > 0
+    >>> drawing = flow_diagram(content.flows, content.graph, content.names, content.stages)
+    >>> sorted(drawing.sankey.nodes.value)
+    ['datacenter_electricity', 'functional unit', 'training_run']
+    >>> len(render(drawing)) > 0
     True
     """
     plt = _pyplot()
     from matplotlib.patches import Patch, PathPatch, Rectangle
     from matplotlib.path import Path
 
+    layout = sankey_layout(flows, graph, names, max_nodes)
+    nodes, column, pitch, k = layout.nodes, layout.column, layout.pitch, layout.scale
+    n_columns = max(column.values(), default=0) + 1
+    factor, unit = scale_of([flows.score], flows.unit)
+    total = abs(flows.score) or 1.0
+    fu_x = n_columns * pitch
+    width_in = fu_x + SANKEY_BOX_IN + FU_LABEL_IN
+    height_in = layout.height
+    fig = plt.figure(figsize=(width_in, height_in))
+    ax = fig.add_axes((0, 0, 1, 1))
+    drawn = [n for n in nodes.value if n != FUNCTIONAL_UNIT]
+    single = [n for n in drawn if len(nodes.members[n]) == 1]
+    order = stage_order(stages[nodes.members[n][0]] for n in single)
+
+    def style(node: str) -> tuple[str, str]:
+        if len(nodes.members[node]) == 1:
+            return stage_style(stages[nodes.members[node][0]], tuple(order))
+        return OTHER_COLOUR, ""  # plain grey: background processes are grey with "++"
+
+    position = dict(layout.position)  # node -> (x, bottom, height), inches
+    out_offset = dict.fromkeys(nodes.value, 0.0)
+    # the filled top of a box is its own emissions; bands from suppliers enter below it
+    in_offset = {n: abs(nodes.direct[n]) * k for n in nodes.value}
+    links = sorted(((s, c, v) for (s, c), v in nodes.links.items() if v != 0),
+                   key=lambda item: (position[item[1]][0], -position[item[1]][1], -position[item[0]][1]))
+    for supplier, consumer, value in links:
+        h = abs(value) * k
+        x0, b0, h0 = position[supplier]
+        x1, b1, h1 = position[consumer]
+        top0, top1 = b0 + h0 - out_offset[supplier], b1 + h1 - in_offset[consumer]
+        out_offset[supplier] += h
+        in_offset[consumer] += h
+        ax.add_patch(PathPatch(_band(x0 + SANKEY_BOX_IN, top0, x1, top1, h, Path), facecolor=style(supplier)[0],
+                               alpha=0.3 if value > 0 else 0.12, edgecolor="none", hatch=None if value > 0 else "//"))
+    # what processes not drawn send in (or take): short grey stubs, so each box balances
+    stub = 0.15
+    for node, (x, bottom, h) in position.items():
+        for hidden, x0, top in ((nodes.hidden_in.get(node, 0.0), x - stub, bottom + h - in_offset[node]),
+                                (nodes.hidden_out.get(node, 0.0), x + SANKEY_BOX_IN, bottom + h - out_offset[node])):
+            if abs(hidden) * k > 0.004:
+                ax.add_patch(Rectangle((x0, top - abs(hidden) * k), stub, abs(hidden) * k, facecolor=OTHER_COLOUR,
+                                       alpha=0.35, edgecolor="none"))
+    fu_bottom, fu_height = position[FUNCTIONAL_UNIT][1:]
+    ax.add_patch(Rectangle((fu_x, fu_bottom), SANKEY_BOX_IN, fu_height, facecolor="black", edgecolor="black"))
+    ax.text(fu_x + SANKEY_BOX_IN + LABEL_PAD_IN, fu_bottom + fu_height / 2, layout.labels[FUNCTIONAL_UNIT],
+            va="center", ha="left", fontsize=MIN_FONT_PT, fontweight="bold", parse_math=False)
+    for node in drawn:
+        x, bottom, h = position[node]
+        colour, hatch = style(node)
+        ax.add_patch(Rectangle((x, bottom), SANKEY_BOX_IN, h, facecolor="white", edgecolor="black", linewidth=0.6))
+        direct = abs(nodes.direct[node]) * k
+        if direct:
+            ax.add_patch(Rectangle((x, bottom + h - direct), SANKEY_BOX_IN, direct, facecolor=colour, hatch=hatch,
+                                   edgecolor="black", linewidth=0.6))
+        ax.text(x + SANKEY_BOX_IN + LABEL_PAD_IN, bottom + h / 2, layout.labels[node], va="center", ha="left",
+                fontsize=MIN_FONT_PT, parse_math=False,
+                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none", alpha=0.8))
+    ax.set_xlim(0, width_in)
+    ax.set_ylim(0, height_in)
+    ax.axis("off")
+    handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
+    if len(single) < len(drawn) or any(abs(v) * k > 0.004 for v in (*nodes.hidden_in.values(),
+                                                                    *nodes.hidden_out.values())):
+        handles.append(Patch(facecolor=OTHER_COLOUR, alpha=0.35, label="processes not drawn or merged"))
+    ax.legend(handles=handles, title="Box: own emissions (filled, by stage) and from suppliers (white)",
+              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, frameon=False, fontsize=MIN_FONT_PT,
+              title_fontsize=MIN_FONT_PT)
+    ax.set_title(f"{humanize(flows.category)} carried through the supply chain to the functional unit (right)\n"
+                 f"total {format_value(flows.score / factor, 4)} {unit}; box heights and band widths "
+                 f"are proportional to {unit}", fontsize=10)
+    fig.sankey = layout
+    return fig
+
+
+def _band(start: float, top0: float, end: float, top1: float, h: float, path_class):
+    """A band of height *h* from a supplier's right side to a consumer's left side (Bezier edges)."""
+    mid = (start + end) / 2
+    vertices = [(start, top0), (mid, top0), (mid, top1), (end, top1), (end, top1 - h),
+                (mid, top1 - h), (mid, top0 - h), (start, top0 - h), (start, top0)]
+    codes = [path_class.MOVETO, path_class.CURVE4, path_class.CURVE4, path_class.CURVE4, path_class.LINETO,
+             path_class.CURVE4, path_class.CURVE4, path_class.CURVE4, path_class.CLOSEPOLY]
+    return path_class(vertices, codes)
+
+
+SANKEY_BOX_IN = 0.08  # a box's width
+SANKEY_FLOW_IN = 3.6  # the tallest column's boxes, end to end
+SANKEY_MAX_IN = 7.5  # the tallest a column may grow before its smallest processes are merged
+SANKEY_MIN_PITCH_IN = 1.3  # a column and its labels: about 15 characters of 9 pt text
+SANKEY_GAP_IN = 0.06  # between two slots of a column
+FU_LABEL_IN = 1.2  # "Functional unit" and the score, bold, right of the last box
+LABEL_PAD_IN = 0.04
+OTHER_COLOUR = "#999999"
+
+
+@dataclass(frozen=True)
+class SankeyLayout:
+    """Where :func:`flow_diagram` puts things, in inches from the bottom left (immutable).
+
+    Attributes
+    ----------
+    nodes : SankeyNodes
+        What is drawn.
+    column : mapping of str to int
+        Node -> column, 0 next to the functional unit.
+    position : mapping of str to (float, float, float)
+        Node -> (x, bottom, height) of its box.
+    labels : mapping of str to str
+        Node -> its label with line breaks.
+    pitch, scale, height : float
+        Column pitch (in), inches per impact unit, drawing height (in).
+
+    Examples
+    --------
+    See :func:`sankey_layout`.
+    """
+
+    nodes: SankeyNodes
+    column: Mapping[str, int]
+    position: Mapping[str, tuple[float, float, float]]
+    labels: Mapping[str, str]
+    pitch: float
+    scale: float
+    height: float
+
+
+def sankey_layout(flows: EmbodiedFlows, graph, names: Mapping[str, str], max_nodes: int = 12) -> SankeyLayout:
+    """Choose the Sankey's nodes, wrap their labels to the measured room and stack them in slots.
+
+    The largest *max_nodes* processes (each at least 0.5 % of the score) are drawn, fewer when
+    more columns would not fit the page at :data:`SANKEY_MIN_PITCH_IN`. Each node's slot is as
+    tall as its box or its label, whichever is taller; a column taller than
+    :data:`SANKEY_MAX_IN` merges its smallest nodes into one until it fits.
+
+    Parameters
+    ----------
+    flows : EmbodiedFlows
+        One category's flows.
+    graph : networkx.DiGraph
+        The processes that run, supplier -> consumer.
+    names : mapping of str to str
+        Display names.
+    max_nodes : int, optional
+        The most processes drawn on their own.
+
+    Returns
+    -------
+    SankeyLayout
+        The nodes and their places.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> layout = sankey_layout(content.flows, content.graph, content.names)
+    >>> sorted(layout.column.items(), key=lambda item: item[1])
+    [('functional unit', -1), ('training_run', 0), ('datacenter_electricity', 1)]
+    """
     total = abs(flows.score) or 1.0
     ranked = sorted(flows.embodied, key=lambda p: (-abs(flows.embodied[p]), p))
     keep = [p for p in ranked[:max_nodes] if abs(flows.embodied[p]) >= 0.005 * total] or ranked[:1]
+    room = PAGE_WIDTH_IN - SANKEY_BOX_IN - FU_LABEL_IN
     column, by_column = _columns(graph, keep)
-    n_columns = max(column.values(), default=0) + 1
+    while len(by_column) > max(1, int(room // SANKEY_MIN_PITCH_IN)) and len(keep) > 1:
+        keep = keep[:-1]  # the smallest goes: it still reaches its consumers as a stub
+        column, by_column = _columns(graph, keep)
+    n_columns = len(by_column)
+    pitch = min(2.4, room / n_columns)
+    label_width = (pitch - SANKEY_BOX_IN - 2 * LABEL_PAD_IN) * 72
     factor, unit = scale_of([flows.score], flows.unit)
-    scale = 1.0 / total  # height units per impact unit: the functional unit's box is 1 high
-    width, spacing = 0.05, 1.0
-    # columns share the text column's width (PAGE_WIDTH_IN): narrower columns wrap labels
-    # tighter and put the amount on lines of its own
-    pitch = min(2.4, max(1.2, (PAGE_WIDTH_IN - 1.3) / n_columns))
-    chars = max(14, min(26, int((pitch - 0.25) / _CHAR_IN)))
-    narrow = chars < 22
-    lines = 5 if narrow else 3
-    # every box gets at least the height of its label (7.5 pt lines; 3.8 in of figure per unit)
-    gap, label_room = 0.03, lines * 7.5 * 1.25 / 72 / 3.8
 
-    def slot(p: str) -> float:
-        return max(abs(flows.embodied[p]) * scale, label_room)
+    def label(name: str, value: float) -> str:
+        detail = f"{format_value(value / factor, 3)} {unit} ({format_share(value / total)})"
+        if text_width(detail) > label_width:
+            detail = f"{format_value(value / factor, 3)} {unit}\n{format_share(value / total)}"
+        return fit_lines(name, label_width, 3) + "\n" + detail
 
-    span = max(sum(slot(p) for p in ps) + gap * (len(ps) - 1) for ps in by_column.values())
-    position: dict[str, tuple[float, float, float]] = {}  # x, bottom, height
+    column_sums = [sum(abs(flows.embodied[p]) for p in ps) for ps in by_column.values()] + [total]
+    k = SANKEY_FLOW_IN / max(column_sums)
+
+    def slot(text: str, value: float) -> float:
+        return max(abs(value) * k, text_height(text)) + SANKEY_GAP_IN
+
+    groups = {p: (p,) for p in keep}
+    group_column = dict(column)
+    labels = {p: label(names.get(p, p), flows.embodied[p]) for p in keep}
     for col, members in by_column.items():
         members.sort(key=lambda p: (-abs(flows.embodied[p]), p))
-        x = (n_columns - 1 - col) * spacing
-        used = sum(slot(p) for p in members) + gap * (len(members) - 1)
-        y = (span + used) / 2
-        for p in members:
-            h = abs(flows.embodied[p]) * scale
-            position[p] = (x, y - (slot(p) + h) / 2, h)
-            y -= slot(p) + gap
-    fig, ax = plt.subplots(figsize=(pitch * n_columns + 1.3, 1.0 + 3.8 * span))
-    order = stage_order(stages[p] for p in keep)
-    out_offset = {p: 0.0 for p in keep}
-    in_offset = {p: abs(flows.direct.get(p, 0.0)) * scale for p in keep}
-    links = sorted(((s, c, v) for (s, c), v in flows.links.items() if s in position and c in position and v != 0),
-                   key=lambda item: (position[item[1]][0], -position[item[1]][1], -position[item[0]][1]))
-    # the functional unit is a box of its own, right of every process, fed by each demanded
-    # process with what it delivers to the demand (its embodied impact less what others take)
-    fu_x = n_columns * spacing
-    position[FUNCTIONAL_UNIT] = (fu_x, (span - abs(flows.score) * scale) / 2, abs(flows.score) * scale)
-    in_offset[FUNCTIONAL_UNIT] = 0.0
-    for root in flows.roots:
-        if root in position:
-            delivered = flows.embodied[root] - sum(v for (s, _), v in flows.links.items() if s == root)
-            if delivered != 0:
-                links.append((root, FUNCTIONAL_UNIT, delivered))
-    for supplier, consumer, value in links:
-        h = abs(value) * scale
-        x0, b0, h0 = position[supplier]
-        x1, b1, h1 = position[consumer]
-        top0 = b0 + h0 - out_offset[supplier]
-        top1 = b1 + h1 - in_offset[consumer]
-        out_offset[supplier] += h
-        in_offset[consumer] += h
-        start, end = x0 + width, x1
-        mid = (start + end) / 2
-        vertices = [(start, top0), (mid, top0), (mid, top1), (end, top1), (end, top1 - h),
-                    (mid, top1 - h), (mid, top0 - h), (start, top0 - h), (start, top0)]
-        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.LINETO,
-                 Path.CURVE4, Path.CURVE4, Path.CURVE4, Path.CLOSEPOLY]
-        colour = stage_style(stages[supplier], tuple(order))[0]
-        ax.add_patch(PathPatch(Path(vertices, codes), facecolor=colour, alpha=0.3 if value > 0 else 0.12,
-                               edgecolor="none", hatch=None if value > 0 else "//"))
-    fu_bottom, fu_height = position.pop(FUNCTIONAL_UNIT)[1:]
-    ax.add_patch(Rectangle((fu_x, fu_bottom), width, fu_height, facecolor="black", edgecolor="black"))
-    ax.text(fu_x + width + 0.02, fu_bottom + fu_height / 2,
-            f"Functional unit\n{format_value(flows.score / factor, 3)} {unit}", va="center", ha="left",
-            fontsize=8, fontweight="bold")
-    for p, (x, bottom, h) in position.items():
-        colour, hatch = stage_style(stages[p], tuple(order))
-        ax.add_patch(Rectangle((x, bottom), width, h, facecolor="white", edgecolor="black", linewidth=0.6))
-        direct = abs(flows.direct.get(p, 0.0)) * scale
-        if direct:
-            ax.add_patch(Rectangle((x, bottom + h - direct), width, direct, facecolor=colour, hatch=hatch,
-                                   edgecolor="black", linewidth=0.6))
-        value = flows.embodied[p]
-        label = (f"{wrap(names.get(p, p), chars, 3 if narrow else 2)}\n{format_value(value / factor, 3)} {unit}"
-                 f"{chr(10) if narrow else ' '}({format_share(value / total)})")
-        ax.text(x + width + 0.02, bottom + h / 2, label, va="center", ha="left", fontsize=7.5,
-                bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.8))
-    ax.set_xlim(-0.05, fu_x + 1.2 / pitch)  # room for the functional unit's label, in column widths
-    ax.set_ylim(-0.02, span + 0.02)
-    ax.axis("off")
-    handles = _stage_handles(order) + [Patch(facecolor="white", edgecolor="black", label="from suppliers")]
-    ax.legend(handles=handles, title="Box: own emissions (filled, by stage) and from suppliers (white)",
-              loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(handles), 4), frameon=False, fontsize=8,
-              title_fontsize=8)
-    ax.set_title(f"{humanize(flows.category)} carried through the supply chain to the functional unit (right)\n"
-                 f"total {format_value(flows.score / factor, 4)} {unit}; box heights and band widths "
-                 f"are proportional to {unit}", fontsize=9.5)
-    return fig
+        if sum(slot(labels[p], flows.embodied[p]) for p in members) <= SANKEY_MAX_IN:
+            continue
+        node = f"other {col}"  # no process id has a space
+        for merged in range(2, len(members) + 1):  # merge the smallest until the column fits
+            head, tail = members[:-merged], tuple(members[-merged:])
+            value = sankey_nodes(flows, {node: tail}).value[node]
+            text = label(f"{merged} other processes", value)
+            if sum(slot(labels[p], flows.embodied[p]) for p in head) + slot(text, value) <= SANKEY_MAX_IN:
+                for p in tail:
+                    del groups[p], group_column[p]
+                groups[node], group_column[node], labels[node] = tail, col, text
+                break
+    nodes = sankey_nodes(flows, groups)
+    labels[FUNCTIONAL_UNIT] = f"Functional unit\n{format_value(flows.score / factor, 3)} {unit}"
+    stacks: dict[int, list[str]] = {}
+    for node, col in group_column.items():
+        stacks.setdefault(col, []).append(node)
+    heights = {col: sum(slot(labels[n], nodes.value[n]) for n in ns) for col, ns in stacks.items()}
+    height = max([*heights.values(), slot(labels[FUNCTIONAL_UNIT], total)])
+    position = {}
+    for col, members in stacks.items():
+        members.sort(key=lambda n: (len(nodes.members[n]) > 1, -abs(nodes.value[n]), n))  # groups last
+        x = (n_columns - 1 - col) * pitch
+        y = (height + heights[col]) / 2  # columns are centred on the drawing
+        for node in members:
+            s, h = slot(labels[node], nodes.value[node]), abs(nodes.value[node]) * k
+            position[node] = (x, y - (s + h) / 2, h)
+            y -= s
+    position[FUNCTIONAL_UNIT] = (n_columns * pitch, (height - total * k) / 2, total * k)
+    group_column[FUNCTIONAL_UNIT] = -1
+    return SankeyLayout(nodes=nodes, column=FrozenDict(group_column), position=FrozenDict(position),
+                        labels=FrozenDict(labels), pitch=pitch, scale=k, height=height)
+
+
+def sankey_caption(layout: SankeyLayout, names: Mapping[str, str]) -> str:
+    """What the Sankey merged or left out, in words, for its caption and alt text.
+
+    Parameters
+    ----------
+    layout : SankeyLayout
+        The Sankey's layout.
+    names : mapping of str to str
+        Display names.
+
+    Returns
+    -------
+    str
+        One sentence per merged node, and one on processes not drawn; empty when nothing is.
+
+    Examples
+    --------
+    >>> from lca import load_study
+    >>> from lca.report import gather
+    >>> content = gather(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> sankey_caption(sankey_layout(content.flows, content.graph, content.names), content.names)
+    ''
+    """
+    nodes = layout.nodes
+    parts = []
+    for node, members in nodes.members.items():
+        if len(members) > 1:
+            parts.append(f"{layout.labels[node].splitlines()[0]} ("
+                         + "; ".join(names.get(p, p) for p in members) + ")")
+    sentences = [f"Merged: {' and '.join(parts)}."] if parts else []
+    score = nodes.value[FUNCTIONAL_UNIT]
+    # every process's own emissions add up to the score: what the drawn ones do not emit, the others do
+    undrawn = score - sum(v for n, v in nodes.direct.items() if n != FUNCTIONAL_UNIT)
+    if any(abs(v) > 1e-9 * (abs(score) or 1) for v in nodes.hidden_in.values()):
+        sentences.append(f"Processes not drawn (each under 0.5 % of the score, or beyond the "
+                         f"{sum(len(m) for m in nodes.members.values())} drawn) emit "
+                         f"{format_share(undrawn / (score or 1.0))} of the score; it reaches the boxes they supply "
+                         "as grey stubs.")
+    return " ".join(sentences)
+
+
+def fit_lines(text: str, width_pt: float, lines: int = 3, size: float = MIN_FONT_PT) -> str:
+    """*text* wrapped so that each line is at most *width_pt* wide at *size* pt (measured with
+    matplotlib's font metrics), shortened with "..." past *lines* lines.
+
+    Parameters
+    ----------
+    text : str
+        The label.
+    width_pt : float
+        The room, in pt.
+    lines : int, optional
+        The most lines.
+    size : float, optional
+        Font size in pt.
+
+    Returns
+    -------
+    str
+        The label with newlines.
+
+    Examples
+    --------
+    >>> print(fit_lines("Electricity, Taiwan, grid mix", 80))
+    Electricity,
+    Taiwan, grid mix
+    """
+    for chars in range(max(len(text), 1), 3, -1):
+        label = wrap(text, chars, lines)
+        if all(text_width(line, size) <= width_pt for line in label.splitlines()):
+            return label
+    return wrap(text, 4, lines)
+
+
+def text_width(text: str, size: float = MIN_FONT_PT, weight: str = "normal") -> float:
+    """The width of one line of text in pt, from the font matplotlib draws it with.
+
+    Parameters
+    ----------
+    text : str
+        One line.
+    size : float, optional
+        Font size in pt.
+    weight : str, optional
+        Font weight.
+
+    Returns
+    -------
+    float
+        Width in pt.
+
+    Examples
+    --------
+    >>> text_width("ii") < text_width("MM")
+    True
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    return TextToPath().get_text_width_height_descent(text, FontProperties(size=size, weight=weight),
+                                                      ismath=False)[0]
+
+
+def text_height(text: str, size: float = MIN_FONT_PT) -> float:
+    """The height in inches of a label of several lines (matplotlib's 1.2 line spacing), with a
+    little air, for stacking labels.
+
+    Parameters
+    ----------
+    text : str
+        The label, lines separated by newlines.
+    size : float, optional
+        Font size in pt.
+
+    Returns
+    -------
+    float
+        Inches.
+
+    Examples
+    --------
+    >>> round(text_height("one\\ntwo"), 3)
+    0.38
+    """
+    return (text.count("\n") + 1) * 1.2 * size / 72 + 0.08
 
 
 def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], excluded: Sequence[str],
@@ -468,9 +732,10 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     n_columns = max(column.values(), default=0) + 1
     tallest = max((len(v) for v in by_column.values()), default=1)
     dense = tallest > 8
-    box_w, box_h = 1.75, (0.5 if not dense else 0.36)
-    step_x, step_y = box_w + 0.75, box_h + (0.22 if not dense else 0.1)
-    fu_width = 1.5  # the functional unit's label, wrapped at 22 characters
+    # 9 pt names: three lines of about 23 characters in a box (two in a dense column)
+    box_w, box_h = 1.9, (0.56 if not dense else 0.4)
+    step_x, step_y = box_w + 0.55, box_h + (0.22 if not dense else 0.1)
+    fu_width = 1.3  # the functional unit's label, wrapped to this width
     # A deep supply chain is folded into bands of columns stacked top to bottom (read like
     # text: extraction top left, the functional unit bottom right), so the figure keeps its
     # natural size inside the text column; boxes stay on one grid, so every route stays clear.
@@ -498,34 +763,42 @@ def system_boundary(graph, names: Mapping[str, str], stages: Mapping[str, str], 
     x_min, x_max, y_min, y_max = left - 0.1, right + fu_width + 0.3, lowest - 0.1, top + 0.45
     fig = plt.figure(figsize=(x_max - x_min, y_max - y_min))
     ax = fig.add_axes((0, 0, 1, 1))
-    font = 7 if dense else 7.5
     for node, (x, y) in position.items():
         colour, hatch = stage_style(stages[node], tuple(order))
         ax.add_patch(FancyBboxPatch((x, y - box_h), box_w, box_h, boxstyle="round,pad=0.01",
                                     facecolor="white", edgecolor="black", linewidth=0.7))
         ax.add_patch(Rectangle((x, y - box_h), 0.14, box_h, facecolor=colour, hatch=hatch, edgecolor="black",
                                linewidth=0.5))
-        ax.text(x + 0.14 + (box_w - 0.14) / 2, y - box_h / 2, wrap(names.get(node, node), 24, 2 if dense else 3),
-                ha="center", va="center", fontsize=font)
+        ax.text(x + 0.14 + (box_w - 0.14) / 2, y - box_h / 2,
+                fit_lines(names.get(node, node), (box_w - 0.14 - 0.1) * 72, 2 if dense else 3),
+                ha="center", va="center", fontsize=MIN_FONT_PT, parse_math=False)
     for path in boundary_routes(graph.edges, position, box_w, box_h, step_x, step_y):
         ax.add_patch(FancyArrowPatch(path=Path(path), arrowstyle="-|>", mutation_scale=8, linewidth=0.6,
                                      color="#444444", shrinkA=0, shrinkB=1))
     ax.add_patch(Rectangle((left, bottom), right - left, top - bottom, fill=False, linestyle="--",
                            edgecolor="black", linewidth=1.0))
-    ax.text(left, top + 0.05, "System boundary", fontsize=8, ha="left", va="bottom")
+    ax.text(left, top + 0.05, "System boundary", fontsize=MIN_FONT_PT, ha="left", va="bottom")
     roots = [n for n in graph if column[n] == 0]
-    target = position[roots[0]] if roots else (right, top)
-    ax.annotate(wrap(f"Functional unit: {functional_unit}", 22, 5), xy=(target[0] + box_w, target[1] - box_h / 2),
-                xytext=(right + 0.25, target[1] - box_h / 2), fontsize=7.5, ha="left", va="center",
-                arrowprops=dict(arrowstyle="<|-", color="black", linewidth=0.8))
+    targets = [position[r] for r in roots] or [(right - box_w, top + box_h / 2)]
+    # every demanded process feeds the functional unit: a line from each to a collector just
+    # outside the boundary, and one arrow from it to the label, level with their middle
+    middles = [y - box_h / 2 for _, y in targets]
+    label_y, collector = (max(middles) + min(middles)) / 2, right + 0.08
+    for x, y in zip((x for x, _ in targets), middles):
+        ax.plot([x + box_w, collector], [y, y], color="black", linewidth=0.8, solid_capstyle="butt")
+    ax.plot([collector, collector], [min(middles), max(middles)], color="black", linewidth=0.8)
+    ax.annotate("", xy=(right + 0.22, label_y), xytext=(collector, label_y),
+                arrowprops=dict(arrowstyle="-|>", color="black", linewidth=0.8, shrinkA=0, shrinkB=0))
+    ax.text(right + 0.25, label_y, fit_lines(f"Functional unit: {functional_unit}", (fu_width - 0.05) * 72, 9),
+            fontsize=MIN_FONT_PT, ha="left", va="center", parse_math=False)
     for i, stage in enumerate(excluded):
         y = bottom - 0.25 - i * 0.32
         ax.add_patch(Rectangle((left, y - 0.24), 2.0, 0.24, fill=False, linestyle=":", edgecolor="#666666"))
-        ax.text(left + 0.08, y - 0.12, f"excluded: {humanize(stage).lower()}", fontsize=7, va="center",
+        ax.text(left + 0.08, y - 0.12, f"excluded: {humanize(stage).lower()}", fontsize=MIN_FONT_PT, va="center",
                 color="#333333")
     handles = _stage_handles(order)
-    ax.legend(handles=handles, title="Lifecycle stage", loc="lower right", frameon=False, fontsize=7,
-              title_fontsize=7.5, ncol=min(len(handles), 3))
+    ax.legend(handles=handles, title="Lifecycle stage", loc="lower right", frameon=False,
+              ncol=min(len(handles), 3))
     ax.set_xlim(x_min, x_max)
     ax.set_ylim(y_min, y_max)
     ax.axis("off")
@@ -637,7 +910,7 @@ def distributions(samples: Mapping[str, np.ndarray], deterministic: Mapping[str,
             from matplotlib.ticker import FuncFormatter, NullFormatter
 
             ax.set_xscale("log")
-            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 px
+            # plain "1e-05" labels: the default 10^n puts its exponent at 70 % size, under 9 pt
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
             ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(deterministic[category] / factor, color="black", linewidth=1.4)
@@ -741,14 +1014,14 @@ def tornado(rows: Sequence[tuple[str, float, float]], base: float, category: str
 
 
 def _row_height(labels: Sequence[str]) -> float:
-    """Inches per bar row, so that the tallest wrapped label (about 0.17 in a line) fits."""
-    return max(0.38, 0.17 * max((label.count("\n") + 1 for label in labels), default=1) + 0.08)
+    """Inches per bar row, so that the tallest wrapped label (a 9 pt line is 0.15 in) fits with air."""
+    return max(0.4, 0.19 * max((label.count("\n") + 1 for label in labels), default=1) + 0.1)
 
 
-def _legend_below(ax) -> None:
+def _legend_below(ax, ncol: int = 2, **options) -> None:
     """The legend under the axes and their x label, clear of every bar."""
     axes_height = ax.figure.get_figheight() * ax.get_position().height
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=2)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.6 / axes_height), ncol=ncol, **options)
 
 
 def unique_labels(labels: Sequence[str], width: int = 44) -> list[str]:
@@ -935,5 +1208,5 @@ def allocation_bars(scores: Mapping[str, Mapping[str, float]], category: str, un
     ax.invert_yaxis()
     ax.set_xlabel(f"{humanize(category)} ({shown})")
     ax.set_title(f"{humanize(category)} allocated to each target, by rule")
-    ax.legend(title="Rule", frameon=False, loc="lower right")
+    _legend_below(ax, ncol=min(len(rules), 4), title="Rule")
     return fig

@@ -301,3 +301,109 @@ def condense(graph: nx.DiGraph, keep: set[str], group_of: Mapping[str, str]) -> 
     out.add_nodes_from(target(n) for n in graph)
     out.add_edges_from((target(a), target(b)) for a, b in graph.edges if target(a) != target(b))
     return out
+
+
+FUNCTIONAL_UNIT = "functional unit"  # the Sankey's last node (no process id has a space)
+
+
+@dataclass(frozen=True)
+class SankeyNodes:
+    """What a Sankey draws: nodes standing for one process or a group, the links between them and
+    what they exchange with processes not drawn, so that every node balances (immutable).
+
+    For every node, ``value = direct + inflow from drawn nodes + hidden_in = outflow to drawn
+    nodes (and the functional unit) + hidden_out``; the functional unit's inflow plus its
+    ``hidden_in`` is the score. Nothing is dropped silently: what processes not drawn carry
+    arrives as ``hidden_in``.
+
+    Attributes
+    ----------
+    value : mapping of str to float
+        Node -> the impact passing through it (a process's embodied impact; for a group, its
+        members' own emissions plus what enters the group from outside).
+    direct : mapping of str to float
+        Node -> its members' own emissions.
+    members : mapping of str to tuple of str
+        Node -> the processes it stands for.
+    links : mapping of (str, str) to float
+        (supplier node, consumer node or :data:`FUNCTIONAL_UNIT`) -> impact carried.
+    hidden_in, hidden_out : mapping of str to float
+        Node -> impact from / to processes that are not drawn.
+
+    Examples
+    --------
+    See :func:`sankey_nodes`.
+    """
+
+    value: Mapping[str, float]
+    direct: Mapping[str, float]
+    members: Mapping[str, tuple[str, ...]]
+    links: Mapping[tuple[str, str], float]
+    hidden_in: Mapping[str, float]
+    hidden_out: Mapping[str, float]
+
+
+def sankey_nodes(flows: EmbodiedFlows, groups: Mapping[str, tuple[str, ...]]) -> SankeyNodes:
+    """The nodes of a Sankey: each group of processes (often one) becomes a node; links inside
+    a group vanish, and links to or from processes in no group are summed per node as hidden.
+
+    Parameters
+    ----------
+    flows : EmbodiedFlows
+        :func:`embodied_flows` of one category.
+    groups : mapping of str to tuple of str
+        Node -> the processes it stands for; a process belongs to at most one node.
+
+    Returns
+    -------
+    SankeyNodes
+        Balanced nodes and links, the functional unit included.
+
+    Examples
+    --------
+    The grid (300 kg) is drawn on its own; fab and chip are merged into one node whose
+    internal link disappears:
+
+    >>> flows = EmbodiedFlows("climate_change", "kg CO2-eq", {"grid": 300.0, "fab": 50.0, "chip": 10.0},
+    ...                       {"grid": 300.0, "fab": 350.0, "chip": 360.0},
+    ...                       {("grid", "fab"): 300.0, ("fab", "chip"): 350.0}, ("chip",), 360.0)
+    >>> nodes = sankey_nodes(flows, {"grid": ("grid",), "chips": ("fab", "chip")})
+    >>> dict(nodes.value)
+    {'grid': 300.0, 'chips': 360.0, 'functional unit': 360.0}
+    >>> dict(nodes.links)
+    {('grid', 'chips'): 300.0, ('chips', 'functional unit'): 360.0}
+    """
+    node_of = {p: node for node, ps in groups.items() for p in ps}
+    value = {node: sum(flows.direct.get(p, 0.0) for p in ps) for node, ps in groups.items()}
+    direct = dict(value)
+    hidden_in = dict.fromkeys(groups, 0.0)
+    hidden_out = dict.fromkeys(groups, 0.0)
+    links: dict[tuple[str, str], float] = {}
+    for (supplier, consumer), carried in flows.links.items():
+        source, target = node_of.get(supplier), node_of.get(consumer)
+        if source == target:
+            continue  # inside one node, or between two processes not drawn
+        if target is not None:
+            value[target] += carried
+            if source is None:
+                hidden_in[target] += carried
+                continue
+        if source is None:
+            continue
+        if target is None:
+            hidden_out[source] += carried
+        else:
+            links[(source, target)] = links.get((source, target), 0.0) + carried
+    delivered = 0.0
+    for root in flows.roots:
+        # what a demanded process delivers to the functional unit: its embodied impact less what others take
+        share = flows.embodied.get(root, 0.0) - sum(v for (s, _), v in flows.links.items() if s == root)
+        source = node_of.get(root)
+        if source is not None and share != 0:
+            links[(source, FUNCTIONAL_UNIT)] = links.get((source, FUNCTIONAL_UNIT), 0.0) + share
+            delivered += share
+    value[FUNCTIONAL_UNIT], direct[FUNCTIONAL_UNIT] = flows.score, 0.0
+    hidden_in[FUNCTIONAL_UNIT], hidden_out[FUNCTIONAL_UNIT] = flows.score - delivered, 0.0
+    return SankeyNodes(value=FrozenDict(value), direct=FrozenDict(direct),
+                       members=FrozenDict({n: tuple(ps) for n, ps in groups.items()}), links=FrozenDict(links),
+                       hidden_in=FrozenDict(hidden_in), hidden_out=FrozenDict(hidden_out))

@@ -465,13 +465,15 @@ def _contributions(c: StudyContent) -> list[Block]:
                            fig.top_processes(result, c.stages, c.names, category, c.options.top)))
     if c.flows is not None and c.flows.score:
         name = humanize(c.flows.category)
+        drawing = fig.flow_diagram(c.flows, c.graph, c.names, c.stages)
+        left_out = fig.sankey_caption(drawing.sankey, c.names)
         out.append(_figure(c, "climate_flow" if c.flows.category == CLIMATE else f"{c.flows.category}_flow",
                            f"{name} flow",
                            f"Figure: {name.lower()} embodied in each process's output (box height) and carried "
                            "along each supply link (band width) to the functional unit on the right; the filled part "
-                           "of a box is the process's own contribution. Processes below 0.5 % are left out.",
-                           f"Flow diagram of {name.lower()} from suppliers to the functional unit",
-                           fig.flow_diagram(c.flows, c.graph, c.names, c.stages)))
+                           "of a box is the process's own contribution. " + left_out,
+                           f"Flow diagram of {name.lower()} from suppliers to the functional unit. " + left_out,
+                           drawing))
     return out
 
 

@@ -1,6 +1,6 @@
 """lca report in a real browser: headless Chromium renders the flagship's HTML report; every
 image and figure loads with its text, nothing is wider than the page (no figure needs a
-sideways scroll), no figure text is smaller than 9 CSS px at the size shown, and a screenshot
+sideways scroll), no figure text is smaller than 9 pt (12 CSS px) at the size shown, and a screenshot
 is kept under the test's tmp dir (report.png) for a person to look at.
 
 Skipped when no Chromium is installed: ``apt-get install chromium`` (Debian, Ubuntu), or set
@@ -38,7 +38,7 @@ CHROMIUM = _chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium: apt-get install chromium, or set LCA_CHROMIUM")
 
 VIEWPORT = 1024  # a laptop window: the report's text column is 980 px at most
-MIN_TEXT_PX = 9.0  # the smallest figure text readers can be asked to read (docs/report.md)
+MIN_TEXT_PX = 12.0  # 9 pt: the smallest figure text readers can be asked to read (docs/report.md)
 
 # Run after load: what loaded, how wide everything is, and the smallest figure text as shown.
 PROBE = """
@@ -125,7 +125,9 @@ def test_nothing_is_wider_than_the_page(rendered):
 
 def test_figure_text_is_readable_at_the_size_shown(rendered):
     data, _, _ = rendered
-    small = [(f["id"], round(f["smallest_text_px"], 2)) for f in data["figures"] if f["smallest_text_px"] < MIN_TEXT_PX]
+    # 0.01 px: the browser's matrix arithmetic gives 11.999... for text drawn at exactly 9 pt
+    small = [(f["id"], round(f["smallest_text_px"], 2)) for f in data["figures"]
+             if f["smallest_text_px"] < MIN_TEXT_PX - 0.01]
     assert small == [], small
 
 
