@@ -618,7 +618,9 @@ class _Parameters:
         options = tuple(found[k] for k in range(1, len(found) + 1) if k in found)
         value = entity.value
         problem = None
-        if len(options) != len(found) or not options or len(set(options)) != len(options):
+        if not found:
+            problem = f"it has no option tags ({OPTION_TAG}K:OPTION)"
+        elif len(options) != len(found) or len(set(options)) != len(options):
             problem = f"its option tags ({OPTION_TAG}K:OPTION) do not name options 1 to {len(found)} once each"
         elif not entity.is_input_parameter:
             problem = "it is a dependent parameter"
