@@ -2,10 +2,7 @@
 the option, its options in the description and tags, every comparison with an option an index
 comparison, so that openLCA evaluates each amount at every option as lca computes it there.
 
-The hand study: 2 t of freight by ``route`` road (1), rail (2) or ship (3), rail chosen. Its
-diesel is 0.05 kg/kg by road, 0.01 by rail, 0.002 by ship: 100, 20 and 4 kg for the 2000 kg; its
-rail electricity 0.02 kWh/kg by rail only (a boolean in arithmetic): 40 kWh by rail, else none;
-that electricity emits 0.1 kg CO2/kWh unless the route is road (``!=``), 1 kg by road.
+The hand study is tests/olca_choice_cases.py's ROUTES.
 """
 
 from __future__ import annotations
@@ -19,43 +16,10 @@ from lca.load.olca import CHOICE_TAG
 from lca.load.olca_formula import evaluate_olca
 from lca.load.study import with_parameters
 
+from olca_choice_cases import ROUTES  # tests/olca_choice_cases.py, shared with the command-line round trip
+
 FLAGSHIP = "lca:scenarios/llm_training_lifecycle.toml"
 
-ROUTES = '''
-[study]
-name = "freight"
-functional_unit = "2 t of freight"
-
-[demand]
-freight = { amount = 2, unit = "t" }
-
-[parameters.route]
-value = "rail"
-options = ["road", "rail", "ship"]
-source = "test choice"
-UNCERTAINTY
-
-[processes.freight]
-unit = "kg"
-stage = "use"
-source = "test"
-technosphere = [
-  { product = "diesel", amount = "0.05 if route == 'road' else (0.01 if 'rail' == route else 0.002)", unit = "kg" },
-  { product = "rail_power", amount = "0.02 * (route == 'rail')", unit = "kWh" },
-]
-
-[processes.diesel]
-unit = "kg"
-stage = "use"
-source = "test"
-biosphere = [{ flow = "co2", amount = 3.2, unit = "kg" }]
-
-[processes.rail_power]
-unit = "kWh"
-stage = "use"
-source = "test"
-biosphere = [{ flow = "co2", amount = "0.1 if route != 'road' else 1", unit = "kg" }]
-'''
 
 # per route (index 1, 2, 3): diesel of the 2 t (kg), rail electricity (kWh), CO2 per kWh of it (kg)
 EXPECTED = {1: (100.0, 0.0, 1.0), 2: (20.0, 40.0, 0.1), 3: (4.0, 0.0, 0.1)}
