@@ -114,9 +114,9 @@ def _export_olca(compiled, args: argparse.Namespace) -> int:
     export = olca.olca_export(compiled, args.database)
     uncertain = tuple(item for item in export.unsupported if item not in export.formulas_as_values)
     if uncertain:
-        print(f"warning: {_listed(uncertain)} exchanges or factors have an uncertainty with no openLCA form "
-              "(PERT, a weighted discrete distribution, or an entry's own uncertain number where its formula reads "
-              "uncertain parameters); they are exported without it", file=sys.stderr)
+        print(f"warning: {_listed(uncertain)} exchanges, factors or choice parameters have an uncertainty with no "
+              "openLCA form (PERT, a weighted discrete distribution, or an entry's own uncertain number where its "
+              "formula reads uncertain parameters); they are exported without it", file=sys.stderr)
     if export.formulas_as_values:
         print(f"warning: {_listed(export.formulas_as_values)} formulas or parameters are exported (in part) as "
               "values: openLCA cannot evaluate them as lca does", file=sys.stderr)

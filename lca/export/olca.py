@@ -34,8 +34,13 @@ as openLCA entities with the ``olca-schema`` package:
   collide case-insensitively are renamed (:func:`~lca.load.olca_formula.olca_names`), and the
   parameter's tag ``lca:NAME`` and description keep the ``lca`` name. What openLCA cannot
   evaluate stays a value and is listed in :attr:`OlcaExport.unsupported` (and in
-  :attr:`OlcaExport.formulas_as_values`): a comparison of a choice parameter with an option
-  (openLCA has no strings) is written as its value at the study's choice.
+  :attr:`OlcaExport.formulas_as_values`);
+* a choice parameter (openLCA has no strings) as an input parameter holding the 1-based index
+  of the study's option, its description ``lca choice parameter NAME: 1 = tw, 2 = kr, ...`` and
+  its tags (:data:`lca.load.olca.CHOICE_TAG`, then ``lca:option:K:OPTION`` per option) naming the options; a
+  comparison ``fab_region == 'kr'`` is written ``(fab_region = 2)``, so openLCA evaluates every
+  amount at any option as ``lca`` does, and ``lca import`` reads the parameter back as a choice.
+  A weighted discrete uncertainty of a choice has no openLCA form: exported without it, listed.
 
 Ids are UUID version 5 of names: elementary flows, units and methods have the same id in every
 study; processes and product flows are named within the study (its file stem).
@@ -62,7 +67,7 @@ import pint
 from ..engine.compile import CompiledModel
 from ..errors import FormulaError
 from ..load.distributions import parameter_distributions
-from ..load.olca import OLCA_NAMES
+from ..load.olca import CHOICE_TAG, OLCA_NAMES, OPTION_TAG
 from ..load.olca_formula import OlcaText, olca_names, olca_number, to_olca
 from ..units import conversion_factor, format_unit, parse_unit
 from .brightway import (
@@ -401,7 +406,8 @@ def olca_export(compiled: CompiledModel, database: str | None = None) -> OlcaExp
         counts[type(entity).__name__] = counts.get(type(entity).__name__, 0) + 1
     as_values = tuple(dict.fromkeys(formulas.as_values))
     return OlcaExport(study=study, entities=list(entities.values()),
-                      unsupported=tuple(dict.fromkeys(skipped + list(as_values))), product_system_id=system_id,
+                      unsupported=tuple(dict.fromkeys(skipped + formulas.skipped + list(as_values))),
+                      product_system_id=system_id,
                       counts=counts, formulas_as_values=as_values, parameters=formulas.bindings,
                       formulas=sum(f is not None for f in tech_formulas + bio_formulas + char_formulas))
 
@@ -414,10 +420,10 @@ class _Formulas:
         self.compiled, self.values, self.study = compiled, values, study
         table = compiled.parameters
         self.table = table
-        self.exported = tuple(n for n in table.order if n not in table.implicit and n not in table.choices)
+        self.exported = tuple(n for n in table.order if n not in table.implicit)
         self.names = olca_names(self.exported)
-        self.choices = {name: options[int(table.defaults[name])] for name, options in table.choices.items()}
         self.as_values: list[str] = []
+        self.skipped: list[str] = []  # parameters exported without their uncertainty (not formulas)
         self.bindings: dict[str, float | str] = {}  # openLCA name -> value or formula, as exported
 
     def read(self, name: str) -> str:
@@ -427,14 +433,10 @@ class _Formulas:
 
     def translate(self, formula, where: str) -> OlcaText | None:
         try:
-            text = to_olca(formula, self.read, self.choices, where)
+            return to_olca(formula, self.read, self.table.choices, where)
         except FormulaError as exc:
             self.as_values.append(f"{exc}: exported as its value")
             return None
-        if text.folded:
-            self.as_values.append(f"{where}: {', '.join(text.folded)} written as its value at the study's "
-                                  "choice (openLCA has no strings)")
-        return text
 
     def entries(self, matrix, signs: np.ndarray) -> list[str | None]:
         """Each entry's amountFormula (None: a number), scaled as its exported amount."""
@@ -464,6 +466,9 @@ class _Formulas:
         distributions = parameter_distributions(table, tuple(n for n in table.uncertain if n in self.names))
         out = []
         for name in self.exported:
+            if name in table.choices:
+                out.append(self.choice(name))
+                continue
             value = float(table.display_value(name, self.values[name]))
             unit = format_unit(table.units[name])
             fields: dict[str, Any] = {"is_input_parameter": True}
@@ -491,6 +496,24 @@ class _Formulas:
                 parameter_scope=o.ParameterScope.GLOBAL_SCOPE, tags=[f"lca:{name}"],
                 description=f"lca parameter {name} [{unit}]" + (f"; {source}" if source else ""), **fields))
         return out
+
+    def choice(self, name: str) -> Any:
+        """A choice parameter as an openLCA input parameter: the 1-based index of its option."""
+        o, table = self.o, self.table
+        options, olca_name = table.choices[name], self.names[name]
+        index = int(self.values[name]) + 1
+        uncertainty = table.uncertainty.get(name)
+        if uncertainty is not None and uncertainty.varies:
+            self.skipped.append(f"{table.labels[name]}: choice parameter {name}: its weighted discrete uncertainty "
+                                "has no openLCA form; exported without it")
+        self.bindings[olca_name] = float(index)
+        source = table.sources.get(name)
+        listed = ", ".join(f"{k} = {option}" for k, option in enumerate(options, 1))
+        return o.Parameter(
+            id=_uid("parameter", self.study, name), name=olca_name, value=float(index), is_input_parameter=True,
+            parameter_scope=o.ParameterScope.GLOBAL_SCOPE,
+            tags=[f"lca:{name}", CHOICE_TAG] + [f"{OPTION_TAG}{k}:{option}" for k, option in enumerate(options, 1)],
+            description=f"lca choice parameter {name}: {listed}" + (f"; {source}" if source else ""))
 
 
 def require(modules: tuple[str, ...], purpose: str) -> dict[str, ModuleType]:

@@ -15,7 +15,10 @@
   shadowing the global ones in that process's formulas, as in openLCA) become dimensionless
   ``lca`` parameters (openLCA's are plain numbers): input parameters with their value and
   uncertainty, dependent ones with their formula; an exchange's ``amountFormula`` becomes its
-  amount's formula, times the unit conversion of the stored amount. The formulas are read by
+  amount's formula, times the unit conversion of the stored amount. A parameter that lca's
+  export tagged a choice (:data:`CHOICE_TAG` and its options' tags) is a choice parameter again,
+  its value the option its index names, and ``(name = k)`` reads ``name == 'option k'``; an
+  untagged parameter stays a number. The formulas are read by
   :func:`lca.load.olca_formula.to_lca` (openLCA's grammar, never ``eval``), so ``lca run --set
   NAME=VALUE`` moves the amounts that read the parameter.
 
@@ -61,6 +64,10 @@ PINT_NAMES = {"Item(s)": "item", "Items": "item", "m2*a": "m2 * a", "m3*a": "m3 
 # lca's unit spelling (as lca.units.format_unit prints it) -> openLCA's, where they differ (lca.export.olca)
 OLCA_NAMES = {"t km": "t*km", "kg km": "kg*km", "m2 year": "m2*a", "m3 year": "m3*a"}
 _COMPARTMENTS = ("resource", "air", "water", "soil")
+# the tags lca's export gives a choice parameter (an openLCA number, the 1-based index of its
+# option): this one, then "lca:option:K:OPTION" for each option K = 1, 2, ...
+CHOICE_TAG = "lca:choice-parameter"
+OPTION_TAG = "lca:option:"
 
 
 # kept under its first name: an imported JSON-LD zip
@@ -580,6 +587,7 @@ class _Parameters:
         self.ids = Ids()
         self.global_names: dict[str, str] = {}  # openLCA name, lower-cased -> lca name
         self.entities: list[tuple[str, Any, dict[str, str], str]] = []  # lca name, entity, its scope, label
+        self.choices: dict[str, tuple[str, ...]] = {}  # lca name -> options, of the parameters tagged choices
 
     def name(self, entity, scope: dict[str, str], prefix: str = "", label: str = "") -> None:
         olca_name = str(entity.name or "")
@@ -591,7 +599,38 @@ class _Parameters:
                 preferred = f"p_{preferred}"
         lca_name = self.ids(f"{prefix}/{entity.id or olca_name}", olca_name, "parameter", preferred)
         scope.setdefault(olca_name.lower(), lca_name)
-        self.entities.append((lca_name, entity, scope, label or f"parameter {olca_name!r}"))
+        label = label or f"parameter {olca_name!r}"
+        options = self.options(entity, label)
+        if options is not None:
+            self.choices[lca_name] = options
+        self.entities.append((lca_name, entity, scope, label))
+
+    def options(self, entity, label: str) -> tuple[str, ...] | None:
+        """The options of a parameter lca's export tagged a choice, or None (a number; reported if malformed)."""
+        tags = [t for t in (entity.tags or []) if isinstance(t, str)]
+        if CHOICE_TAG not in tags:
+            return None
+        found: dict[int, str] = {}
+        for tag in tags:
+            index, _, option = tag.removeprefix(OPTION_TAG).partition(":")
+            if tag.startswith(OPTION_TAG) and index.isdigit() and option:
+                found.setdefault(int(index), option)
+        options = tuple(found[k] for k in range(1, len(found) + 1) if k in found)
+        value = entity.value
+        problem = None
+        if not found:
+            problem = f"it has no option tags ({OPTION_TAG}K:OPTION)"
+        elif len(options) != len(found) or len(set(options)) != len(options):
+            problem = f"its option tags ({OPTION_TAG}K:OPTION) do not name options 1 to {len(found)} once each"
+        elif not entity.is_input_parameter:
+            problem = "it is a dependent parameter"
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer() \
+                or not 1 <= value <= len(options):
+            problem = f"its value {value!r} is not the index of an option (1 to {len(options)})"
+        if problem:
+            self.report.append(f"{label}: tagged {CHOICE_TAG!r} but {problem}: imported as a number")
+            return None
+        return options
 
     def scope(self, local, owner: str, what: str):
         """The resolver of a process's or impact category's formulas, naming its own parameters."""
@@ -607,7 +646,7 @@ class _Parameters:
         if not text:
             return None
         try:
-            translated = to_lca(str(text), resolve, label)
+            translated = to_lca(str(text), resolve, label, self.choices)
             parse_formula(translated, label)
         except FormulaError as exc:
             self.report.append(f"{exc}: imported as its value {stored!r}")
@@ -626,6 +665,9 @@ class _Parameters:
         """The ``[parameters]`` tables, their formulas translated now that every name is known."""
         out: dict[str, dict[str, Any]] = {}
         for lca_name, entity, scope, label in self.entities:
+            if lca_name in self.choices:
+                out[lca_name] = self.choice(lca_name, entity, label)
+                continue
             table: dict[str, Any] = {"unit": ""}
             resolve = (lambda name, s=scope: s.get(name) or self.global_names.get(name))
             formula = None if entity.is_input_parameter else self.formula(entity.formula, resolve, label, entity.value)
@@ -644,6 +686,18 @@ class _Parameters:
             table["source"] = f"openLCA parameter {entity.name!r} in {self.zip_name}"
             out[lca_name] = table
         return out
+
+    def choice(self, lca_name: str, entity, label: str) -> dict[str, Any]:
+        """The ``[parameters]`` table of a choice parameter: the option its openLCA value indexes."""
+        options = self.choices[lca_name]
+        if entity.uncertainty is not None and entity.uncertainty.distribution_type is not None:
+            self.report.append(f"{label}: the uncertainty of choice parameter {lca_name!r} dropped (an option "
+                               "index has no distribution in lca)")
+        table: dict[str, Any] = {"value": options[int(entity.value) - 1], "options": list(options)}
+        if entity.description:
+            table["description"] = str(entity.description)
+        table["source"] = f"openLCA parameter {entity.name!r} (a choice, by its index) in {self.zip_name}"
+        return table
 
 
 def _readable(text: str) -> str | None:

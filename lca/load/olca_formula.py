@@ -11,12 +11,13 @@ which arithmetic does not take, and ``if`` needs a boolean condition.
 * :func:`to_olca` writes an ``lca`` formula (:mod:`lca.formula`'s whitelisted Python AST) as
   openLCA text, fully parenthesized, booleans and numbers converted where the context needs
   the other (``if(c; 1; 0)``, ``(x <> 0)``), ``log`` as ``ln`` and ``log10`` as openLCA's
-  ``log``. A comparison of a choice parameter with one of its options (openLCA has no
-  strings) is written as its value at the study's choice and named in
-  :attr:`OlcaText.folded`.
+  ``log``. openLCA has no strings: a choice parameter is a number there, the 1-based index
+  of its option, and a comparison ``grid == 'fr'`` is written ``(grid = k)``, k the index of
+  ``'fr'`` (``!=`` as ``<>``).
 * :func:`to_lca` parses openLCA text (a hand-written precedence-climbing parser: no ``eval``;
   bounded length and nesting) into ``lca`` formula text; what ``lca`` cannot express
-  (``mod``, ``div``, ``round``, ``floor``, ...) raises :class:`~lca.errors.FormulaError`.
+  (``mod``, ``div``, ``round``, ``floor``, ...) raises :class:`~lca.errors.FormulaError`;
+  given the options of choice parameters, ``(grid = k)`` becomes ``grid == 'option k'``.
 * :func:`evaluate_olca` evaluates openLCA text with openLCA's semantics (Java's ``%``,
   ``Math.round``, integer casts), for checks against openLCA's own interpreter.
 * :func:`olca_names` maps ``lca`` parameter names to valid, distinct openLCA names.
@@ -33,7 +34,7 @@ import ast
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -75,15 +76,15 @@ _ARITHMETIC = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow:
 
 @dataclass(frozen=True)
 class OlcaText:
-    """An ``lca`` formula as openLCA text, and the choice comparisons written as their values.
+    """An ``lca`` formula as openLCA text, and the choice parameters it compares with an option.
 
     >>> from lca.formula import parse_formula
     >>> to_olca(parse_formula("x ** 2"), str)
-    OlcaText(text='(x ^ 2.0)', folded=())
+    OlcaText(text='(x ^ 2.0)', choices=())
     """
 
     text: str
-    folded: tuple[str, ...]
+    choices: tuple[str, ...] = ()
 
 
 def olca_number(value: float) -> str:
@@ -99,7 +100,7 @@ def olca_number(value: float) -> str:
     return f"(-{text})" if math.copysign(1.0, value) < 0 and value != 0 else text
 
 
-def to_olca(formula: Formula, read: Callable[[str], str], choices: Mapping[str, str] | None = None,
+def to_olca(formula: Formula, read: Callable[[str], str], choices: Mapping[str, Sequence[str]] | None = None,
             where: str = "formula") -> OlcaText:
     """An ``lca`` formula as openLCA formula text.
 
@@ -109,33 +110,34 @@ def to_olca(formula: Formula, read: Callable[[str], str], choices: Mapping[str, 
         A parsed ``lca`` formula.
     read : callable
         The openLCA text that reads a parameter (e.g. ``"(hours*3600.0)"``: the parameter in its
-        declared unit times its root factor).
-    choices : mapping of str to str, optional
-        Choice parameters and their current option: a comparison of one with an option is
-        written as its value (``true`` or ``false``).
+        declared unit times its root factor; a choice parameter's openLCA name).
+    choices : mapping of str to sequence of str, optional
+        The options of the choice parameters, whose openLCA value is the 1-based index of the
+        chosen option: a comparison of one with an option is written ``(name = k)``.
     where : str, optional
         The item the formula belongs to, for the error message.
 
     Returns
     -------
     OlcaText
-        The text, and the folded choice comparisons.
+        The text, and the choice parameters it compares.
 
     Raises
     ------
     FormulaError
-        If a constant has no openLCA literal (``1e999``) or a choice is used outside a comparison.
+        If a constant has no openLCA literal (``1e999``), a choice is used outside a comparison
+        with one of its options, or a string is not an option of the choice it is compared with.
 
     Examples
     --------
     >>> from lca.formula import parse_formula
     >>> to_olca(parse_formula("where(n > 1, log10(n), -n ** 2)"), str).text
     'if((n > 1.0); log(n); (-(n ^ 2.0)))'
-    >>> to_olca(parse_formula("3 if region == 'fr' else 4"), str, {"region": "fr"})
-    OlcaText(text='if(true; 3.0; 4.0)', folded=("region == 'fr'",))
+    >>> to_olca(parse_formula("3 if region == 'fr' else 4"), str, {"region": ("de", "fr")})
+    OlcaText(text='if((region = 2); 3.0; 4.0)', choices=('region',))
     """
     choices = choices or {}
-    folded: list[str] = []
+    compared: list[str] = []
 
     def fail(message: str) -> FormulaError:
         return FormulaError.at(where, f"{message} in formula {formula.text!r}")
@@ -163,8 +165,11 @@ def to_olca(formula: Formula, read: Callable[[str], str], choices: Mapping[str, 
             if not isinstance(op, (ast.Eq, ast.NotEq)):
                 raise fail("choices may only be compared with == or !=")
             name, option = pair
-            folded.append(f"{name} {'==' if isinstance(op, ast.Eq) else '!='} {option!r}")
-            return "true" if (choices[name] == option) == isinstance(op, ast.Eq) else "false"
+            options = tuple(choices[name])
+            if option not in options:
+                raise fail(f"{option!r} is not an option of {name!r} (options: {', '.join(options)})")
+            compared.append(name)
+            return f"({read(name)} {'=' if isinstance(op, ast.Eq) else '<>'} {options.index(option) + 1})"
         (a, ka), (b, kb) = visit(left), visit(right)
         if ka != kb:  # openLCA compares values of one type only
             a, b = (number(left), number(right))
@@ -213,7 +218,7 @@ def to_olca(formula: Formula, read: Callable[[str], str], choices: Mapping[str, 
         raise fail(f"{type(node).__name__} has no openLCA form")  # pragma: no cover (whitelisted)
 
     text = number(formula.tree.body)
-    return OlcaText(text, tuple(dict.fromkeys(folded)))
+    return OlcaText(text, tuple(dict.fromkeys(compared)))
 
 
 def olca_names(names: Iterable[str]) -> dict[str, str]:
@@ -402,7 +407,8 @@ _UNSUPPORTED = ("ceil, floor, frac, int, trunc, round, ipower, random, rand, the
                 "mod and div")
 
 
-def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formula") -> str:
+def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formula",
+           choices: Mapping[str, Sequence[str]] | None = None) -> str:
     """openLCA formula text as ``lca`` formula text.
 
     Parameters
@@ -414,6 +420,9 @@ def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formul
         (then ``pi``, ``e``, ``true`` and ``false`` are openLCA's constants, as in openLCA).
     where : str, optional
         The item the formula belongs to, for the error message.
+    choices : mapping of str to sequence of str, optional
+        The options of the ``lca`` choice parameters (by ``lca`` name), whose openLCA value is the
+        1-based index of an option: ``(name = k)`` becomes ``(name == 'option k')``, ``<>`` ``!=``.
 
     Returns
     -------
@@ -433,17 +442,34 @@ def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formul
     >>> to_lca("floor(a)", {"a": "a"}.get, "parameter x")
     Traceback (most recent call last):
     lca.errors.FormulaError: parameter x: openLCA formula 'floor(a)': lca has no floor (no ceil, floor, frac, int, trunc, round, ipower, random, rand, the inverse trigonometric functions, mod and div)
+    >>> to_lca("if(grid = 2; 3; 4)", {"grid": "grid"}.get, choices={"grid": ("de", "fr")})
+    "(3.0 if (grid == 'fr') else 4.0)"
     """
     tree = parse_olca(text, where)
+    choices = choices or {}
 
     def fail(message: str) -> FormulaError:
         return FormulaError.at(where, f"openLCA formula {text!r}: {message}")
+
+    def choice(node: _Node) -> str | None:
+        name = resolve(str(node.value)) if node.kind == "name" else None
+        return name if name in choices else None
+
+    def option(name: str, index: _Node) -> str:
+        options = tuple(choices[name])
+        k = float(index.value) if index.kind == "num" else math.nan
+        if not (k.is_integer() and 1 <= k <= len(options)):
+            raise fail(f"choice parameter {name!r} compared with {k if index.kind == 'num' else 'a formula'}, "
+                       f"not the index of an option (1 to {len(options)}: {', '.join(options)})")
+        return repr(options[int(k) - 1])
 
     def visit(node: _Node) -> str:
         if node.kind == "num":
             return repr(node.value)
         if node.kind == "name":
             name = resolve(node.value)
+            if name is not None and name in choices:
+                raise fail(f"choice parameter {name!r} may only be compared (= or <>) with the index of an option")
             if name is not None:
                 return name
             if node.value in CONSTANTS:
@@ -453,6 +479,10 @@ def to_lca(text: str, resolve: Callable[[str], str | None], where: str = "formul
             return f"(-{visit(node.args[0])})"
         if node.kind == "op":
             op = node.value
+            if op in ("=", "<>") and (choice(node.args[0]) or choice(node.args[1])):
+                left, right = node.args if choice(node.args[0]) else node.args[::-1]
+                name = choice(left)
+                return f"({name} {_COMPARE_LCA[op]} {option(name, right)})"
             a, b = (visit(x) for x in node.args)
             if op in ("+", "-", "*", "/"):
                 return f"({a} {op} {b})"

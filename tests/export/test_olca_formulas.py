@@ -85,7 +85,7 @@ def test_hand_built_study(study):
     export = olca_export(compiled)
     params = parameters_of(export)
     # names: "e" is openLCA's constant, "mod" an operator, "_x" no identifier; tags and descriptions keep lca's
-    assert set(params) == {"p__x", "power", "hours", "p_e", "p_mod"}
+    assert set(params) == {"p__x", "power", "hours", "p_e", "p_mod", "region"}
     assert params["p_e"].tags == ["lca:e"] and params["p_e"].description.startswith("lca parameter e [Wh]")
     # display units: 300 W, 2 h; the dependent parameter in Wh: 600
     assert (params["power"].value, params["hours"].value, params["p_e"].value) == pytest.approx((300, 2, 600))
@@ -103,14 +103,15 @@ def test_hand_built_study(study):
         pytest.approx(1.2, rel=1e-12)
     (co2,) = [e for e in processes["b"].exchanges if not e.is_quantitative_reference]
     assert co2.amount == pytest.approx(0.05, rel=1e-12)
-    assert "if(true; " in co2.amount_formula  # region == 'fr', written as its value
+    assert "if((region = 1); " in co2.amount_formula  # region == 'fr': 'fr' is option 1
+    assert params["region"].value == 1 and params["region"].is_input_parameter
     assert evaluate_olca(co2.amount_formula, {**export.parameters, "p_mod": 0.07}) == pytest.approx(0.07, rel=1e-12)
+    # in openLCA, region = 2 ('de') gives lca's amount there: 8 x 0.05
+    assert evaluate_olca(co2.amount_formula, {**export.parameters, "region": 2.0}) == pytest.approx(0.4, rel=1e-12)
     (demand,) = [e for e in processes["functional_unit"].exchanges if e.is_input]
     assert evaluate_olca(demand.amount_formula, {**export.parameters, "p__x": 3.0}) == pytest.approx(3.0, rel=1e-12)
-    listed = "\n".join(export.formulas_as_values)
-    assert "region == 'fr' written as its value at the study's choice" in listed
+    (listed,) = export.formulas_as_values  # the choice is a formula now; only the PERT is lost
     assert "parameter hours: its pert uncertainty has no openLCA form" in listed
-    assert len(export.formulas_as_values) == 2
     # the energy reads the uncertain power: openLCA carries that through the formula, nothing else is lost
     assert export.unsupported == export.formulas_as_values
     assert calculate(compiled).impacts["climate_change"].value == pytest.approx(0.6 * 0.05, rel=1e-9)
@@ -149,8 +150,7 @@ def test_flagship_formulas_follow_the_parameters():
     # a longer service life lowers the share of the hardware the run is allocated
     longer = evaluate_olca(share.formula, {**export.parameters, "hardware_lifetime_years": 5.0})
     assert longer == pytest.approx(share.value * 4 / 5, rel=1e-12)
-    # every folded choice comparison is listed, one line each naming the item
-    assert all("written as its value at the study's choice" in line or "has no openLCA form" in line
-               for line in export.formulas_as_values)
-    assert any("parameters.node_max_power_kw" in line and "accelerator == 'v100'" in line
-               for line in export.formulas_as_values)
+    # no choice comparison is folded any more: what stays a value is the one PERT parameter
+    assert [line.split(": ")[-2] for line in export.formulas_as_values] == ["parameter memory_vs_logic_intensity"]
+    power = params["node_max_power_kw"]
+    assert "(accelerator = 1)" in power.formula  # accelerator == 'v100', option 1

@@ -143,14 +143,15 @@ def test_lca_to_openlca_text():
     assert evaluate_olca(to_olca(parse_formula("a % 3"), read).text, {"a": -7.0}) == -7.0 % 3
 
 
-def test_choice_comparisons_are_written_as_their_values():
+def test_choice_comparisons_are_written_as_option_indices():
     formula = parse_formula("2 if grid == 'fr' else (3 if 'de' != grid else 4)")
-    text = to_olca(formula, str, {"grid": "de"})
-    assert text.text == "if(false; 2.0; if(false; 3.0; 4.0))"
-    assert text.folded == ("grid == 'fr'", "grid != 'de'")
-    assert evaluate_olca(text.text) == 4.0
+    text = to_olca(formula, str, {"grid": ("de", "fr", "pl")})
+    assert text.text == "if((grid = 2); 2.0; if((grid <> 1); 3.0; 4.0))"
+    assert text.choices == ("grid",)
+    # de (1) -> 4, fr (2) -> 2, pl (3) -> 3, as lca computes at each option
+    assert [evaluate_olca(text.text, {"grid": k}) for k in (1.0, 2.0, 3.0)] == [4.0, 2.0, 3.0]
     with pytest.raises(FormulaError, match="may only be compared to one of its options"):
-        to_olca(parse_formula("grid * 2"), str, {"grid": "de"})
+        to_olca(parse_formula("grid * 2"), str, {"grid": ("de", "fr")})
 
 
 # random text from the formula alphabet: never anything but the project's errors, never a hang

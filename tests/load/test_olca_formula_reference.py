@@ -20,6 +20,7 @@ import pytest
 from lca import compile_model, load_study
 from lca.export.olca import olca_export
 from lca.load.olca_formula import evaluate_olca
+from lca.load.study import with_parameters
 
 from olca_formula_cases import HAND  # tests/olca_formula_cases.py: the hand-solved cases
 
@@ -99,3 +100,40 @@ def test_every_exported_formula_agrees_with_openlca(openlca, scenario):
     assert formulas and math.isfinite(worst)
     print(f"{scenario}: {len(formulas)} formulas and {len(dependent)} dependent parameters agree with openLCA; "
           f"worst relative difference to the exported amount {worst:.1e}")
+
+
+# choice parameters: openLCA evaluates the exported formulas at option indices other than the
+# study's, and gives lca's amounts at those options (tests/export/test_olca_choices.py checks
+# lca's own reading of openLCA's semantics the same way)
+CHOICE_SETS = ({"fab_region": "kr", "grid_region": "fr", "accelerator": "h100", "eol_route": "landfill"},
+               {"memory_fab_region": "us", "grid_region": "se1", "datacenter_infrastructure": "on",
+                "development_runs": "on", "datacenter_type": "industry_average", "accelerator": "gb200_nvl72"})
+
+
+def test_the_choice_formulas_agree_with_openlca_at_other_options(openlca):
+    compiled = compile_model(load_study("lca:scenarios/llm_training_lifecycle.toml"))
+    export = olca_export(compiled)
+    processes = [e for e in export.entities if isinstance(e, o.Process)]
+    exchanges = [x for p in processes for x in p.exchanges if x.amount_formula]
+    choice_formulas = [x for x in exchanges if any(f"({n} = " in x.amount_formula or f"({n} <> " in x.amount_formula
+                                                   for n in compiled.parameters.choices)]
+    batches, expected = [], []
+    for sets in CHOICE_SETS:
+        moved = olca_export(compile_model(with_parameters(compiled.model, sets)))
+        amounts = [x.amount for p in moved.entities if isinstance(p, o.Process)
+                   for x in p.exchanges if x.amount_formula]
+        bindings = {**export.parameters, **{n: float(compiled.parameters.choices[n].index(v) + 1)
+                                            for n, v in sets.items()}}
+        batches.append((bindings, [x.amount_formula for x in exchanges]))
+        expected.append(amounts)
+    moved_entries = 0
+    for (bindings, formulas), amounts, theirs in zip(batches, expected, openlca(batches)):
+        assert len(amounts) == len(formulas)
+        for text, amount, value, original in zip(formulas, amounts, theirs, exchanges):
+            assert not isinstance(value, str), f"openLCA cannot evaluate {text!r}: {value}"
+            assert value == pytest.approx(amount, rel=1e-12, abs=1e-300), text
+            assert evaluate_olca(text, bindings) == pytest.approx(value, rel=1e-15, abs=1e-300), text
+            moved_entries += value != pytest.approx(original.amount, rel=1e-9, abs=1e-300)
+    assert len(choice_formulas) > 250 and moved_entries > 40
+    print(f"{len(exchanges)} exchange formulas ({len(choice_formulas)} comparing a choice with an option) agree "
+          f"with openLCA at {len(CHOICE_SETS)} other sets of options; {moved_entries} amounts differ from the study's")
