@@ -143,9 +143,21 @@ class MatrixEntries(ReadOnlyArrays):
             values = np.repeat(self.constant[:, None], size, axis=1)
         for index, formula, where in self.formulas:
             values[index] = values[index] * evaluate_numeric(formula, params, self.choices, where)
+        if size is None and self._unique_multipliers is not None:
+            # one product per entry, as the loop below does it, for all entries at once
+            values[self._unique_multipliers] *= np.array([params[name] for _, name in self.multipliers], dtype=float)
+            return values
         for index, name in self.multipliers:
             values[index] = values[index] * params[name]
         return values
+
+    @cached_property
+    def _unique_multipliers(self) -> np.ndarray | None:
+        """The entries that have a multiplier, when no entry has two (else None: the loop)."""
+        if not self.multipliers:
+            return None
+        entries = np.fromiter((index for index, _ in self.multipliers), dtype=np.int64, count=len(self.multipliers))
+        return entries if len(np.unique(entries)) == len(entries) else None
 
     def matrix(self, params: Mapping[str, Any]) -> sp.csc_matrix:
         return sp.csc_matrix((self.values(params), (self.rows, self.cols)), shape=self.shape)
@@ -153,6 +165,8 @@ class MatrixEntries(ReadOnlyArrays):
 
 def _sample_size(params: Mapping[str, Any]) -> int | None:
     for value in params.values():
+        if type(value) is float:  # the common case, without np.ndim's conversion
+            continue
         if np.ndim(value) == 1:
             return len(value)
     return None

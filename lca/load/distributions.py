@@ -98,23 +98,62 @@ comment=None)
                                    "put the uncertainty on the parameters the formula uses")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise DistributionError.at(where, f"the central value must be a finite number, got {value!r}")
-    text = {"source": spec.get("source"), "comment": spec.get("comment")}
-    if "pedigree" in spec:
-        uncertainty = _pedigree(spec, where, text)
-    else:
-        kind = spec.get("distribution")
-        if not isinstance(kind, str) or kind not in _KEYS:
-            raise DistributionError.at(where, f"unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
-                                       "or a pedigree = [...] table)" if kind is not None else
-                                       f"missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) or 'pedigree'")
-        _check_keys(spec, _KEYS[kind], where, kind)
-        uncertainty = _PARSERS[kind](spec, where, text)
+    key = _spec_key(spec)
+    uncertainty = _PARSED.get(key) if key is not None else None
+    if uncertainty is None:
+        uncertainty = _parse_spec(spec, where)
+        if key is not None:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = uncertainty
     uncertainty.distribution(value, where)  # the checks that need the central value
     mu = _number(spec, "mu", where, required=False) if uncertainty.pedigree is None else None
     if mu is not None and not math.isclose(mu, math.log(value), rel_tol=1e-6, abs_tol=1e-9):
         raise DistributionError.at(where, f"lognormal mu = {mu:g} disagrees with ln(value) = "
                                    f"{math.log(value):g}; the median is the value")
     return uncertainty
+
+
+# Parsed tables by content. A big imported database repeats a few tables over hundreds of
+# thousands of exchanges; the record is a pure function of the table's keys, values and their
+# types (never of the file, the item or the central value, whose checks run on every call), and
+# it is immutable, so sharing it cannot go stale. Only tables that parsed are kept: a bad one is
+# parsed again, and its message names its own item.
+_PARSED: dict[tuple, Uncertainty] = {}
+_PARSED_MAX = 4096
+
+
+def _spec_key(spec: Mapping[str, Any]) -> tuple | None:
+    """A hashable key of *spec* that tells apart what parsing tells apart (1 from 1.0 from True,
+    0.0 from -0.0, a list from a number); None for a table it would not be safe to share."""
+    key = []
+    for name, value in spec.items():
+        kind = type(value)
+        if kind is list:
+            if not all(type(v) in _SCALARS and v == v and not (type(v) is float and v == 0) for v in value):
+                return None
+            value = tuple((type(v), v) for v in value)
+        elif kind not in _SCALARS or value != value or (kind is float and value == 0):
+            return None
+        key.append((name, kind, value))
+    return tuple(key)
+
+
+_SCALARS = frozenset({str, int, float, bool})
+
+
+def _parse_spec(spec: Mapping[str, Any], where: str) -> Uncertainty:
+    """The record of *spec*, with every check that does not need the central value."""
+    text = {"source": spec.get("source"), "comment": spec.get("comment")}
+    if "pedigree" in spec:
+        return _pedigree(spec, where, text)
+    kind = spec.get("distribution")
+    if not isinstance(kind, str) or kind not in _KEYS:
+        raise DistributionError.at(where, f"unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
+                                   "or a pedigree = [...] table)" if kind is not None else
+                                   f"missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) or 'pedigree'")
+    _check_keys(spec, _KEYS[kind], where, kind)
+    return _PARSERS[kind](spec, where, text)
 
 
 def _check_keys(spec: Mapping[str, Any], allowed: frozenset[str], where: str, kind: str) -> None:
