@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
 from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from ..load.parameters import parameter_order, parameter_quantities
+from ..load.tables import collection_paused
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider
@@ -256,6 +257,11 @@ def compile_model(model: Model) -> CompiledModel:
     >>> len(compiled.processes), len(compiled.flows), compiled.methods
     (2, 1, ('ipcc_ar6_gwp100',))
     """
+    with collection_paused():  # hundreds of thousands of entries, little garbage: see collection_paused
+        return _compile(model)
+
+
+def _compile(model: Model) -> CompiledModel:
     quantities, choice_state = parameter_quantities(model)
     order = parameter_order(model.parameters)
     defaults: dict[str, float] = {}

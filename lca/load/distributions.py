@@ -91,7 +91,7 @@ def parse_uncertainty(spec: Mapping[str, Any], value: Any, where: str) -> Uncert
 weights=None, pedigree=None, basic_gsd=None, basic=None, pedigree_set=None, pedigree_sigma=None, source=None, \
 comment=None)
     """
-    if not isinstance(spec, Mapping):
+    if type(spec) is not dict and not isinstance(spec, Mapping):  # typing.Mapping's check is slow
         raise DistributionError.at(where, f"'uncertainty' must be a table, got {spec!r}")
     if value is None:
         raise DistributionError.at(where, "a parameter given by a formula takes no uncertainty of its own; "
@@ -99,14 +99,18 @@ comment=None)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise DistributionError.at(where, f"the central value must be a finite number, got {value!r}")
     key = _spec_key(spec)
-    uncertainty = _PARSED.get(key) if key is not None else None
+    try:
+        uncertainty = _PARSED.get(key) if key is not None else None
+    except TypeError:  # unhashable: a list (pedigree scores, discrete values), parsed every time
+        key = uncertainty = None
     if uncertainty is None:
         uncertainty = _parse_spec(spec, where)
         if key is not None:
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
             _PARSED[key] = uncertainty
-    uncertainty.distribution(value, where)  # the checks that need the central value
+    if not (uncertainty.kind == "lognormal" and value > 0):  # a positive median is all a lognormal needs
+        uncertainty.distribution(value, where)  # the checks that need the central value
     mu = _number(spec, "mu", where, required=False) if uncertainty.pedigree is None else None
     if mu is not None and not math.isclose(mu, math.log(value), rel_tol=1e-6, abs_tol=1e-9):
         raise DistributionError.at(where, f"lognormal mu = {mu:g} disagrees with ln(value) = "
@@ -124,22 +128,15 @@ _PARSED_MAX = 4096
 
 
 def _spec_key(spec: Mapping[str, Any]) -> tuple | None:
-    """A hashable key of *spec* that tells apart what parsing tells apart (1 from 1.0 from True,
-    0.0 from -0.0, a list from a number); None for a table it would not be safe to share."""
-    key = []
-    for name, value in spec.items():
-        kind = type(value)
-        if kind is list:
-            if not all(type(v) in _SCALARS and v == v and not (type(v) is float and v == 0) for v in value):
-                return None
-            value = tuple((type(v), v) for v in value)
-        elif kind not in _SCALARS or value != value or (kind is float and value == 0):
+    """A key of *spec* that tells apart what parsing tells apart (1 from 1.0 from True, by
+    type); None for a table holding a zero (0.0 and -0.0 are equal keys but print apart)."""
+    values = tuple(spec.values())
+    try:
+        if 0 in values:
             return None
-        key.append((name, kind, value))
-    return tuple(key)
-
-
-_SCALARS = frozenset({str, int, float, bool})
+    except ValueError:  # an array's ambiguous truth (a table built in Python)
+        return None
+    return tuple(spec), values, tuple(map(type, values))
 
 
 def _parse_spec(spec: Mapping[str, Any], where: str) -> Uncertainty:
