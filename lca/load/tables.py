@@ -550,16 +550,17 @@ def shorten(text: str, limit: int = 200) -> str:
 
 def _nesting(data: Any) -> int:
     """Depth of nested tables and arrays, without recursion."""
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        item, level = stack.pop()
-        if level > deepest:
-            deepest = level
-        if level > MAX_NESTING:
-            break
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
-    return deepest
+    # level by level: one list comprehension per container, no (item, level) pair per child
+    # (an imported 20,000-process database has a million containers)
+    level, items = 0, [data]
+    while items and level <= MAX_NESTING:
+        level += 1
+        below: list = []
+        for item in items:
+            below += [child for child in (item.values() if isinstance(item, dict) else item)
+                      if isinstance(child, (dict, list))]
+        items = below
+    return level
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Uncertainty | None:
