@@ -165,9 +165,9 @@ class MatrixEntries(ReadOnlyArrays):
 
 
 def _sample_size(params: Mapping[str, Any]) -> int | None:
+    if set(map(type, params.values())) <= {float}:  # all plain numbers: no np.ndim per parameter
+        return None
     for value in params.values():
-        if type(value) is float:  # the common case, without np.ndim's conversion
-            continue
         if np.ndim(value) == 1:
             return len(value)
     return None
