@@ -54,12 +54,16 @@ def dumps_json(data: Any) -> str:
     Traceback (most recent call last):
     lca.errors.ModelError: result impacts.climate_change.std is inf, not a finite number: ...
     """
-    where = _nonfinite(data)
-    if where is not None:
+    try:
+        return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+    except (ValueError, TypeError):
+        # only now the search that names the number (a path per item costs more than the dump)
+        where = _nonfinite(data)
+        if where is None:
+            raise
         path, value = where
         raise ModelError(f"result {path} is {value}, not a finite number: JSON cannot hold it (the numbers of "
-                         "the study overflow floating point; narrow its uncertainties or magnitudes)")
-    return json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
+                         "the study overflow floating point; narrow its uncertainties or magnitudes)") from None
 
 
 def _nonfinite(data: Any) -> tuple[str, float] | None:

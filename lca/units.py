@@ -392,16 +392,20 @@ def conversion_factor(source: pint.Unit, target: pint.Unit, where: str = "") -> 
     Traceback (most recent call last):
     lca.errors.UnitError: methods.toml: co2: unit kg CO2-eq (...) cannot be converted to kg ([mass])
     """
-    if source.dimensionality != target.dimensionality:
+    factor = _factor(source, target)
+    if factor is None:
         raise UnitError(
             f"{where}: unit {format_unit(source)} ({_dims(source)}) cannot be converted to "
             f"{format_unit(target)} ({_dims(target)})"
         )
-    return _factor(source, target)
+    return factor
 
 
 @lru_cache(maxsize=16384)
-def _factor(source: pint.Unit, target: pint.Unit) -> float:
+def _factor(source: pint.Unit, target: pint.Unit) -> float | None:
+    """The factor, or None across dimensions; cached with the check, which costs as much."""
+    if source.dimensionality != target.dimensionality:
+        return None
     return float(ureg.Quantity(1.0, source).to(target).magnitude)
 
 

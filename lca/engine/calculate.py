@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..errors import ModelError
+from ..load.tables import collection_paused
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import INHERIT, UNASSIGNED, Model
 from ..model.rules import stage_key
@@ -280,12 +281,13 @@ def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = N
     >>> f"{climate.value:,.0f} {climate.unit}"
     '603,428 kg CO2-eq'
     """
-    compiled = model if isinstance(model, CompiledModel) else compile_model(model)
-    params = compiled.parameters.evaluate() if params is None else params
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
-        numbers = compute(compiled, params)
-    _check_finite(compiled, numbers)
-    return label(compiled, numbers, params)
+    with collection_paused():  # a big database's contributions: many objects, no garbage
+        compiled = model if isinstance(model, CompiledModel) else compile_model(model)
+        params = compiled.parameters.evaluate() if params is None else params
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
+            numbers = compute(compiled, params)
+        _check_finite(compiled, numbers)
+        return label(compiled, numbers, params)
 
 
 def _check_finite(compiled: CompiledModel, numbers: Scores) -> None:

@@ -26,6 +26,7 @@ import scipy.sparse as sp
 from ..errors import AmbiguousProviderError, MissingProviderError, ModelError
 from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from ..load.parameters import parameter_order, parameter_quantities
+from ..load.tables import collection_paused
 from ..model.frozen import FrozenDict, ReadOnlyArrays
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider
@@ -143,15 +144,29 @@ class MatrixEntries(ReadOnlyArrays):
             values = np.repeat(self.constant[:, None], size, axis=1)
         for index, formula, where in self.formulas:
             values[index] = values[index] * evaluate_numeric(formula, params, self.choices, where)
+        if size is None and self._unique_multipliers is not None:
+            # one product per entry, as the loop below does it, for all entries at once
+            values[self._unique_multipliers] *= np.array([params[name] for _, name in self.multipliers], dtype=float)
+            return values
         for index, name in self.multipliers:
             values[index] = values[index] * params[name]
         return values
+
+    @cached_property
+    def _unique_multipliers(self) -> np.ndarray | None:
+        """The entries that have a multiplier, when no entry has two (else None: the loop)."""
+        if not self.multipliers:
+            return None
+        entries = np.fromiter((index for index, _ in self.multipliers), dtype=np.int64, count=len(self.multipliers))
+        return entries if len(np.unique(entries)) == len(entries) else None
 
     def matrix(self, params: Mapping[str, Any]) -> sp.csc_matrix:
         return sp.csc_matrix((self.values(params), (self.rows, self.cols)), shape=self.shape)
 
 
 def _sample_size(params: Mapping[str, Any]) -> int | None:
+    if set(map(type, params.values())) <= {float}:  # all plain numbers: no np.ndim per parameter
+        return None
     for value in params.values():
         if np.ndim(value) == 1:
             return len(value)
@@ -242,6 +257,11 @@ def compile_model(model: Model) -> CompiledModel:
     >>> len(compiled.processes), len(compiled.flows), compiled.methods
     (2, 1, ('ipcc_ar6_gwp100',))
     """
+    with collection_paused():  # hundreds of thousands of entries, little garbage: see collection_paused
+        return _compile(model)
+
+
+def _compile(model: Model) -> CompiledModel:
     quantities, choice_state = parameter_quantities(model)
     order = parameter_order(model.parameters)
     defaults: dict[str, float] = {}

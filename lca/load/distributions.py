@@ -91,30 +91,66 @@ def parse_uncertainty(spec: Mapping[str, Any], value: Any, where: str) -> Uncert
 weights=None, pedigree=None, basic_gsd=None, basic=None, pedigree_set=None, pedigree_sigma=None, source=None, \
 comment=None)
     """
-    if not isinstance(spec, Mapping):
+    if type(spec) is not dict and not isinstance(spec, Mapping):  # typing.Mapping's check is slow
         raise DistributionError.at(where, f"'uncertainty' must be a table, got {spec!r}")
     if value is None:
         raise DistributionError.at(where, "a parameter given by a formula takes no uncertainty of its own; "
                                    "put the uncertainty on the parameters the formula uses")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise DistributionError.at(where, f"the central value must be a finite number, got {value!r}")
-    text = {"source": spec.get("source"), "comment": spec.get("comment")}
-    if "pedigree" in spec:
-        uncertainty = _pedigree(spec, where, text)
-    else:
-        kind = spec.get("distribution")
-        if not isinstance(kind, str) or kind not in _KEYS:
-            raise DistributionError.at(where, f"unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
-                                       "or a pedigree = [...] table)" if kind is not None else
-                                       f"missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) or 'pedigree'")
-        _check_keys(spec, _KEYS[kind], where, kind)
-        uncertainty = _PARSERS[kind](spec, where, text)
-    uncertainty.distribution(value, where)  # the checks that need the central value
+    key = _spec_key(spec)
+    try:
+        uncertainty = _PARSED.get(key) if key is not None else None
+    except TypeError:  # unhashable: a list (pedigree scores, discrete values), parsed every time
+        key = uncertainty = None
+    if uncertainty is None:
+        uncertainty = _parse_spec(spec, where)
+        if key is not None:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[key] = uncertainty
+    if not (uncertainty.kind == "lognormal" and value > 0):  # a positive median is all a lognormal needs
+        uncertainty.distribution(value, where)  # the checks that need the central value
     mu = _number(spec, "mu", where, required=False) if uncertainty.pedigree is None else None
     if mu is not None and not math.isclose(mu, math.log(value), rel_tol=1e-6, abs_tol=1e-9):
         raise DistributionError.at(where, f"lognormal mu = {mu:g} disagrees with ln(value) = "
                                    f"{math.log(value):g}; the median is the value")
     return uncertainty
+
+
+# Parsed tables by content. A big imported database repeats a few tables over hundreds of
+# thousands of exchanges; the record is a pure function of the table's keys, values and their
+# types (never of the file, the item or the central value, whose checks run on every call), and
+# it is immutable, so sharing it cannot go stale. Only tables that parsed are kept: a bad one is
+# parsed again, and its message names its own item.
+_PARSED: dict[tuple, Uncertainty] = {}
+_PARSED_MAX = 4096
+
+
+def _spec_key(spec: Mapping[str, Any]) -> tuple | None:
+    """A key of *spec* that tells apart what parsing tells apart (1 from 1.0 from True, by
+    type); None for a table holding a zero (0.0 and -0.0 are equal keys but print apart)."""
+    values = tuple(spec.values())
+    try:
+        if 0 in values:
+            return None
+    except ValueError:  # an array's ambiguous truth (a table built in Python)
+        return None
+    return tuple(spec), values, tuple(map(type, values))
+
+
+def _parse_spec(spec: Mapping[str, Any], where: str) -> Uncertainty:
+    """The record of *spec*, with every check that does not need the central value."""
+    text = {"source": spec.get("source"), "comment": spec.get("comment")}
+    if "pedigree" in spec:
+        return _pedigree(spec, where, text)
+    kind = spec.get("distribution")
+    if not isinstance(kind, str) or kind not in _KEYS:
+        raise DistributionError.at(where, f"unknown distribution {kind!r} (known: {', '.join(DISTRIBUTIONS)}, "
+                                   "or a pedigree = [...] table)" if kind is not None else
+                                   f"missing 'distribution' (one of {', '.join(DISTRIBUTIONS)}) or 'pedigree'")
+    _check_keys(spec, _KEYS[kind], where, kind)
+    return _PARSERS[kind](spec, where, text)
 
 
 def _check_keys(spec: Mapping[str, Any], allowed: frozenset[str], where: str, kind: str) -> None:

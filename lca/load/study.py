@@ -62,6 +62,7 @@ from .tables import (
     check_id,
     check_keys,
     choice_uncertainty,
+    collection_paused,
     display_path,
     fail,
     named_tables,
@@ -450,7 +451,9 @@ def load_study(path: str | Path, overrides: Mapping[str, Any] | None = None,
     Traceback (most recent call last):
     lca.errors.ParameterError: --set gpus: no such parameter (known: chip_power, duration, grid_intensity, n_chips, pue)
     """
-    return _load_study(locate(path), None, overrides, methods, energy_logs, allow_outside, grid_profile, log_timezone)
+    with collection_paused():
+        return _load_study(locate(path), None, overrides, methods, energy_logs, allow_outside, grid_profile,
+                           log_timezone)
 
 
 def _load_study(path: Path, data: dict | None, overrides: Mapping[str, Any] | None,

@@ -95,7 +95,8 @@ def validate_model(model: Model) -> Model:
     if model.demand:
         reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
         # Library processes a study does not use are normal; the study's own are worth a word.
-        own = [p.id for p in model.processes.values() if p.defined_in.startswith(display_path(Path(model.study.path)))]
+        study = display_path(Path(model.study.path))  # once: it resolves the path on disk
+        own = [p.id for p in model.processes.values() if p.defined_in.startswith(study)]
         unreachable = sorted(set(own) - reachable)
         if unreachable:
             shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
