@@ -65,10 +65,11 @@ class Distribution:
             return np.full(u.shape, self.center)
         if self.support is not None:
             # rv_discrete's ppf (the first alternative whose cumulative probability reaches u)
-            # without importing scipy.stats into a Monte Carlo run
+            # without importing scipy.stats into a Monte Carlo run; a u above the rounded cumulative
+            # sum's last entry is the last option that has weight
             _, probabilities = dict(self.arguments)["values"]
             index = np.searchsorted(np.cumsum(probabilities), u, side="left")
-            return np.asarray(self.support)[np.clip(index, 0, len(self.support) - 1)]
+            return np.asarray(self.support)[np.minimum(index, np.flatnonzero(probabilities)[-1])]
         return self.frozen.ppf(u)
 
     def quantiles(self, low: float, high: float) -> tuple[float, float]:
