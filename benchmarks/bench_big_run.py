@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="append", default=[], metavar="LABEL=FOLDER",
                         help="a folder holding an lca package (default: new=. , this clone)")
     parser.add_argument("--parser", action="append", choices=["rtoml", "tomllib"], default=[],
-                        help="the TOML parsers to take for the last --version (default: both; others: tomllib)")
+                        help="the TOML parsers to take for every --version (default: both for the last, "
+                             "tomllib for the others)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cpu-limit", type=float, default=300.0, help="CPU seconds after which a run is stopped")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     variants = []
     for index, (label, folder) in enumerate(versions):
         last = index == len(versions) - 1
-        for name in (args.parser or ["rtoml", "tomllib"]) if last else ["tomllib"]:
+        for name in args.parser or (["rtoml", "tomllib"] if last else ["tomllib"]):
             variants.append((f"{label}, {name}", Path(folder), name))
     figures = measure(args.scenario, variants, args.runs, args.cpu_limit)
     print(table(figures))
