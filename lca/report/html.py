@@ -95,15 +95,34 @@ def _inline_svg(svg: bytes, name: str, alt: str) -> str:
     return text.replace("<svg ", f'<svg role="img" aria-label="{escape(alt)}" ', 1)
 
 
+# A word of this many characters or more may break after "_" and "/": a parameter name or a
+# path keeps its parts whole, and a six-column table of them fits the text column.
+BREAKABLE_TOKEN = 16
+_BREAK_AFTER = re.compile(r"(?<=[_/])(?=[^_/\s])")
+
+
 def _cell(cell) -> str:
+    """A table cell. Long words get break opportunities (``<wbr/>``) after ``_`` and ``/``; a
+    word still longer than ``LONG_TOKEN`` characters with none may break anywhere.
+
+    >>> _cell("classification_queries_per_day")
+    '<td>classification_<wbr/>queries_<wbr/>per_<wbr/>day</td>'
+    >>> _cell("a_b")
+    '<td>a_b</td>'
+    >>> _cell("sha256:" + "0" * 32)
+    '<td class="long">sha256:00000000000000000000000000000000</td>'
+    """
     if isinstance(cell, Num):
         # data-value carries the exact number of results.json; the text is rounded for reading
         return f'<td class="num" data-value="{cell.value!r}">{escape(cell.text)}</td>'
     text = str(cell)
-    # a long unbroken token (a path, a URL) may break anywhere, or it widens the table past the page
-    if any(len(token) > LONG_TOKEN for token in text.split()):
-        return f'<td class="long">{escape(text)}</td>'
-    return f"<td>{escape(text)}</td>"
+    words = text.split()
+    shown = " ".join(_BREAK_AFTER.sub("<wbr/>", escape(word)) if len(word) >= BREAKABLE_TOKEN else escape(word)
+                     for word in words) if any(len(word) >= BREAKABLE_TOKEN for word in words) else escape(text)
+    # a long token with no break (a URL, a hash) may break anywhere, or it widens the table past the page
+    if any(len(part) > LONG_TOKEN for word in words for part in re.split(r"[_/]", word)):
+        return f'<td class="long">{shown}</td>'
+    return f"<td>{shown}</td>"
 
 
 def _status(item: str) -> str:

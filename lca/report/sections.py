@@ -201,8 +201,10 @@ def _key_results(c: StudyContent) -> list[Block]:
         Table(("Result", "Median", "95 % interval", "Deterministic", "Unit", "Deterministic vs distribution"),
               tuple(rows))]
     if flagged:
-        out.append(Paragraph(f"The deterministic {join_words(flagged)} lies outside the central 50 % of its "
-                             "distribution: skewed or bounded inputs move most outcomes away from the "
+        scores = (f"score of {flagged[0]} lies" if len(flagged) == 1 else
+                  f"scores of {join_words(flagged)} lie")
+        out.append(Paragraph(f"The deterministic {scores} outside the central 50 % of "
+                             f"{'its' if len(flagged) == 1 else 'their'} distribution: skewed or bounded inputs move most outcomes away from the "
                              "central-value calculation, so quote the median and its interval."))
     return out
 
@@ -411,9 +413,20 @@ def _appendix(c: StudyContent) -> list[Block]:
 
 
 def _spec_text(uncertainty: Uncertainty | None) -> str:
+    """The uncertainty table in words, its numbers in six figures without thousands separators
+    (the list is comma-separated): ``min 1e+14``, not ``min 100000000000000.0``, which also
+    widened the appendix past the page."""
     if uncertainty is None:
         return ""
-    return ", ".join(f"{k} {v}" if k != "distribution" else str(v) for k, v in uncertainty.to_dict().items())
+
+    def shown(value: Any) -> str:
+        if isinstance(value, list):
+            return "[" + ", ".join(shown(v) for v in value) + "]"
+        if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+            return f"{float(value):g}"
+        return str(value)
+
+    return ", ".join(f"{k} {shown(v)}" if k != "distribution" else str(v) for k, v in uncertainty.to_dict().items())
 
 
 def _impact_assessment(c: StudyContent) -> list[Block]:

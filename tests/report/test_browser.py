@@ -1,7 +1,8 @@
-"""lca report in a real browser: headless Chromium renders the flagship's HTML report; every
+"""lca report in a real browser: headless Chromium renders the HTML reports of the flagship, of
+the pretrain-then-adapt lineage and of the fine-tune-and-serve study; in each, every
 image and figure loads with its text, nothing is wider than the page (no figure needs a
 sideways scroll), no figure text is smaller than 9 pt (12 CSS px) at the size shown, and a screenshot
-is kept under the test's tmp dir (report.png) for a person to look at.
+is kept under the test's tmp dir (STUDY.png) for a person to look at.
 
 Skipped when no Chromium is installed: ``apt-get install chromium`` (Debian, Ubuntu), or set
 ``LCA_CHROMIUM`` to a Chrome/Chromium binary (e.g. the one ``playwright install chromium``
@@ -86,10 +87,15 @@ def _chrome(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=180, check=False)
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    report = build_report(load_study("lca:scenarios/llm_training_lifecycle.toml"), folder / "report",
+# the three kinds of report the issue was tried on: a training life cycle with every figure, a
+# lineage's allocation, a fine-tune served in another region
+STUDIES = ("llm_training_lifecycle", "pretrain_adapt", "finetune_de_serve_ie")
+
+
+@pytest.fixture(scope="module", params=STUDIES)
+def rendered(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp(f"browser-{request.param}")
+    report = build_report(load_study(f"lca:scenarios/{request.param}.toml"), folder / "report",
                           ReportOptions(samples=400))
     page = report.out / "report.html"
     probe = report.out / "probe.html"
@@ -99,7 +105,7 @@ def rendered(tmp_path_factory):
     assert found, f"Chromium gave no probe result (exit {run.returncode}): {run.stderr[-2000:]}"
     data = json.loads(found.group(1).replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">")
                       .replace("&amp;", "&"))
-    screenshot = folder / "report.png"
+    screenshot = folder / f"{request.param}.png"
     # the whole page in one picture, for a person to look at
     _chrome(f"--window-size={VIEWPORT},{min(int(data['page_height']) + 40, 30000)}",
             f"--screenshot={screenshot}", page.as_uri())

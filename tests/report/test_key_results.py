@@ -87,7 +87,26 @@ def test_skewed_input_flags_the_deterministic_score(study):
     low, high = (float(v.replace(",", "")) for v in interval.split(" to "))
     # 2.5th percentile sqrt(0.025 x 0.1) = 0.05 kg, 97.5th 1 - sqrt(0.025 x 0.9) = 0.8500 kg
     assert low == pytest.approx(50.0, rel=0.1) and high == pytest.approx(850.0, rel=0.03)
-    assert any("outside the central 50 %" in getattr(b, "text", "") for b in blocks)
+    # one flagged score: "score ... lies ... its"; the water row is not flagged
+    assert [b.text for b in blocks if "outside the central 50 %" in getattr(b, "text", "")] == [
+        "The deterministic score of climate change lies outside the central 50 % of its distribution: skewed or "
+        "bounded inputs move most outcomes away from the central-value calculation, so quote the median and its "
+        "interval."]
+
+
+def test_several_flagged_scores_are_named_in_the_plural():
+    blocks = document(gather(load_study("lca:scenarios/llm_training_lifecycle.toml"), ReportOptions(samples=400)))
+    flagged = [b.text for b in blocks if "outside the central 50 %" in getattr(b, "text", "")]
+    assert len(flagged) == 1 and flagged[0].startswith("The deterministic scores of ")
+    assert " lie outside the central 50 % of their distribution" in flagged[0]
+
+
+def test_the_appendix_writes_uncertainty_numbers_short(study):
+    big = SKEWED.replace('value = 0.1\n', 'value = 1.56e14\n').replace(
+        'min = 0.0, max = 1.0', 'min = 1e14, max = 1.56e14')
+    rows = {r[0]: r for r in _table_after(document(gather(load_study(study(big)))), "Appendix: input parameters").rows}
+    # six figures, no thousands separators in a comma-separated list, no "100000000000000.0"
+    assert rows["share"][4] == "triangular, min 1e+14, max 1.56e+14"
 
 
 def test_published_table_beside_computed_with_the_interval(study):
