@@ -2,7 +2,8 @@
 
 Each variant is one fresh process running ``lca run SCENARIO --format json`` (``lca.cli.main``),
 with the code of a version (a folder holding an ``lca`` package, first on ``PYTHONPATH``; ``.``
-is this clone) and a TOML parser: ``rtoml`` (the ``lca[fast]`` extra, where the version has
+is this clone; its shipped data are the folder's own inventories/ and scenarios/ where it has them,
+else the installed lca's) and a TOML parser: ``rtoml`` (the ``lca[fast]`` extra, where the version has
 it) or ``tomllib`` (rtoml hidden from the process, so lca falls back to the standard
 library). Variants are taken in turn, run after run, so that all see the same load of a shared
 machine. Reported per variant, medians over ``--runs``: the process's CPU seconds (user +
@@ -21,6 +22,7 @@ Usage (the scenario that ``lca import`` wrote)::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -35,10 +37,14 @@ HERE = Path(__file__).resolve().parent
 
 # One variant, in its own process: lca run, with read_toml and the solve timed.
 CHILD = r"""
-import contextlib, io, json, sys, time
-scenario, parser = sys.argv[1], sys.argv[2]
+import contextlib, importlib.util, io, json, sys, time
+scenario, parser, data_root = sys.argv[1], sys.argv[2], sys.argv[3]
 if parser == "tomllib":
     sys.modules["rtoml"] = None  # an import of rtoml now fails: lca falls back to tomllib
+import lca
+if importlib.util.find_spec("lca.inventories") is None:
+    # a source folder: its shipped data, lca.inventories and lca.scenarios, are found beside it
+    lca.__path__.append(data_root)
 from lca.cli import main
 # by sys.modules: lca.engine's attribute "calculate" is the function, not the module
 study, solve, calculate, energy = (sys.modules[f"lca.{name}"] for name in
@@ -66,6 +72,19 @@ print(json.dumps({"status": status, "spent": spent, "scores": {c: i["value"] for
 """
 
 
+def data_root(folder: Path) -> Path:
+    """Where the version in *folder* finds its shipped data (``lca:`` names): *folder* itself
+    where it holds ``inventories/`` and ``scenarios/`` beside ``lca/`` (a clone), else the
+    folder that holds this environment's installed ``lca.inventories`` (``git archive ... lca``
+    has code only; a non-editable install puts the data inside site-packages/lca)."""
+    if all((folder / name / "__init__.py").is_file() for name in ("inventories", "scenarios")):
+        return folder.resolve()
+    spec = importlib.util.find_spec("lca.inventories")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"{folder}: no inventories/ beside its lca/, and no installed lca to take them from")
+    return Path(list(spec.submodule_search_locations)[0]).parent
+
+
 def run_variant(scenario: Path, folder: Path, parser: str, cpu_limit: float) -> dict[str, Any]:
     """CPU seconds of one ``lca run`` process, its phases and scores; ``finished`` False if it hit the limit."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder.resolve()), os.environ.get("PYTHONPATH", "")]))
@@ -75,8 +94,8 @@ def run_variant(scenario: Path, folder: Path, parser: str, cpu_limit: float) -> 
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     # -P: not the current folder first on sys.path, so PYTHONPATH decides which lca runs
-    done = subprocess.run([sys.executable, "-P", "-c", CHILD, str(scenario), parser], capture_output=True, text=True,
-                          env=env, preexec_fn=limit)
+    done = subprocess.run([sys.executable, "-P", "-c", CHILD, str(scenario), parser, str(data_root(folder))],
+                          capture_output=True, text=True, env=env, preexec_fn=limit)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):

@@ -20,7 +20,7 @@ padding:0 1em;color:#111;line-height:1.45}
 h1{font-size:1.6em;border-bottom:2px solid #111}h2{margin-top:2em;border-bottom:1px solid #999}
 table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.92em}
 th,td{border:1px solid #bbb;padding:.25em .55em;vertical-align:top;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.long{overflow-wrap:anywhere}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.long{overflow-wrap:anywhere}td.short{white-space:nowrap}
 th{background:#eee}caption{caption-side:top;text-align:left;font-weight:600;padding:.2em 0}
 figure{margin:1em 0;overflow-x:auto}figure svg{display:block;max-width:none;height:auto;border:1px solid #ddd}
 figcaption{font-size:.9em;color:#333}pre{background:#f4f4f4;padding:.8em;overflow-x:auto;white-space:pre-wrap}
@@ -98,6 +98,9 @@ def _inline_svg(svg: bytes, name: str, alt: str) -> str:
 # A word of this many characters or more may break after "_" and "/": a parameter name or a
 # path keeps its parts whole, and a six-column table of them fits the text column.
 BREAKABLE_TOKEN = 16
+# A cell of at most this many characters ("kg CO2-eq", "50.2 %") stays on one line: a unit or a
+# share broken over two lines reads as two values.
+SHORT_CELL = 12
 _BREAK_AFTER = re.compile(r"(?<=[_/])(?=[^_/\s])")
 
 
@@ -107,8 +110,8 @@ def _cell(cell) -> str:
 
     >>> _cell("classification_queries_per_day")
     '<td>classification_<wbr/>queries_<wbr/>per_<wbr/>day</td>'
-    >>> _cell("a_b")
-    '<td>a_b</td>'
+    >>> _cell("kg CO2-eq"), _cell("a_b")
+    ('<td class="short">kg CO2-eq</td>', '<td>a_b</td>')
     >>> _cell("sha256:" + "0" * 32)
     '<td class="long">sha256:00000000000000000000000000000000</td>'
     """
@@ -116,6 +119,8 @@ def _cell(cell) -> str:
         # data-value carries the exact number of results.json; the text is rounded for reading
         return f'<td class="num" data-value="{cell.value!r}">{escape(cell.text)}</td>'
     text = str(cell)
+    if len(text) <= SHORT_CELL and any(mark in text.strip() for mark in " -"):  # where a browser would break
+        return f'<td class="short">{escape(text)}</td>'
     words = text.split()
     shown = " ".join(_BREAK_AFTER.sub("<wbr/>", escape(word)) if len(word) >= BREAKABLE_TOKEN else escape(word)
                      for word in words) if any(len(word) >= BREAKABLE_TOKEN for word in words) else escape(text)
