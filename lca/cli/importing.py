@@ -19,7 +19,7 @@ them). ``lca run DIR/<scenario>.toml`` then solves it. Needs
 wrote ...gpt3.zip: openLCA JSON-LD (olca-schema 2) 'patterson2021_gpt3': ...
 0
 >>> main(["import", zip_path, "--out", os.path.join(folder, "imported")])     # doctest: +ELLIPSIS
-wrote ...imported: 1 flows, 3 processes, 1 impact categories, 1 scenarios (gpt_3_training_use_phase_patterson_et_al_2021_table_4.toml); report: ...IMPORT-REPORT.md (0 items)
+wrote ...imported: 1 flow, 3 processes, 1 impact category, 1 scenario (gpt_3_training_use_phase_patterson_et_al_2021_table_4.toml); report: ...IMPORT-REPORT.md (0 items)
 0
 """
 
@@ -77,9 +77,25 @@ def _import(args: argparse.Namespace) -> int:
         if args.out is None:
             return 0
     out = write_import(imported, args.out)
-    counts = ", ".join(f"{n} {kind}" for kind, n in imported.counts.items())
+    counts = ", ".join(_counted(n, kind) for kind, n in imported.counts.items())
     print(f"wrote {out}: {counts} ({', '.join(imported.scenarios) or 'none'}); report: "
-          f"{Path(out) / 'IMPORT-REPORT.md'} ({len(imported.report)} items)")
+          f"{Path(out) / 'IMPORT-REPORT.md'} ({_counted(len(imported.report), 'items')})")
     for item in imported.report:
         print(f"- {item}")
     return 0
+
+
+# the plural words of the import's counts, in the singular
+_SINGULAR = {"flows": "flow", "processes": "process", "categories": "category", "scenarios": "scenario",
+             "activities": "activity", "items": "item"}
+
+
+def _counted(n: int, kind: str) -> str:
+    """``3 processes``, ``1 process``, ``1 flow mapped to lca's``: *kind*'s plural word in the singular for one.
+
+    >>> _counted(1, "impact categories"), _counted(2, "flows kept")
+    ('1 impact category', '2 flows kept')
+    """
+    if n != 1:
+        return f"{n} {kind}"
+    return f"{n} " + " ".join(_SINGULAR.get(word, word) for word in kind.split(" "))

@@ -18,7 +18,7 @@ def test_folder_imports_and_runs(capsys, tmp_path):
     status, stdout, err = run(capsys, "import", str(write_folder(tmp_path / "db")), "--out", str(out),
                               "--product", "server use")
     assert status == 0, err
-    assert stdout.startswith(f"wrote {out}: 3 activities, 2 flows mapped to lca's, 1 flows kept, 1 scenarios "
+    assert stdout.startswith(f"wrote {out}: 3 activities, 2 flows mapped to lca's, 1 flow kept, 1 scenario "
                              "(server_use.toml)")
     assert "exchange 'ash': by-product (outputGroup 2) dropped" in stdout  # the report is printed
     status, stdout, err = run(capsys, "run", str(out / "server_use.toml"), "--format", "json")

@@ -33,7 +33,7 @@ def test_flagship_round_trip_gives_the_same_seven_scores(capsys, tmp_path):
         assert len(list(reader.read_each(o.Process))) == 299
     status, stdout, err = run(capsys, "import", str(zip_path), "--out", str(out))
     assert status == 0, err
-    assert "299 processes, 7 impact categories, 1 scenarios" in stdout
+    assert "299 processes, 7 impact categories, 1 scenario" in stdout
     (scenario,) = [p for p in out.glob("*.toml") if p.name != "inventory.toml"]
     expected, got = scores(capsys, FLAGSHIP), scores(capsys, scenario)
     assert len(expected) == 7 and set(got) == set(expected)
