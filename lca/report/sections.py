@@ -201,11 +201,10 @@ def _key_results(c: StudyContent) -> list[Block]:
         Table(("Result", "Median", "95 % interval", "Deterministic", "Unit", "Deterministic vs distribution"),
               tuple(rows))]
     if flagged:
-        scores = (f"score of {flagged[0]} lies" if len(flagged) == 1 else
-                  f"scores of {join_words(flagged)} lie")
-        out.append(Paragraph(f"The deterministic {scores} outside the central 50 % of "
-                             f"{'its' if len(flagged) == 1 else 'their'} distribution: skewed or bounded inputs move most outcomes away from the "
-                             "central-value calculation, so quote the median and its interval."))
+        scores = (f"score of {flagged[0]} lies outside the central 50 % of its distribution" if len(flagged) == 1
+                  else f"scores of {join_words(flagged)} lie outside the central 50 % of their distributions")
+        out.append(Paragraph(f"The deterministic {scores}: skewed or bounded inputs move most outcomes away "
+                             "from the central-value calculation, so quote the median and its interval."))
     return out
 
 

@@ -98,7 +98,7 @@ def test_several_flagged_scores_are_named_in_the_plural():
     blocks = document(gather(load_study("lca:scenarios/llm_training_lifecycle.toml"), ReportOptions(samples=400)))
     flagged = [b.text for b in blocks if "outside the central 50 %" in getattr(b, "text", "")]
     assert len(flagged) == 1 and flagged[0].startswith("The deterministic scores of ")
-    assert " lie outside the central 50 % of their distribution" in flagged[0]
+    assert " lie outside the central 50 % of their distributions: " in flagged[0]
 
 
 def test_the_appendix_writes_uncertainty_numbers_short(study):
