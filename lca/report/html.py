@@ -122,8 +122,11 @@ def _cell(cell) -> str:
     if len(text) <= SHORT_CELL and any(mark in text.strip() for mark in " -"):  # where a browser would break
         return f'<td class="short">{escape(text)}</td>'
     words = text.split()
-    shown = " ".join(_BREAK_AFTER.sub("<wbr/>", escape(word)) if len(word) >= BREAKABLE_TOKEN else escape(word)
-                     for word in words) if any(len(word) >= BREAKABLE_TOKEN for word in words) else escape(text)
+    if any(len(word) >= BREAKABLE_TOKEN for word in words):
+        shown = " ".join(_BREAK_AFTER.sub("<wbr/>", escape(word)) if len(word) >= BREAKABLE_TOKEN else escape(word)
+                         for word in words)
+    else:
+        shown = escape(text)
     # a long token with no break (a URL, a hash) may break anywhere, or it widens the table past the page
     if any(len(part) > LONG_TOKEN for word in words for part in re.split(r"[_/]", word)):
         return f'<td class="long">{shown}</td>'
