@@ -301,13 +301,14 @@ def _compile(model: Model) -> CompiledModel:
                              "(see docs/allocation.md) or model them by substitution")
 
     production_units = {pid: process.production.unit for pid, process in model.processes.items()}
+    flow_units = {fid: flow.unit for fid, flow in model.flows.items()}
 
     def provider_of(exchange):  # the row and unit of an input: its provider's
         provider = resolve_provider(model, exchange)
         return index[provider], production_units[provider]
 
     def flow_of(exchange):
-        return flow_index[exchange.target], model.flows[exchange.target].unit
+        return flow_index[exchange.target], flow_units[exchange.target]
 
     tech = builder.matrix((len(processes), len(processes)))
     bio = builder.matrix((len(flows), len(processes)))

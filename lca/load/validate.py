@@ -55,12 +55,13 @@ def validate_model(model: Model) -> Model:
     # A number in the unit of its target passes _check_amount: looked up by unit pair, without
     # the call and its message's context (219,000 exchanges of an imported database, in a few units).
     memo = UnitMemo()
+    production_units = {pid: process.production.unit for pid, process in model.processes.items()}
     for process in model.processes.values():
         _check_amount(process.production, model.products[process.reference_product].unit,
                       f"{process.defined_in}.amount", quantities, choices)
         for exchange in process.technosphere:
             provider = resolve_provider(model, exchange)
-            unit = model.processes[provider].production.unit
+            unit = production_units[provider]
             amount = exchange.amount
             if amount.formula is None and memo.same_dimension(amount.unit, unit):
                 continue
