@@ -257,11 +257,24 @@ def compile_model(model: Model) -> CompiledModel:
     >>> len(compiled.processes), len(compiled.flows), compiled.methods
     (2, 1, ('ipcc_ar6_gwp100',))
     """
+    return compile_at_defaults(model)[0]
+
+
+def compile_at_defaults(model: Model) -> tuple[CompiledModel, dict[str, Any]]:
+    """:func:`compile_model` of *model*, and its parameters at their defaults (``parameters.evaluate()``),
+    which the compile's check of the entries computed: a run at the defaults need not evaluate
+    them again (one value per uncertain exchange of a big database).
+
+    >>> from lca import load_study
+    >>> compiled, params = compile_at_defaults(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params == compiled.parameters.evaluate()
+    True
+    """
     with collection_paused():  # hundreds of thousands of entries, little garbage: see collection_paused
         return _compile(model)
 
 
-def _compile(model: Model) -> CompiledModel:
+def _compile(model: Model) -> tuple[CompiledModel, dict[str, Any]]:
     quantities, choice_state = parameter_quantities(model)
     order = parameter_order(model.parameters)
     defaults: dict[str, float] = {}
@@ -363,8 +376,9 @@ def _compile(model: Model) -> CompiledModel:
         parameters=table, technosphere=tech.build(choices), biosphere=bio.build(choices),
         characterization=char.build(choices), demand=demand.build(choices),
     )
-    check_entries(compiled)
-    return compiled
+    params = table.evaluate()
+    check_entries(compiled, params)
+    return compiled, params
 
 
 def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = None, first_sample: int = 0,
