@@ -146,7 +146,9 @@ class MatrixEntries(ReadOnlyArrays):
             values[index] = values[index] * evaluate_numeric(formula, params, self.choices, where)
         if size is None and self._unique_multipliers is not None:
             # one product per entry, as the loop below does it, for all entries at once
-            values[self._unique_multipliers] *= np.array([params[name] for _, name in self.multipliers], dtype=float)
+            names = self._multiplier_names
+            values[self._unique_multipliers] *= np.fromiter(map(params.__getitem__, names), dtype=float,
+                                                            count=len(names))
             return values
         for index, name in self.multipliers:
             values[index] = values[index] * params[name]
@@ -159,6 +161,11 @@ class MatrixEntries(ReadOnlyArrays):
             return None
         entries = np.fromiter((index for index, _ in self.multipliers), dtype=np.int64, count=len(self.multipliers))
         return entries if len(np.unique(entries)) == len(entries) else None
+
+    @cached_property
+    def _multiplier_names(self) -> tuple[str, ...]:
+        """The parameter of each multiplier, for one C-level lookup of them all per call."""
+        return tuple(name for _, name in self.multipliers)
 
     def matrix(self, params: Mapping[str, Any]) -> sp.csc_matrix:
         return sp.csc_matrix((self.values(params), (self.rows, self.cols)), shape=self.shape)
