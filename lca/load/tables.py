@@ -568,13 +568,17 @@ def shorten(text: str, limit: int = 200) -> str:
 def _nesting(data: Any) -> int:
     """Depth of nested tables and arrays, without recursion."""
     # level by level, one list comprehension per level: no (item, level) pair per child and no
-    # Python loop per container (an imported 20,000-process database has a million containers)
+    # Python loop per container (an imported 20,000-process database has a million containers);
+    # a parsed file holds plain dicts and lists, told apart by their exact type (a set lookup)
     level, items = 0, [data]
     while items and level <= MAX_NESTING:
         level += 1
-        items = [child for item in items for child in (item.values() if isinstance(item, dict) else item)
-                 if isinstance(child, (dict, list))]
+        items = [child for item in items for child in (item.values() if type(item) is dict else item)
+                 if type(child) in _CONTAINERS]
     return level
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Uncertainty | None:
