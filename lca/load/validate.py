@@ -103,14 +103,16 @@ def validate_model(model: Model) -> Model:
         for name in choice_names:
             _check_options(model, name, values, options, order)
     if model.demand:
-        reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
         # Library processes a study does not use are normal; the study's own are worth a word.
         study = display_path(Path(model.study.path))  # once: it resolves the path on disk
         own = [p.id for p in model.processes.values() if p.defined_in.startswith(study)]
-        unreachable = sorted(set(own) - reachable)
-        if unreachable:
-            shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
-            warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: {shown}")
+        if own:  # (the study file of an imported database has none: no walk up its supply chain)
+            reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
+            unreachable = sorted(set(own) - reachable)
+            if unreachable:
+                shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
+                warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: "
+                                f"{shown}")
     return replace(model, warnings=tuple(warnings))
 
 
