@@ -468,10 +468,11 @@ class _EntryBuilder:
     def implicit(self, name: str, value: float, unit: pint.Unit, spec, source, where) -> str:
         if name in self.defaults:
             raise ModelError.at(where, f"implicit parameter {name!r} defined twice")
+        factor = self.units_memo.root_factor(unit)
         self.implicit_order.append(name)
         self.units[name] = unit
-        self.factors[name] = self.units_memo.root_factor(unit)
-        self.defaults[name] = value * self.factors[name]
+        self.factors[name] = factor
+        self.defaults[name] = value * factor
         self.uncertainty[name] = spec
         self.sources[name] = source
         self.labels[name] = where
