@@ -50,8 +50,8 @@ from ..model.scope2 import MarketBased
 from ..units import conversion_factor, format_unit, parse_unit, ureg
 from . import multioutput, recycling
 from .allocation import parse_allocation
-from .energy_logs import hourly_energy, measured_override, parse_energy_log, read_energy_logs
 from .distributions import plain_lognormal
+from .energy_logs import hourly_energy, measured_override, parse_energy_log, read_energy_logs
 from .grid_profile import read_grid_profile
 from .parameters import override
 from .resources import FOLDERS, data_folder, locate, shipped
