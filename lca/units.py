@@ -476,6 +476,57 @@ def same_dimension(a: pint.Unit, b: pint.Unit) -> bool:
     return a.dimensionality == b.dimensionality
 
 
+class UnitMemo:
+    """Unit facts for one pass over a model (the validation, the compile), remembered by the
+    identity of the units.
+
+    A big database writes hundreds of thousands of amounts in a handful of units, and every
+    amount written in the same text holds the same pint Unit (the cache of :func:`parse_unit`):
+    a lookup by identity replaces hashing two pint units (Python code in pint) per amount. Each
+    entry keeps its units, so no identity is reused while the memo lives; it lives as long as the
+    pass that made it (no module state), with one entry per distinct unit or pair. Errors are
+    not remembered: a bad pair raises, naming its item, every time.
+
+    Examples
+    --------
+    >>> memo = UnitMemo()
+    >>> kwh, wh = parse_unit("kWh"), parse_unit("Wh")
+    >>> memo.conversion(wh, kwh, "x") == (conversion_factor(wh, kwh), conversion_factor(root_unit(wh), kwh))
+    True
+    >>> memo.same_dimension(kwh, parse_unit("kg")), memo.root_factor(kwh)
+    (False, 3600000000.0)
+    """
+
+    def __init__(self) -> None:
+        self._conversions: dict[tuple[int, int], tuple[float, float, pint.Unit, pint.Unit]] = {}
+        self._dimensions: dict[tuple[int, int], tuple[bool, pint.Unit, pint.Unit]] = {}
+        self._roots: dict[int, tuple[float, pint.Unit]] = {}
+
+    def conversion(self, source: pint.Unit, target: pint.Unit, where: str) -> tuple[float, float]:
+        """``conversion_factor(source, target, where)`` and ``conversion_factor(root_unit(source), target)``:
+        an amount in *source*, and one in its root unit, to *target*."""
+        found = self._conversions.get((id(source), id(target)))
+        if found is None:
+            found = (conversion_factor(source, target, where), conversion_factor(root_unit(source), target, where),
+                     source, target)
+            self._conversions[id(source), id(target)] = found
+        return found[0], found[1]
+
+    def same_dimension(self, a: pint.Unit, b: pint.Unit) -> bool:
+        """:func:`same_dimension` of *a* and *b*."""
+        found = self._dimensions.get((id(a), id(b)))
+        if found is None:
+            found = self._dimensions[id(a), id(b)] = (same_dimension(a, b), a, b)
+        return found[0]
+
+    def root_factor(self, unit: pint.Unit) -> float:
+        """:func:`root_factor` of *unit*."""
+        found = self._roots.get(id(unit))
+        if found is None:
+            found = self._roots[id(unit)] = (root_factor(unit), unit)
+        return found[0]
+
+
 def _dims(unit: pint.Unit) -> str:
     dims = str(unit.dimensionality)
     return "dimensionless" if dims == "dimensionless" else dims

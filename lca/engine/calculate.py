@@ -23,7 +23,7 @@ from ..model.rules import stage_key
 from ..model.published import ENERGY, MARKET_BASED, PublishedComparison, compare_published
 from ..model.scope2 import MarketBasedResult, market_based
 from ..units import format_unit
-from .compile import CompiledModel, compile_model
+from .compile import CompiledModel, compile_at_defaults
 from .energy import EnergyUse, source_energy
 from .solve import Factorized, factorize, factorize_matrix
 
@@ -282,8 +282,12 @@ def calculate(model: Model | CompiledModel, params: Mapping[str, Any] | None = N
     '603,428 kg CO2-eq'
     """
     with collection_paused():  # a big database's contributions: many objects, no garbage
-        compiled = model if isinstance(model, CompiledModel) else compile_model(model)
-        params = compiled.parameters.evaluate() if params is None else params
+        if isinstance(model, CompiledModel):
+            compiled, defaults = model, None
+        else:
+            compiled, defaults = compile_at_defaults(model)
+        if params is None:
+            params = compiled.parameters.evaluate() if defaults is None else defaults
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, by name
             numbers = compute(compiled, params)
         _check_finite(compiled, numbers)

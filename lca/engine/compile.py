@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pint
@@ -28,10 +28,10 @@ from ..formula import Formula, evaluate_numeric, evaluate_units, may_be_nonzero
 from ..load.parameters import parameter_order, parameter_quantities
 from ..load.tables import collection_paused
 from ..model.frozen import FrozenDict, ReadOnlyArrays
-from ..model.records import Amount, Model
+from ..model.records import Amount, Exchange, Model, Process
 from ..model.rules import is_intensity, resolve_provider
 from ..model.uncertainty import Uncertainty
-from ..units import conversion_factor, format_unit, root_factor, root_unit, ureg
+from ..units import UnitMemo, conversion_factor, format_unit, root_factor, root_unit, ureg
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,9 @@ class MatrixEntries(ReadOnlyArrays):
             values[index] = values[index] * evaluate_numeric(formula, params, self.choices, where)
         if size is None and self._unique_multipliers is not None:
             # one product per entry, as the loop below does it, for all entries at once
-            values[self._unique_multipliers] *= np.array([params[name] for _, name in self.multipliers], dtype=float)
+            names = self._multiplier_names
+            values[self._unique_multipliers] *= np.fromiter(map(params.__getitem__, names), dtype=float,
+                                                            count=len(names))
             return values
         for index, name in self.multipliers:
             values[index] = values[index] * params[name]
@@ -159,6 +161,11 @@ class MatrixEntries(ReadOnlyArrays):
             return None
         entries = np.fromiter((index for index, _ in self.multipliers), dtype=np.int64, count=len(self.multipliers))
         return entries if len(np.unique(entries)) == len(entries) else None
+
+    @cached_property
+    def _multiplier_names(self) -> tuple[str, ...]:
+        """The parameter of each multiplier, for one C-level lookup of them all per call."""
+        return tuple(name for _, name in self.multipliers)
 
     def matrix(self, params: Mapping[str, Any]) -> sp.csc_matrix:
         return sp.csc_matrix((self.values(params), (self.rows, self.cols)), shape=self.shape)
@@ -257,11 +264,24 @@ def compile_model(model: Model) -> CompiledModel:
     >>> len(compiled.processes), len(compiled.flows), compiled.methods
     (2, 1, ('ipcc_ar6_gwp100',))
     """
+    return compile_at_defaults(model)[0]
+
+
+def compile_at_defaults(model: Model) -> tuple[CompiledModel, dict[str, Any]]:
+    """:func:`compile_model` of *model*, and its parameters at their defaults (``parameters.evaluate()``),
+    which the compile's check of the entries computed: a run at the defaults need not evaluate
+    them again (one value per uncertain exchange of a big database).
+
+    >>> from lca import load_study
+    >>> compiled, params = compile_at_defaults(load_study("lca:scenarios/patterson2021_gpt3.toml"))
+    >>> params == compiled.parameters.evaluate()
+    True
+    """
     with collection_paused():  # hundreds of thousands of entries, little garbage: see collection_paused
         return _compile(model)
 
 
-def _compile(model: Model) -> CompiledModel:
+def _compile(model: Model) -> tuple[CompiledModel, dict[str, Any]]:
     quantities, choice_state = parameter_quantities(model)
     order = parameter_order(model.parameters)
     defaults: dict[str, float] = {}
@@ -300,6 +320,16 @@ def _compile(model: Model) -> CompiledModel:
             raise ModelError.at(process.defined_in, "process has co-products; declare an allocation "
                              "(see docs/allocation.md) or model them by substitution")
 
+    production_units = {pid: process.production.unit for pid, process in model.processes.items()}
+    flow_units = {fid: flow.unit for fid, flow in model.flows.items()}
+
+    def provider_of(exchange):  # the row and unit of an input: its provider's
+        provider = resolve_provider(model, exchange)
+        return index[provider], production_units[provider]
+
+    def flow_of(exchange):
+        return flow_index[exchange.target], flow_units[exchange.target]
+
     tech = builder.matrix((len(processes), len(processes)))
     bio = builder.matrix((len(flows), len(processes)))
     for process in model.processes.values():
@@ -307,15 +337,8 @@ def _compile(model: Model) -> CompiledModel:
         unit = process.production.unit
         tech.add(column, column, process.production, unit, f"{process.defined_in}.amount",
                  f"~{process.id}.amount")
-        for i, exchange in enumerate(process.technosphere):
-            provider = resolve_provider(model, exchange)
-            target_unit = model.processes[provider].production.unit
-            tech.add(index[provider], column, exchange.amount, target_unit, exchange.where,
-                     f"~{process.id}.technosphere[{i}]", sign=-1.0, per=process.production)
-        for i, exchange in enumerate(process.biosphere):
-            flow = model.flows[exchange.target]
-            bio.add(flow_index[exchange.target], column, exchange.amount, flow.unit, exchange.where,
-                    f"~{process.id}.biosphere[{i}]", per=process.production)
+        tech.add_exchanges(process, column, "technosphere", provider_of, sign=-1.0)
+        bio.add_exchanges(process, column, "biosphere", flow_of)
 
     categories, method_ids, category_units = [], [], []
     for method_id in model.selected_methods:
@@ -360,8 +383,9 @@ def _compile(model: Model) -> CompiledModel:
         parameters=table, technosphere=tech.build(choices), biosphere=bio.build(choices),
         characterization=char.build(choices), demand=demand.build(choices),
     )
-    check_entries(compiled)
-    return compiled
+    params = table.evaluate()
+    check_entries(compiled, params)
+    return compiled, params
 
 
 def check_entries(compiled: CompiledModel, params: Mapping[str, Any] | None = None, first_sample: int = 0,
@@ -436,6 +460,7 @@ class _EntryBuilder:
         self.defaults, self.units, self.factors = defaults, units, factors
         self.uncertainty, self.sources, self.labels = uncertainty, sources, labels
         self.implicit_order: list[str] = []
+        self.units_memo = UnitMemo()  # a few units over all entries: their factors once
 
     def matrix(self, shape: tuple[int, int]) -> "_Entries":
         return _Entries(self, shape)
@@ -443,10 +468,11 @@ class _EntryBuilder:
     def implicit(self, name: str, value: float, unit: pint.Unit, spec, source, where) -> str:
         if name in self.defaults:
             raise ModelError.at(where, f"implicit parameter {name!r} defined twice")
+        factor = self.units_memo.root_factor(unit)
         self.implicit_order.append(name)
         self.units[name] = unit
-        self.factors[name] = root_factor(unit)
-        self.defaults[name] = value * self.factors[name]
+        self.factors[name] = factor
+        self.defaults[name] = value * factor
         self.uncertainty[name] = spec
         self.sources[name] = source
         self.labels[name] = where
@@ -475,12 +501,13 @@ class _Entries:
         self.amounts.append(amount)
         uncertain = amount.uncertainty is not None and amount.uncertainty.varies
         if amount.formula is None:
-            factor = conversion_factor(amount.unit, target_unit, where)
+            # the amount's unit to the target, and (for an uncertain amount, whose parameter
+            # holds it in root units) root -> target
+            factor, from_root = self.builder.units_memo.conversion(amount.unit, target_unit, where)
             if uncertain:
                 name = self.builder.implicit(implicit_name, amount.value, amount.unit, amount.uncertainty,
                                              amount.source, where)
-                # the parameter holds the amount in root units; convert root -> target
-                self.constant.append(sign * conversion_factor(root_unit(amount.unit), target_unit, where))
+                self.constant.append(sign * from_root)
                 self.multipliers.append((entry, name))
             else:
                 self.constant.append(sign * amount.value * factor)
@@ -498,6 +525,34 @@ class _Entries:
             name = self.builder.implicit(implicit_name, 1.0, ureg.dimensionless, amount.uncertainty,
                                          amount.source, where)
             self.multipliers.append((entry, name))
+
+    def add_exchanges(self, process: Process, column: int, kind: str,
+                      target: Callable[[Exchange], tuple[int, pint.Unit]], sign: float = 1.0) -> None:
+        """:meth:`add` of each exchange of *kind* of *process*; *target* gives an exchange's row
+        and the unit of that row.
+
+        The entry of an uncertain number (every exchange of an imported database) is made here
+        in line, as :meth:`add` makes it: a big database has hundreds of thousands of them, and
+        the calls per entry were a third of the compile. Anything else goes through :meth:`add`.
+        """
+        per, builder = process.production, self.builder
+        memo = builder.units_memo
+        for i, exchange in enumerate(getattr(process, kind)):
+            row, target_unit = target(exchange)
+            amount, where = exchange.amount, exchange.where
+            uncertainty = amount.uncertainty
+            if amount.formula is not None or uncertainty is None or not uncertainty.varies:
+                self.add(row, column, amount, target_unit, where, f"~{process.id}.{kind}[{i}]", sign, per)
+                continue
+            from_root = memo.conversion(amount.unit, target_unit, where)[1]
+            name = builder.implicit(f"~{process.id}.{kind}[{i}]", amount.value, amount.unit, uncertainty,
+                                    amount.source, where)
+            self.multipliers.append((len(self.rows), name))
+            self.rows.append(row)
+            self.cols.append(column)
+            self.labels.append(where)
+            self.amounts.append(amount)
+            self.constant.append(sign * from_root)
 
     def build(self, choices) -> MatrixEntries:
         return MatrixEntries(

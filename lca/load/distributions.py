@@ -17,7 +17,7 @@ lca.errors.DistributionError: pue: uniform needs min < max, got min = 2, max = 1
 from __future__ import annotations
 
 import math
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -45,7 +45,8 @@ DISTRIBUTIONS = tuple(_KEYS)
 MAX_GSD = 1000.0
 
 __all__ = ["DISTRIBUTIONS", "Distribution", "Uncertainty", "check_spec", "discrete_distribution", "family_quantile",
-           "family_quantiles", "make_distribution", "parameter_distributions", "parse_uncertainty"]
+           "family_quantiles", "make_distribution", "parameter_distributions", "parse_uncertainty",
+           "plain_lognormal"]
 
 
 def check_spec(spec: Mapping[str, Any], value: Any, where: str) -> None:
@@ -116,6 +117,35 @@ comment=None)
         raise DistributionError.at(where, f"lognormal mu = {mu:g} disagrees with ln(value) = "
                                    f"{math.log(value):g}; the median is the value")
     return uncertainty
+
+
+def plain_lognormal(spec: Any) -> Uncertainty | None:
+    """The record of the commonest table, ``{distribution = "lognormal", gsd = G}`` with a float
+    G in (1, :data:`MAX_GSD`], as :func:`parse_uncertainty` makes it around a positive value;
+    None for any other table.
+
+    A big import writes this table on every exchange; here it costs two lookups instead of the
+    general checks. The caller takes :func:`parse_uncertainty` on None (which checks the table and
+    words any error) and checks that the value is positive (what a lognormal needs of it).
+
+    >>> plain_lognormal({"distribution": "lognormal", "gsd": 1.5}) == parse_uncertainty(
+    ...     {"distribution": "lognormal", "gsd": 1.5}, 2.0, "x")
+    True
+    >>> plain_lognormal({"distribution": "lognormal", "gsd": 0.9}) is None    # the general path words the error
+    True
+    """
+    if type(spec) is not dict or len(spec) != 2 or spec.get("distribution") != "lognormal":
+        return None
+    gsd = spec.get("gsd")
+    if type(gsd) is not float or not 1.0 < gsd <= MAX_GSD:
+        return None
+    return _lognormal_gsd(gsd)
+
+
+@lru_cache(maxsize=1024)
+def _lognormal_gsd(gsd: float) -> Uncertainty:
+    """One record per gsd (records are immutable; an import repeats a few gsds everywhere)."""
+    return Uncertainty("lognormal", gsd=gsd)
 
 
 # Parsed tables by content. A big imported database repeats a few tables over hundreds of

@@ -50,6 +50,7 @@ from ..model.scope2 import MarketBased
 from ..units import conversion_factor, format_unit, parse_unit, ureg
 from . import multioutput, recycling
 from .allocation import parse_allocation
+from .distributions import plain_lognormal
 from .energy_logs import hourly_energy, measured_override, parse_energy_log, read_energy_logs
 from .grid_profile import read_grid_profile
 from .parameters import override
@@ -86,6 +87,7 @@ _PROCESS_KEYS = {"name", "reference_product", "amount", "unit", "stage", "locati
                  "technosphere", "biosphere", "uncertainty", "allocation", "coproducts", "properties",
                  "category", "tags", "site"}
 _EXCHANGE_KEYS = {"product", "flow", "provider", "amount", "unit", "source", "uncertainty", "comment", "site"}
+_OTHER_TARGET = {"product": "flow", "flow": "product"}  # the key an exchange must not have
 _METHOD_KEYS = {"id", "category", "name", "unit", "source", "comment", "description"}
 _FACTOR_KEYS = {"flow", "value", "unit", "source", "uncertainty", "comment"}
 
@@ -298,6 +300,15 @@ class _Loader:
 
     def _amount(self, table: dict, key: str, where: str, unit_text: str | None, default_source: str | None,
                 relative_only_for_formula: bool = True) -> Amount:
+        plain = _plain_amount(table, key, unit_text, default_source)
+        if plain is not None:
+            return plain
+        return self._checked_amount(table, key, where, unit_text, default_source, relative_only_for_formula)
+
+    def _checked_amount(self, table: dict, key: str, where: str, unit_text: str | None, default_source: str | None,
+                        relative_only_for_formula: bool = True) -> Amount:
+        """The amount *key* of *table* (a number or a formula, its unit and uncertainty), every
+        key checked; an error names *where*."""
         raw = table.get(key)
         if raw is None:
             raise fail(FileFormatError, where, f"missing required key {key!r}")
@@ -343,15 +354,9 @@ class _Loader:
                 raise fail(FileFormatError, f"{where}.{kind}", "must be an array of tables ([[...]])")
             for i, row in enumerate(rows):
                 row_where = f"{where}.{kind}[{i}]"
-                check_keys(row, _EXCHANGE_KEYS, row_where)
-                target = string(row, target_key, row_where, required=True)
-                other = "flow" if target_key == "product" else "product"
-                if other in row:
-                    raise fail(FileFormatError, row_where, f"a {kind} exchange names a {target_key!r}, not a {other!r}")
-                amount = self._amount(row, "amount", row_where, string(row, "unit", row_where, required=True), source)
-                exchanges[kind].append(Exchange(kind, target, amount, f"{row_where} ({target})",
-                                                provider=string(row, "provider", row_where),
-                                                comment=string(row, "comment", row_where)))
+                exchange = _plain_exchange(row, kind, target_key, row_where, source)
+                exchanges[kind].append(exchange if exchange is not None else
+                                       self._exchange(row, kind, target_key, row_where, source))
         extra = {k: table[k] for k in ("allocation", "coproducts", "properties", "category", "tags") if k in table}
         return Process(
             id=key, name=string(table, "name", where) or key, reference_product=reference, production=production,
@@ -359,6 +364,17 @@ class _Loader:
             biosphere=tuple(exchanges["biosphere"]), location=string(table, "location", where), source=source,
             comment=string(table, "comment", where), extra=frozen(extra),
         )
+
+    def _exchange(self, row: Any, kind: str, target_key: str, where: str, source: str | None) -> Exchange:
+        """The exchange *row* of a process's *kind* list, every key checked; an error names *where*."""
+        check_keys(row, _EXCHANGE_KEYS, where)
+        target = string(row, target_key, where, required=True)
+        other = "flow" if target_key == "product" else "product"
+        if other in row:
+            raise fail(FileFormatError, where, f"a {kind} exchange names a {target_key!r}, not a {other!r}")
+        amount = self._checked_amount(row, "amount", where, string(row, "unit", where, required=True), source)
+        return Exchange(kind, target, amount, f"{where} ({target})", provider=string(row, "provider", where),
+                        comment=string(row, "comment", where))
 
     def _method(self, data: dict, where: str) -> Method:
         header = check_keys(data.get("method", {}), _METHOD_KEYS, f"{where}: [method]")
@@ -390,6 +406,51 @@ class _Loader:
             seen[factor.flow] = factor.where
         return Method(method_id, category, string(header, "name", method_where) or method_id, unit, unit_text,
                       method_where, tuple(factors), string(header, "source", method_where))
+
+
+# -- the common case of a big database, without the checks' labels ------------------------
+# An imported database has hundreds of thousands of exchanges, nearly all alike: a float in a
+# unit seen before, with a lognormal gsd table. These build what _Loader._exchange and
+# _Loader._checked_amount build for them, and give None for anything else (a formula, an int,
+# an unknown key, a bad unit or table, ...), which then takes the checked path: it makes the
+# labels for its messages and words every error as before (tests/load/test_study.py compares
+# the two).
+
+def _plain_amount(table: dict, key: str, unit_text: Any, default_source: str | None) -> Amount | None:
+    """:meth:`_Loader._checked_amount` of a finite float in a readable unit with no uncertainty,
+    or a lognormal gsd table around a positive value; None for anything else."""
+    value = table.get(key)
+    if type(value) is not float or not math.isfinite(value) or type(unit_text) is not str:
+        return None
+    try:
+        unit = parse_unit(unit_text)  # parse_unit's cache: one dict lookup for a unit seen before
+    except UnitError:
+        return None
+    spec = table.get("uncertainty")
+    uncertainty = None
+    if spec is not None:
+        uncertainty = plain_lognormal(spec)
+        if uncertainty is None or not value > 0:
+            return None
+    source = table.get("source")
+    if source is not None and type(source) is not str:
+        return None
+    return Amount(value, None, unit, unit_text, source or default_source, uncertainty)
+
+
+def _plain_exchange(row: Any, kind: str, target_key: str, where: str, source: str | None) -> Exchange | None:
+    """:meth:`_Loader._exchange` of a row of known keys, text where text belongs and a plain
+    amount (:func:`_plain_amount`); None for anything else."""
+    if type(row) is not dict or not row.keys() <= _EXCHANGE_KEYS or _OTHER_TARGET[target_key] in row:
+        return None
+    target, unit_text, provider, comment = row.get(target_key), row.get("unit"), row.get("provider"), row.get("comment")
+    if type(target) is not str or not (provider is None or type(provider) is str) \
+            or not (comment is None or type(comment) is str):
+        return None
+    amount = _plain_amount(row, "amount", unit_text, source)
+    if amount is None:
+        return None
+    return Exchange(kind, target, amount, f"{where} ({target})", provider=provider, comment=comment)
 
 
 # -- studies ------------------------------------------------------------------------------

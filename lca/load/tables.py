@@ -536,7 +536,24 @@ def collection_paused() -> Iterator[None]:
         with _pause_lock:
             _pauses[0] -= 1
             if _pauses[0] == 0 and _pauses[1]:
+                _promote_survivors()
                 gc.enable()
+
+
+def _promote_survivors() -> None:
+    """Move every object the collector tracks into its oldest generation, unexamined.
+
+    What a paused load allocated (a big database's million records) sits in the youngest
+    generation; the first young collections after it would walk all of it, then again in the
+    middle generation, for no garbage (0.3 s of an imported 20,000-process database). In the
+    oldest generation it waits for the next full collection, as it would after surviving two
+    young ones, and any cycle among it is still found there. ``gc.freeze`` moves everything to
+    the permanent generation and ``gc.unfreeze`` from there to the oldest one; a program that
+    froze objects itself (before a fork) keeps them frozen: then nothing is moved.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def shorten(text: str, limit: int = 200) -> str:
@@ -550,17 +567,18 @@ def shorten(text: str, limit: int = 200) -> str:
 
 def _nesting(data: Any) -> int:
     """Depth of nested tables and arrays, without recursion."""
-    # level by level: one list comprehension per container, no (item, level) pair per child
-    # (an imported 20,000-process database has a million containers)
+    # level by level, one list comprehension per level: no (item, level) pair per child and no
+    # Python loop per container (an imported 20,000-process database has a million containers);
+    # a parsed file holds plain dicts and lists, told apart by their exact type (a set lookup)
     level, items = 0, [data]
     while items and level <= MAX_NESTING:
         level += 1
-        below: list = []
-        for item in items:
-            below += [child for child in (item.values() if isinstance(item, dict) else item)
-                      if isinstance(child, (dict, list))]
-        items = below
+        items = [child for item in items for child in (item.values() if type(item) is dict else item)
+                 if type(child) in _CONTAINERS]
     return level
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def validate_uncertainty(spec: Any, value: Any, unit_text: str, where: str) -> Uncertainty | None:

@@ -18,7 +18,7 @@ from ..errors import LCAError, ModelError, UnitError
 from ..formula import evaluate_numeric, evaluate_units
 from ..model.records import Amount, Model
 from ..model.rules import is_intensity, resolve_provider, upstream
-from ..units import format_unit
+from ..units import UnitMemo, format_unit
 from .parameters import parameter_order, parameter_quantities
 from .tables import display_path
 
@@ -52,13 +52,20 @@ def validate_model(model: Model) -> Model:
     """
     warnings: list[str] = []
     quantities, choices = parameter_quantities(model)
+    # A number in the unit of its target passes _check_amount: looked up by unit pair, without
+    # the call and its message's context (219,000 exchanges of an imported database, in a few units).
+    memo = UnitMemo()
+    production_units = {pid: process.production.unit for pid, process in model.processes.items()}
     for process in model.processes.values():
         _check_amount(process.production, model.products[process.reference_product].unit,
                       f"{process.defined_in}.amount", quantities, choices)
         for exchange in process.technosphere:
             provider = resolve_provider(model, exchange)
-            unit = model.processes[provider].production.unit
-            _check_amount(exchange.amount, unit, exchange.where, quantities, choices,
+            unit = production_units[provider]
+            amount = exchange.amount
+            if amount.formula is None and memo.same_dimension(amount.unit, unit):
+                continue
+            _check_amount(amount, unit, exchange.where, quantities, choices,
                           f"provider {provider!r} makes {exchange.target!r} in {format_unit(unit)}",
                           per=process.production)
         for exchange in process.biosphere:
@@ -66,7 +73,10 @@ def validate_model(model: Model) -> Model:
             if flow is None:
                 known = _close(exchange.target, model.flows)
                 raise ModelError.at(exchange.where, f"unknown elementary flow {exchange.target!r}{known}")
-            _check_amount(exchange.amount, flow.unit, exchange.where, quantities, choices,
+            amount = exchange.amount
+            if amount.formula is None and memo.same_dimension(amount.unit, flow.unit):
+                continue
+            _check_amount(amount, flow.unit, exchange.where, quantities, choices,
                           f"flow {flow.id!r} is measured in {format_unit(flow.unit)}", per=process.production)
     for method_id in model.selected_methods:
         method = model.methods[method_id]
@@ -93,14 +103,16 @@ def validate_model(model: Model) -> Model:
         for name in choice_names:
             _check_options(model, name, values, options, order)
     if model.demand:
-        reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
         # Library processes a study does not use are normal; the study's own are worth a word.
         study = display_path(Path(model.study.path))  # once: it resolves the path on disk
         own = [p.id for p in model.processes.values() if p.defined_in.startswith(study)]
-        unreachable = sorted(set(own) - reachable)
-        if unreachable:
-            shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
-            warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: {shown}")
+        if own:  # (the study file of an imported database has none: no walk up its supply chain)
+            reachable = upstream(model, [p for key in model.demand for p in _demand_providers(model, key)])
+            unreachable = sorted(set(own) - reachable)
+            if unreachable:
+                shown = ", ".join(unreachable[:10]) + (" ..." if len(unreachable) > 10 else "")
+                warnings.append(f"{len(unreachable)} process(es) of the study not reachable from the demand: "
+                                f"{shown}")
     return replace(model, warnings=tuple(warnings))
 
 

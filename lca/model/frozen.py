@@ -19,7 +19,7 @@ TypeError: 'FrozenDict' object does not support item assignment
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
@@ -48,11 +48,16 @@ class FrozenDict(Mapping[K, V]):
     True
     """
 
-    __slots__ = ("_items", "_hash")
+    # "get" is the private dict's own bound method, held in a slot: a lookup in a model's
+    # mappings (a provider, a flow, per exchange) is then one C call, not a Python method and a C
+    # call (Mapping.get would go through __getitem__ and an exception)
+    __slots__ = ("_items", "_hash", "get")
 
     def __init__(self, mapping: Mapping[K, V] | Any = (), /) -> None:
-        object.__setattr__(self, "_items", dict(mapping))
+        items = dict(mapping)
+        object.__setattr__(self, "_items", items)
         object.__setattr__(self, "_hash", None)
+        object.__setattr__(self, "get", items.get)
 
     def __getitem__(self, key: K) -> V:
         return self._items[key]
@@ -66,9 +71,17 @@ class FrozenDict(Mapping[K, V]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
-    def get(self, key: K, default: Any = None) -> Any:
-        # the dict's own get: Mapping.get goes through __getitem__ and an exception
-        return self._items.get(key, default)
+    # The dict's own views (read-only, like the Mapping mixins' views): iterating them, or
+    # dict(frozen.items()), runs in C, where the mixins call __getitem__ per item (a model's
+    # hundreds of thousands of parameters and exchanges).
+    def keys(self) -> KeysView[K]:
+        return self._items.keys()
+
+    def values(self) -> ValuesView[V]:
+        return self._items.values()
+
+    def items(self) -> ItemsView[K, V]:
+        return self._items.items()
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenDict):

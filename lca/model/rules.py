@@ -52,14 +52,15 @@ def resolve_provider(model: Model, exchange: Exchange) -> str:
     >>> [resolve_provider(model, e) for e in model.processes["training_run"].technosphere]
     ['datacenter_electricity']
     """
-    if exchange.provider is not None:
-        process = model.processes.get(exchange.provider)
+    provider = exchange.provider  # read once: this runs for every input, in validation and the compile
+    if provider is not None:
+        process = model.processes.get(provider)
         if process is None:
-            raise MissingProviderError.at(exchange.where, f"provider {exchange.provider!r} is not a process")
+            raise MissingProviderError.at(exchange.where, f"provider {provider!r} is not a process")
         if process.reference_product != exchange.target:
-            raise ModelError.at(exchange.where, f"provider {exchange.provider!r} makes "
+            raise ModelError.at(exchange.where, f"provider {provider!r} makes "
                              f"{process.reference_product!r}, not {exchange.target!r}")
-        return exchange.provider
+        return provider
     providers = model.providers(exchange.target)
     if not providers:
         close = difflib.get_close_matches(exchange.target, list(model.products), n=3)
