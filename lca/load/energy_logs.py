@@ -53,7 +53,7 @@ from ..model.hourly import split_by_hour
 from ..model.uncertainty import Uncertainty
 from ..units import conversion_factor, parse_unit, ureg
 from .resources import locate, shipped
-from .tables import check_keys, data_name, parse_csv_table, read_text_file, string, validate_uncertainty
+from .tables import check_keys, csv_number, data_name, parse_csv_table, read_text_file, string, validate_uncertainty
 
 # A tracker log is a few kB to a few MB (nvidia-smi at 1 Hz on 8 GPUs for a week: ~60 MB);
 # a larger file is more likely a wrong path than a log, and would be read whole.
@@ -206,9 +206,9 @@ def hourly_energy(paths: Sequence[str | Path], log_timezone: tzinfo | None = Non
                                           "the machine's local time) and the grid profile is in UTC: give the "
                                           "log's zone with --log-timezone (e.g. UTC, Europe/Paris)")
                 end = end.replace(tzinfo=log_timezone)
-            pue = _number(row["pue"], where, "pue") if row.get("pue") else 1.0
-            kwh = _number(row["energy_consumed"], where, "energy_consumed") / pue
-            start = end - timedelta(seconds=_number(row["duration"], where, "duration"))
+            pue = csv_number(row["pue"], where, "pue") if row.get("pue") else 1.0
+            kwh = csv_number(row["energy_consumed"], where, "energy_consumed") / pue
+            start = end - timedelta(seconds=csv_number(row["duration"], where, "duration"))
             for hour, share in split_by_hour(start, end, kwh).items():
                 profile[hour] = profile.get(hour, 0.0) + share
     return dict(sorted(profile.items()))
@@ -264,16 +264,6 @@ def _require(table: _Table, columns: Sequence[str], what: str) -> None:
         raise FileFormatError(f"{table.where}: line 1: {what} without column(s) {', '.join(missing)}")
 
 
-def _number(text: str, where: str, column: str, negative: bool = False) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise FileFormatError(f"{where}: {column} {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise FileFormatError(f"{where}: {column} {text!r} is not a finite number")
-    if value < 0 and not negative:
-        raise FileFormatError(f"{where}: {column} {value:g} is negative")
-    return value
 
 
 def _keep_once(seen: dict, key: Any, value: Any, where: str, what: str, hint: str) -> bool:
@@ -302,12 +292,12 @@ def _codecarbon(tables: Sequence[_Table]) -> Measurement:
             where = f"{where} (run_id {run_id})"
             if row.get("task_name"):  # per-task files: one row per task of a run
                 run_id, where = f"{run_id}/{row['task_name']}", f"{where[:-1]}, task {row['task_name']})"
-            values = tuple(_number(row[c], where, c) for c in _CODECARBON_REQUIRED[1:])
+            values = tuple(csv_number(row[c], where, c) for c in _CODECARBON_REQUIRED[1:])
             duration, cpu, gpu, ram, total = values
-            pue = _number(row["pue"], where, "pue") if row.get("pue") else 1.0
+            pue = csv_number(row["pue"], where, "pue") if row.get("pue") else 1.0
             if pue < 1:
                 raise FileFormatError(f"{where}: pue {pue:g} is below 1 (facility energy cannot be less than IT energy)")
-            gpus = _number(row["gpu_count"], where, "gpu_count") if row.get("gpu_count", "").lower() not in _MISSING \
+            gpus = csv_number(row["gpu_count"], where, "gpu_count") if row.get("gpu_count", "").lower() not in _MISSING \
                 else 0.0
             if gpus > 0 and gpu == 0:
                 raise FileFormatError(f"{where}: gpu_count {gpus:g} but gpu_energy 0: the GPUs were not metered "
@@ -348,8 +338,8 @@ def _zeus(tables: Sequence[_Table]) -> Measurement:
         for line, row in table.rows:
             where = f"{table.where}: line {line}"
             start = _zeus_time(row["start_time"], where)
-            elapsed = _number(row["elapsed_time"], where, "elapsed_time")
-            energy = tuple(_number(row[g], where, g) for g in gpus)
+            elapsed = csv_number(row["elapsed_time"], where, "elapsed_time")
+            energy = tuple(csv_number(row[g], where, g) for g in gpus)
             key = (row["window_name"], row["start_time"])
             if _keep_once(windows, key, energy + (elapsed,), where, f"window {key[0]!r} starting {key[1]}",
                           "one window, one row"):
@@ -367,7 +357,7 @@ def _zeus(tables: Sequence[_Table]) -> Measurement:
 
 def _zeus_time(text: str, where: str) -> float:
     try:
-        return _number(text, where, "start_time")
+        return csv_number(text, where, "start_time")
     except FileFormatError:
         try:
             return datetime.fromisoformat(text).timestamp()
@@ -456,7 +446,7 @@ def _smi_power(text: str, where: str, column: str, to_watt: float) -> float | No
     if not match:
         raise FileFormatError(f"{where}: {column} {text!r} is not a power reading")
     factor = _power_factor(match.group(2), f"{where}: {column}") if match.group(2) else to_watt
-    return _number(match.group(1), where, column) * factor
+    return csv_number(match.group(1), where, column) * factor
 
 
 def _smi_time(text: str, where: str) -> datetime:
@@ -530,7 +520,7 @@ def _dcgm(tables: Sequence[_Table]) -> Measurement:
             column = _DCGM_ENERGY if energy else _DCGM_POWER
             if row[column].lower() in _MISSING:
                 continue
-            value = _number(row[column], where, column)
+            value = csv_number(row[column], where, column)
             if energy:
                 # dmon has no timestamps: its lines are in time order
                 key = when.timestamp() if when is not None else float(order)
@@ -614,10 +604,10 @@ def _carbontracker(tables: Sequence[_Table]) -> Measurement:
         if pue is None:
             raise FileFormatError(f"{table.rows[0][1]['standard']}: no 'PUE coefficient of ...' line: the PUE "
                                   "carbontracker multiplied into its energy cannot be divided out")
-        factor = _number(pue.group(1), table.rows[0][1]["standard"], "PUE coefficient")
+        factor = csv_number(pue.group(1), table.rows[0][1]["standard"], "PUE coefficient")
         if factor < 1:
             raise FileFormatError(f"{table.rows[0][1]['standard']}: PUE coefficient {factor:g} is below 1")
-        kwh = _number(str(actual["energy (kWh)"]), table.where, "Energy (kWh)")
+        kwh = csv_number(str(actual["energy (kWh)"]), table.where, "Energy (kWh)")
         runs[table.where] = (kwh / factor, float(actual.get("duration (s)") or 0.0))
     return _measurement("carbontracker", tables, {"carbontracker": math.fsum(k for k, _ in runs.values())}, {},
                         max(d for _, d in runs.values()), len(runs))

@@ -25,7 +25,6 @@ file, the line and the column.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -35,7 +34,7 @@ import numpy as np
 
 from ..errors import FileFormatError
 from ..model.frozen import readonly
-from .tables import data_name, parse_csv_table, read_text_file
+from .tables import csv_number, data_name, parse_csv_table, read_text_file
 
 MAX_INTERCHANGE_BYTES = 256 * 2**20  # a year of the whole US grid (~70 areas, ~400 columns) is ~30 MB
 _GENERATION = re.compile(r"^E_([A-Za-z0-9]+)_NG$")
@@ -203,16 +202,9 @@ def _value(text: str, line: str, column: str, signed: bool = False) -> float:
     if not text:
         raise FileFormatError(f"{line}: {column} is empty (a missing hour? fill it or drop the row; lca does not "
                               "interpolate)")
-    try:
-        value = float(text)
-    except ValueError:
-        raise FileFormatError(f"{line}: {column} {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise FileFormatError(f"{line}: {column} {text!r} is not a finite number")
-    if value < 0 and not signed:
-        raise FileFormatError(f"{line}: {column} {value:g} is negative (net generation and emissions are traced "
-                              "as sources; a storage area's charging belongs in its interchange or demand)")
-    return value
+    return csv_number(text, line, column, negative=signed,
+                      why_not_negative="net generation and emissions are traced as sources; a storage area's "
+                                       "charging belongs in its interchange or demand")
 
 
 def _mirror(hour: np.ndarray, given: np.ndarray, areas: tuple[str, ...], line: str) -> None:

@@ -362,6 +362,52 @@ def parse_csv_table(text: str, where: str, what: str) -> CsvTable:
     return CsvTable(where, header, tuple(rows))
 
 
+def csv_number(text: str, where: str, column: str, negative: bool = False, why_not_negative: str = "") -> float:
+    """A CSV cell as a finite number, or one clear error naming the line and the column.
+
+    Parameters
+    ----------
+    text : str
+        The cell.
+    where : str
+        The file and line, for the message.
+    column : str
+        The column's name, for the message.
+    negative : bool, optional
+        Whether a negative number is allowed.
+    why_not_negative : str, optional
+        Said in parentheses after a refused negative number.
+
+    Returns
+    -------
+    float
+        The number.
+
+    Raises
+    ------
+    FileFormatError
+        If the cell is not a number, not finite, or negative where that is not allowed.
+
+    Examples
+    --------
+    >>> csv_number("2.5", "log.csv: line 3", "energy_consumed")
+    2.5
+    >>> csv_number("-1", "log.csv: line 3", "duration")
+    Traceback (most recent call last):
+    lca.errors.FileFormatError: log.csv: line 3: duration -1 is negative
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise FileFormatError(f"{where}: {column} {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise FileFormatError(f"{where}: {column} {text!r} is not a finite number")
+    if value < 0 and not negative:
+        raise FileFormatError(f"{where}: {column} {value:g} is negative"
+                              + (f" ({why_not_negative})" if why_not_negative else ""))
+    return value
+
+
 def read_unit(text: Any, where: str) -> pint.Unit:
     """:func:`lca.units.parse_unit` of the unit at *where*; a :class:`UnitError` carries its
     ``file`` and ``item``.
