@@ -22,7 +22,6 @@ Usage (the scenario that ``lca import`` wrote)::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import resource
@@ -32,6 +31,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from lca.load.resources import FOLDERS, data_folder
 
 HERE = Path(__file__).resolve().parent
 
@@ -77,12 +78,9 @@ def data_root(folder: Path) -> Path:
     where it holds ``inventories/`` and ``scenarios/`` beside ``lca/`` (a clone), else the
     folder that holds this environment's installed ``lca.inventories`` (``git archive ... lca``
     has code only; a non-editable install puts the data inside site-packages/lca)."""
-    if all((folder / name / "__init__.py").is_file() for name in ("inventories", "scenarios")):
+    if all((folder / name / "__init__.py").is_file() for name in FOLDERS):
         return folder.resolve()
-    spec = importlib.util.find_spec("lca.inventories")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"{folder}: no inventories/ beside its lca/, and no installed lca to take them from")
-    return Path(list(spec.submodule_search_locations)[0]).parent
+    return data_folder("inventories").parent
 
 
 def run_variant(scenario: Path, folder: Path, parser: str, cpu_limit: float) -> dict[str, Any]:
